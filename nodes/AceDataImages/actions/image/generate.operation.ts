@@ -1,0 +1,17 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { readImageJob } from '../../helpers/parameters';
+import { buildImageFields } from '../../helpers/requestBody';
+import { AceDataClient } from '../../transport/client';
+import type { Outcome } from '../types';
+import { imageProperties } from './shared.description';
+import { assertValid, submitImageJob } from './submit';
+
+export const description = imageProperties('generate');
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<Outcome> {
+	const job = readImageJob(this, itemIndex, 'generate');
+	assertValid(this, job);
+	const client = await AceDataClient.create(this, itemIndex, job.timeoutSeconds);
+	return await submitImageJob(this, client, job, 'generations', buildImageFields(job.input, job.delivery));
+}

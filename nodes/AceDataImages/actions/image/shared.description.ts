@@ -1,0 +1,336 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { MODEL_RULES, modelsWhere, valueGroups, type EnumOption, type ModelRule } from '../../models/modelRules';
+import { DEFAULT_FILE_NAME_TEMPLATE } from '../../helpers/fileName';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../transport/client';
+
+/**
+ * The parameters Generate and Edit share, derived from the model table: each model is offered exactly the
+ * sizes and option values it accepts.
+ */
+
+const VALUE_LABELS: Record<string, string> = {
+	auto: 'Auto',
+	high: 'High',
+	medium: 'Medium',
+	low: 'Low',
+	hd: 'HD',
+	standard: 'Standard',
+	vivid: 'Vivid',
+	natural: 'Natural',
+	transparent: 'Transparent',
+	opaque: 'Opaque',
+	png: 'PNG',
+	jpeg: 'JPEG',
+	webp: 'WebP',
+	url: 'URL',
+	b64_json: 'Base64 (b64_json)',
+};
+
+const OPTION_TEXT: Record<EnumOption, { displayName: string; description: string; preferredDefault: string[] }> = {
+	quality: { displayName: 'Quality', description: 'Higher quality costs more and takes longer', preferredDefault: ['auto', 'standard'] },
+	style: { displayName: 'Style', description: 'Vivid is hyper-real and dramatic, natural more neutral', preferredDefault: ['vivid'] },
+	background: {
+		displayName: 'Background',
+		description: 'Transparent needs PNG or WebP output',
+		preferredDefault: ['auto'],
+	},
+	moderation: { displayName: 'Moderation', description: 'Low relaxes content filtering', preferredDefault: ['auto'] },
+	outputFormat: { displayName: 'Output Format', description: 'File format of the images', preferredDefault: ['png'] },
+	responseFormat: {
+		displayName: 'Response Format',
+		description: 'How AceData returns the images; both become binary files unless Download Images is off',
+		preferredDefault: ['url'],
+	},
+};
+
+function label(value: string): string {
+	return VALUE_LABELS[value] ?? value;
+}
+
+function toOptions(values: readonly string[]): INodePropertyOptions[] {
+	return values.map((value) => ({ name: label(value), value }));
+}
+
+/** One collection entry per distinct value list, each shown only for the models that accept exactly those values. */
+function enumOptionEntries(option: EnumOption): INodeProperties[] {
+	const text = OPTION_TEXT[option];
+	return valueGroups(option).map(({ values, models }): INodeProperties => {
+		const defaultValue = text.preferredDefault.find((value) => values.includes(value)) ?? values[0];
+		return {
+			displayName: text.displayName,
+			name: option,
+			type: 'options',
+			options: toOptions(values),
+			default: defaultValue,
+			description: text.description,
+			displayOptions: { show: { '/model': models } },
+		};
+	});
+}
+
+function modelOption(rule: ModelRule): INodePropertyOptions {
+	return { name: rule.name, value: rule.id, description: rule.description };
+}
+
+export function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
+	const rules = operation === 'edit' ? MODEL_RULES.filter((rule) => rule.edit) : MODEL_RULES;
+	return {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: rules.map(modelOption),
+		default: 'gpt-image-1',
+		description: 'The image model. Each model is offered only the sizes and options it accepts.',
+		displayOptions: { show: { resource: ['image'], operation: [operation] } },
+	};
+}
+
+function sizeProperties(): INodeProperties[] {
+	const show = (models: string[]) => ({ show: { resource: ['image'], model: models } });
+	const byKey = new Map<string, { rule: ModelRule; models: string[] }>();
+	for (const rule of MODEL_RULES) {
+		const key = JSON.stringify(rule.size);
+		const entry = byKey.get(key) ?? { rule, models: [] };
+		entry.models.push(rule.id);
+		byKey.set(key, entry);
+	}
+	return [...byKey.values()].map(({ rule, models }): INodeProperties => {
+		const size = rule.size;
+		const defaultSize = size.default;
+		if (size.kind === 'list') {
+			return {
+				displayName: 'Size',
+				name: 'size',
+				type: 'options',
+				options: toOptions(size.values).map((option) => ({
+					...option,
+					name: option.value === 'auto' ? 'Auto' : String(option.value),
+				})),
+				default: defaultSize,
+				description: 'Width x height of the images, in pixels',
+				displayOptions: show(models),
+			};
+		}
+		return {
+			displayName: 'Size',
+			name: 'size',
+			type: 'string',
+			default: defaultSize,
+			placeholder: 'e.g. 1536x1024',
+			description:
+				size.kind === 'gptImage2'
+					? `Auto, or WIDTHxHEIGHT with both sides multiples of 16, long side at most 3840, 655,360–8,294,400 pixels, aspect ratio at most 3:1 (e.g. ${size.suggestions.join(', ')})`
+					: `Auto, WIDTHxHEIGHT (e.g. ${size.suggestions.join(', ')}), or empty to let AceData choose`,
+			displayOptions: show(models),
+		};
+	});
+}
+
+const forModels = (models: string[]) => ({ show: { '/model': models } });
+
+/** Options every image operation shares; edit-only entries are shown only for edits. */
+export function imageOptions(): INodeProperties {
+	const options: INodeProperties[] = [
+		...enumOptionEntries('background'),
+		{
+			displayName: 'Binary Property',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			description: 'Name of the binary property the images are written to (with Single Item, suffixed _0, _1, …)',
+		},
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://your-n8n/webhook/acedata-images',
+			description:
+				'AceData POSTs the finished result to this URL (for example an n8n Webhook node). With Wait or Poll the node still returns the images.',
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 20 },
+			default: 1,
+			description: 'How many input items are processed at the same time',
+		},
+		{
+			displayName: 'Download Images',
+			name: 'downloadImages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to download hosted image URLs into binary files. Off: URL answers are returned as JSON only (the links expire).',
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: DEFAULT_FILE_NAME_TEMPLATE,
+			description:
+				'File name template. Placeholders: {prompt} (slug), {number} (1-based), {index} (0-based), {item} (input item), {model}, {taskId}. The extension always matches the image type.',
+		},
+		{
+			displayName: 'Input Fidelity',
+			name: 'inputFidelity',
+			type: 'options',
+			options: [
+				{ name: 'High', value: 'high' },
+				{ name: 'Low', value: 'low' },
+			],
+			default: 'low',
+			description: 'How closely the edit keeps the input image (faces, logos)',
+			displayOptions: { show: { '/operation': ['edit'], '/model': modelsWhere((rule) => !!rule.edit?.inputFidelity) } },
+		},
+		{
+			displayName: 'Max Wait (Seconds)',
+			name: 'maxWait',
+			type: 'number',
+			typeOptions: { minValue: 10 },
+			default: 1800,
+			description: 'Poll: how long to wait for the task in all before giving up (the task ID is reported)',
+			displayOptions: { show: { '/delivery': ['poll'] } },
+		},
+		...enumOptionEntries('moderation'),
+		{
+			displayName: 'Output Compression',
+			name: 'outputCompression',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 100 },
+			default: 100,
+			description: 'Compression level in percent, for JPEG or WebP output',
+			displayOptions: forModels(modelsWhere((rule) => rule.outputCompression)),
+		},
+		...enumOptionEntries('outputFormat'),
+		{
+			displayName: 'Output Layout',
+			name: 'outputLayout',
+			type: 'options',
+			options: [
+				{ name: 'One Item per Image', value: 'itemPerImage' },
+				{ name: 'One Item per Input (Binaries _0, _1, …)', value: 'singleItem' },
+			],
+			default: 'itemPerImage',
+		},
+		{
+			displayName: 'Partial Images',
+			name: 'partialImages',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 3 },
+			default: 0,
+			description: 'Number of partial images for streaming (0–3); the node returns the final images',
+			displayOptions: forModels(modelsWhere((rule) => rule.partialImages)),
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description: 'Poll: seconds before the first check; later checks back off up to 30 s',
+			displayOptions: { show: { '/delivery': ['poll'] } },
+		},
+		...enumOptionEntries('quality'),
+		...enumOptionEntries('responseFormat'),
+		...enumOptionEntries('style'),
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_TIMEOUT_SECONDS,
+			description: 'How long one HTTP request may take. Image models need 60–300 s, 4K several minutes.',
+		},
+		{
+			displayName: 'Trace ID',
+			name: 'traceId',
+			type: 'string',
+			default: '',
+			description: 'Your own ID for the request, echoed by AceData and in callbacks',
+		},
+	];
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}
+
+/** Model, custom model ID, prompt, number, size, delivery and options for an image operation. */
+export function imageProperties(operation: 'generate' | 'edit'): INodeProperties[] {
+	const show = { resource: ['image'], operation: [operation] };
+	const withOperation = (property: INodeProperties): INodeProperties => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...show, ...property.displayOptions?.show },
+		},
+	});
+	return [
+		modelProperty(operation),
+		{
+			displayName: 'Custom Model ID',
+			name: 'customModel',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. gpt-image-2:official',
+			description: 'Sent verbatim as the model; only generic checks apply',
+			displayOptions: { show: { ...show, model: ['custom'] } },
+		},
+		{
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			required: true,
+			default: '',
+			placeholder: 'e.g. A cute baby sea otter floating on its back, watercolor',
+			description: `What to ${operation === 'edit' ? 'change in the images' : 'generate'}. Limits: ${MODEL_RULES.filter((rule) => rule.id !== 'custom')
+				.map((rule) => `${rule.id} ${rule.promptMaxLength.toLocaleString('en-US')}`)
+				.join(', ')} characters.`,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Number of Images',
+			name: 'n',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 1,
+			description: 'How many images to make (1–10; DALL·E 3 makes exactly 1)',
+			displayOptions: { show },
+		},
+		...sizeProperties().map(withOperation),
+		{
+			displayName: 'Delivery',
+			name: 'delivery',
+			type: 'options',
+			options: [
+				{
+					name: 'Wait for Images',
+					value: 'wait',
+					description: 'One request that returns the images (long timeout)',
+				},
+				{
+					name: 'Poll Until Done',
+					value: 'poll',
+					description: 'Submit as a task and check until it finishes: never hits an HTTP timeout',
+				},
+				{
+					name: 'Submit Only',
+					value: 'submit',
+					description: 'Return the task ID at once; fetch later with Task › Get or receive it at the Callback URL',
+				},
+			],
+			default: 'wait',
+			displayOptions: { show },
+		},
+		{ ...imageOptions(), displayOptions: { show } },
+	];
+}

@@ -1,0 +1,52 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as generate from './image/generate.operation';
+import * as get from './task/get.operation';
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Image', value: 'image' },
+			{ name: 'Task', value: 'task' },
+		],
+		default: 'image',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['image'] } },
+		options: [
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate images',
+				description: 'Create images from a text prompt',
+			},
+		],
+		default: 'generate',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['task'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a task',
+				description: 'Fetch a submitted task: its images once finished, or its status',
+			},
+		],
+		default: 'get',
+	},
+	...generate.description,
+	...get.description,
+];

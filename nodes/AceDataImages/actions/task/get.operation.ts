@@ -1,0 +1,115 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_FILE_NAME_TEMPLATE } from '../../helpers/fileName';
+import { answerToItems } from '../../helpers/output';
+import { readOutputOptions } from '../../helpers/parameters';
+import { AceDataClient, DEFAULT_TIMEOUT_SECONDS } from '../../transport/client';
+import { isFinished, taskFailure } from '../../transport/polling';
+import type { Outcome } from '../types';
+
+const show = { resource: ['task'], operation: ['get'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 5a0ee2a2-8b1f-4a6e-9d6c-2b0d8f2f5c11',
+		description: 'The task ID from a Submit or Poll run (or from the callback)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary property the images are written to (with Single Item, suffixed _0, _1, …)',
+			},
+			{
+				displayName: 'Download Images',
+				name: 'downloadImages',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to download hosted image URLs into binary files',
+			},
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: DEFAULT_FILE_NAME_TEMPLATE,
+				description:
+					'File name template. Placeholders: {prompt}, {number}, {index}, {item}, {model}, {taskId}. The extension always matches the image type.',
+			},
+			{
+				displayName: 'Output Layout',
+				name: 'outputLayout',
+				type: 'options',
+				options: [
+					{ name: 'One Item per Image', value: 'itemPerImage' },
+					{ name: 'One Item per Input (Binaries _0, _1, …)', value: 'singleItem' },
+				],
+				default: 'itemPerImage',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_SECONDS,
+				description: 'How long one HTTP request may take',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<Outcome> {
+	const taskId = String(this.getNodeParameter('taskId', itemIndex, '')).trim();
+	if (!taskId) {
+		throw new NodeOperationError(this.getNode(), 'Parameter "Task ID" is required', { itemIndex });
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const client = await AceDataClient.create(this, itemIndex, Number(options.timeout) || undefined);
+	const record = await client.retrieveTask(taskId);
+	if (!record) {
+		throw client.apiError({
+			code: 'task_not_found',
+			apiMessage: `AceData knows no task "${taskId}": check the Task ID and that the credential is the one that submitted it`,
+			taskId,
+		});
+	}
+	const traceId = record.trace_id ?? record.response?.trace_id;
+	if (!isFinished(record)) {
+		const json: IDataObject = { taskId, status: 'running' };
+		if (traceId) json.traceId = traceId;
+		return { items: [{ json, pairedItem: { item: itemIndex } }] };
+	}
+	const failure = taskFailure(client, record, taskId);
+	if (failure) throw failure;
+	const answer = record.response ?? {};
+	const request = record.request ?? {};
+	return {
+		items: await answerToItems(
+			this,
+			client,
+			answer,
+			{
+				itemIndex,
+				model: String(answer.model ?? request.model ?? ''),
+				prompt: String(request.prompt ?? ''),
+				taskId,
+				traceId,
+			},
+			{ ...readOutputOptions(options), outputFormat: request.output_format as string | undefined },
+		),
+	};
+}

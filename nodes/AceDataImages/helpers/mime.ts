@@ -1,0 +1,33 @@
+export interface ImageType {
+	mimeType: string;
+	extension: string;
+}
+
+const BY_FORMAT: Record<string, ImageType> = {
+	png: { mimeType: 'image/png', extension: 'png' },
+	jpeg: { mimeType: 'image/jpeg', extension: 'jpg' },
+	jpg: { mimeType: 'image/jpeg', extension: 'jpg' },
+	webp: { mimeType: 'image/webp', extension: 'webp' },
+	gif: { mimeType: 'image/gif', extension: 'gif' },
+};
+
+/** The image type the bytes themselves declare (magic numbers), or undefined. */
+export function sniffImageType(head: Uint8Array): ImageType | undefined {
+	const starts = (...bytes: number[]) => bytes.every((byte, i) => head[i] === byte);
+	const ascii = (offset: number, text: string) =>
+		[...text].every((char, i) => head[offset + i] === char.charCodeAt(0));
+	if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return BY_FORMAT.png;
+	if (starts(0xff, 0xd8, 0xff)) return BY_FORMAT.jpeg;
+	if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return BY_FORMAT.webp;
+	if (ascii(0, 'GIF8')) return BY_FORMAT.gif;
+	return undefined;
+}
+
+/** Bytes first, then the requested output format, then the server's content type; PNG when nothing says. */
+export function resolveImageType(head: Uint8Array, requestedFormat?: string, contentType?: string): ImageType {
+	const sniffed = sniffImageType(head);
+	if (sniffed) return sniffed;
+	if (requestedFormat && BY_FORMAT[requestedFormat]) return BY_FORMAT[requestedFormat];
+	const fromHeader = contentType?.split(';')[0].trim().replace(/^image\//, '');
+	return (fromHeader && BY_FORMAT[fromHeader]) || BY_FORMAT.png;
+}

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+
+import { ENUM_OPTIONS, getModelRule, type EnumOption, type ModelId, type ModelRule } from './modelRules';
+
+export type Delivery = 'wait' | 'poll' | 'submit';
+
+/** What the user asked for, as read from the node's parameters (before any check). */
+export interface ImageRequestInput {
+	operation: 'generate' | 'edit';
+	model: ModelId;
+	/** The model id sent on the wire: the table's id, or the custom model id. */
+	modelId: string;
+	prompt: string;
+	n: number;
+	size?: string;
+	quality?: string;
+	style?: string;
+	background?: string;
+	moderation?: string;
+	outputFormat?: string;
+	outputCompression?: number;
+	partialImages?: number;
+	responseFormat?: string;
+	inputFidelity?: string;
+	callbackUrl?: string;
+	traceId?: string;
+}
+
+/** Labels the user sees in the node, so an error names the field they can find. */
+export const PARAMETER_LABELS: Record<string, string> = {
+	customModel: 'Custom Model ID',
+	prompt: 'Prompt',
+	n: 'Number of Images',
+	size: 'Size',
+	quality: 'Quality',
+	style: 'Style',
+	background: 'Background',
+	moderation: 'Moderation',
+	outputFormat: 'Output Format',
+	outputCompression: 'Output Compression',
+	partialImages: 'Partial Images',
+	responseFormat: 'Response Format',
+	inputFidelity: 'Input Fidelity',
+	callbackUrl: 'Callback URL',
+	traceId: 'Trace ID',
+};
+
+export class ImageRequestValidationError extends Error {
+	constructor(
+		readonly parameter: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'ImageRequestValidationError';
+	}
+}
+
+const SIZE_PATTERN = /^(\d+)x(\d+)$/;
+
+/** Why a size is refused, or null when the model accepts it. */
+export function sizeProblem(rule: ModelRule, size: string): string | null {
+	const spec = rule.size;
+	if (spec.kind === 'list') {
+		return spec.values.includes(size) ? null : `allowed: ${spec.values.join(', ')}`;
+	}
+	if (size === 'auto' || (spec.kind === 'free' && size === '')) return null;
+	const match = SIZE_PATTERN.exec(size);
+	if (!match) return 'use auto or WIDTHxHEIGHT, e.g. 1024x1024';
+	const width = Number(match[1]);
+	const height = Number(match[2]);
+	if (width === 0 || height === 0) return 'width and height must be positive';
+	if (spec.kind === 'free') return null;
+	const long = Math.max(width, height);
+	const short = Math.min(width, height);
+	const pixels = width * height;
+	if (width % 16 !== 0 || height % 16 !== 0) return 'both sides must be multiples of 16';
+	if (long > 3840) return 'the long side must be at most 3840';
+	if (pixels < 655_360 || pixels > 8_294_400) {
+		return `the image must have 655,360 to 8,294,400 pixels (this one has ${pixels.toLocaleString('en-US')})`;
+	}
+	if (long / short > 3) return 'the aspect ratio must be at most 3:1';
+	return null;
+}
+
+function enumField(rule: ModelRule, option: EnumOption) {
+	const allowed = rule[option];
+	return z
+		.string()
+		.optional()
+		.superRefine((value, ctx) => {
+			if (value === undefined) return;
+			if (!allowed) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not accepted by ${rule.id}` });
+			} else if (!allowed.includes(value)) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `"${value}" is not accepted by ${rule.id}; allowed: ${allowed.join(', ')}`,
+				});
+			}
+		});
+}
+
+function integer(min: number, max: number, what: string) {
+	return z
+		.number({ invalid_type_error: `must be a number from ${min} to ${max}` })
+		.int(`must be a whole number from ${min} to ${max}`)
+		.min(min, `must be ${what} from ${min} to ${max}`)
+		.max(max, `must be ${what} from ${min} to ${max}`);
+}
+
+function schemaFor(rule: ModelRule) {
+	const enums = Object.fromEntries(ENUM_OPTIONS.map((option) => [option, enumField(rule, option)])) as {
+		[K in EnumOption]: ReturnType<typeof enumField>;
+	};
+	return z
+		.object({
+			...enums,
+			modelId: z.string().trim().min(1, 'is required when the model is Custom Model ID'),
+			prompt: z
+				.string()
+				.trim()
+				.min(1, 'is required')
+				.max(rule.promptMaxLength, `is too long for ${rule.id}: at most ${rule.promptMaxLength} characters`),
+			n:
+				rule.maxImages === 1
+					? z.literal(1, { errorMap: () => ({ message: `must be 1 for ${rule.id}: it makes one image per request` }) })
+					: integer(1, rule.maxImages, 'a whole number'),
+			size: z
+				.string()
+				.optional()
+				.superRefine((value, ctx) => {
+					if (value === undefined) return;
+					const problem = sizeProblem(rule, value);
+					if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not accepted by ${rule.id}: ${problem}` });
+				}),
+			outputCompression: integer(0, 100, 'a percentage').optional(),
+			partialImages: integer(0, 3, 'a whole number').optional(),
+			inputFidelity: z.enum(['high', 'low']).optional(),
+			callbackUrl: z
+				.string()
+				.optional()
+				.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/i.test(value), 'must be an http(s) URL'),
+			traceId: z.string().max(200, 'is too long: at most 200 characters').optional(),
+		})
+		.superRefine((input, ctx) => {
+			const format = input.outputFormat;
+			if (input.outputCompression !== undefined && !rule.outputCompression) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['outputCompression'], message: `is not accepted by ${rule.id}` });
+			} else if (input.outputCompression !== undefined && format !== 'jpeg' && format !== 'webp') {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: ['outputCompression'],
+					message: 'only applies to jpeg or webp output: set Output Format to jpeg or webp, or remove it',
+				});
+			}
+			if (input.background === 'transparent' && format === 'jpeg') {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: ['background'],
+					message: 'transparent needs an Output Format with alpha: png or webp',
+				});
+			}
+			if (input.partialImages !== undefined && !rule.partialImages) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['partialImages'], message: `is not accepted by ${rule.id}` });
+			}
+		});
+}
+
+/** Refuses, before anything is sent or billed, a request the chosen model does not accept. */
+export function validateImageRequest(input: ImageRequestInput): void {
+	const rule = getModelRule(input.model);
+	const result = schemaFor(rule).safeParse(input);
+	if (result.success) return;
+	const issue = result.error.issues[0];
+	const key = String(issue.path[0] ?? 'prompt');
+	const parameter = key === 'modelId' ? 'customModel' : key;
+	const label = PARAMETER_LABELS[parameter] ?? parameter;
+	throw new ImageRequestValidationError(parameter, `Parameter "${label}" ${issue.message}`);
+}

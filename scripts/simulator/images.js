@@ -1,0 +1,84 @@
+'use strict';
+// Real image bytes for the simulator: PNGs drawn here (different for every seed), JPEG and WebP from
+// small committed samples (no encoder for them ships with Node).
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+	let c = n;
+	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+	return c >>> 0;
+});
+
+function crc32(buffer) {
+	let crc = 0xffffffff;
+	for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+	return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+	const length = Buffer.alloc(4);
+	length.writeUInt32BE(data.length);
+	const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(body));
+	return Buffer.concat([length, body, crc]);
+}
+
+/** An RGBA PNG with a gradient whose colours come from the seed: a different image for every seed. */
+function makePng(seed, width = 32, height = 32) {
+	const hash = crypto.createHash('sha256').update(String(seed)).digest();
+	const rows = [];
+	for (let y = 0; y < height; y++) {
+		const row = Buffer.alloc(1 + width * 4);
+		for (let x = 0; x < width; x++) {
+			const o = 1 + x * 4;
+			row[o] = (hash[0] + x * 7) & 0xff;
+			row[o + 1] = (hash[1] + y * 7) & 0xff;
+			row[o + 2] = (hash[2] + (x ^ y) * 3) & 0xff;
+			row[o + 3] = 0xff;
+		}
+		rows.push(row);
+	}
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8; // bit depth
+	header[9] = 6; // RGBA
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
+const ASSETS = path.join(__dirname, 'assets');
+const samples = {};
+function sample(extension) {
+	samples[extension] ??= fs
+		.readdirSync(ASSETS)
+		.filter((name) => name.endsWith(`.${extension}`))
+		.sort()
+		.map((name) => fs.readFileSync(path.join(ASSETS, name)));
+	return samples[extension];
+}
+
+const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+const EXTENSION = { png: 'png', jpeg: 'jpg', webp: 'webp' };
+
+/** Image bytes in the asked format ('png' | 'jpeg' | 'webp'), varying with the seed. */
+function makeImage(format, seed) {
+	if (format === 'png') return makePng(seed);
+	const list = sample(EXTENSION[format]);
+	const hash = crypto.createHash('sha256').update(String(seed)).digest();
+	return list[hash[0] % list.length];
+}
+
+function sha256(buffer) {
+	return crypto.createHash('sha256').update(buffer).digest('hex');
+}
+
+module.exports = { makePng, makeImage, sha256, MIME, EXTENSION };

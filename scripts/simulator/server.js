@@ -1,0 +1,434 @@
+'use strict';
+// A local stand-in for AceData Cloud's OpenAI-compatible images API, for tests, the end-to-end suite, the
+// demo and the benchmarks. Loopback only; it stops by itself after maxLifetimeMs or maxRequests.
+const crypto = require('crypto');
+const http = require('http');
+
+const { makeImage, makePng, sha256, MIME, EXTENSION } = require('./images');
+const { parseMultipart } = require('./multipart');
+
+/** Every error code of ACEDATA-API.md with the HTTP status AceData answers it with. */
+const ERROR_STATUS = {
+	bad_request: 400,
+	no_token: 400,
+	api_not_implemented: 400,
+	token_mismatched: 400,
+	invalid_token: 401,
+	token_expired: 401,
+	used_up: 403,
+	forbidden: 403,
+	disabled: 403,
+	no_api: 404,
+	too_many_requests: 429,
+	rate_limited: 429,
+	api_error: 500,
+	timeout: 504,
+};
+
+const ERROR_MESSAGE = {
+	bad_request: 'The request is invalid.',
+	no_token: 'No token provided.',
+	api_not_implemented: 'This API is not implemented.',
+	token_mismatched: 'The token does not match this API.',
+	invalid_token: 'The token is invalid.',
+	token_expired: 'The token has expired.',
+	used_up: 'Your balance is used up, please recharge.',
+	forbidden: 'The prompt was rejected by moderation.',
+	disabled: 'The application is disabled.',
+	no_api: 'No such API.',
+	too_many_requests: 'Too many requests, please slow down.',
+	rate_limited: 'Rate limited.',
+	api_error: 'The upstream API failed.',
+	timeout: 'The upstream API timed out.',
+};
+
+const DEFAULTS = {
+	host: '127.0.0.1',
+	port: 0,
+	token: 'sim-token',
+	latencyMs: 0,
+	/** How GPT image models answer when no response_format is asked: 'b64_json' (the spec) or 'url' (AceData's examples). */
+	gptImageAnswer: 'b64_json',
+	/** A task finishes on the Nth poll that sees it... */
+	taskPolls: 2,
+	/** ...or this long after submission, whichever comes first (0: polls only). */
+	taskSeconds: 0,
+	/** Delay before a callback is POSTed (the task finishes then). */
+	callbackDelayMs: 100,
+	maxLifetimeMs: 30 * 60 * 1000,
+	maxRequests: 20000,
+	/** Pixels of generated PNGs (kept small: tests compare bytes, not pictures). */
+	imageSide: 32,
+};
+
+function directives(prompt) {
+	const found = {};
+	for (const match of String(prompt ?? '').matchAll(/\[\[(\w+)(?::([^\]]*))?\]\]/g)) found[match[1]] = match[2] ?? true;
+	return found;
+}
+
+function isLoopbackUrl(url) {
+	try {
+		const { hostname, protocol } = new URL(url);
+		return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+	} catch {
+		return false;
+	}
+}
+
+function createSimulator(options = {}) {
+	const config = { ...DEFAULTS, ...options };
+	const state = { requests: [], faults: [], tasks: new Map(), files: new Map(), callbacks: [], served: 0 };
+	let server;
+	let baseUrl;
+	let lifetimeTimer;
+
+	const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+	function send(res, status, body, headers = {}) {
+		const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+		res.writeHead(status, {
+			'content-type': Buffer.isBuffer(body) ? headers['content-type'] : 'application/json',
+			'content-length': payload.length,
+			...headers,
+		});
+		res.end(payload);
+		return status;
+	}
+
+	function sendError(res, code, extra = {}) {
+		const traceId = crypto.randomUUID();
+		const headers = {};
+		if (extra.retryAfter !== undefined) headers['retry-after'] = String(extra.retryAfter);
+		return send(
+			res,
+			extra.status ?? ERROR_STATUS[code] ?? 400,
+			{ success: false, error: { code, message: extra.message ?? ERROR_MESSAGE[code] ?? code }, trace_id: traceId },
+			headers,
+		);
+	}
+
+	function takeFault(path) {
+		const index = state.faults.findIndex((fault) => !fault.path || path.startsWith(fault.path));
+		if (index < 0) return undefined;
+		const fault = state.faults[index];
+		fault.times = (fault.times ?? 1) - 1;
+		if (fault.times <= 0) state.faults.splice(index, 1);
+		return fault;
+	}
+
+	function checkAuth(req) {
+		const header = req.headers.authorization;
+		if (!header) return 'no_token';
+		const token = header.replace(/^Bearer\s+/i, '');
+		if (token === 'expired-token') return 'token_expired';
+		return token === config.token ? undefined : 'invalid_token';
+	}
+
+	function storeImage(format, seed) {
+		const bytes = format === 'png' ? makePng(seed, config.imageSide, config.imageSide) : makeImage(format, seed);
+		const id = crypto.randomUUID();
+		const file = { id, format, bytes, sha256: sha256(bytes), url: `${baseUrl}/files/${id}.${EXTENSION[format]}` };
+		state.files.set(id, file);
+		return file;
+	}
+
+	/** The answer a successful generation or edit gets: real image bytes as URLs or base64. */
+	function buildAnswer(body, found) {
+		const model = String(body.model ?? 'dall-e-2');
+		const count = Math.max(1, Number(body.n ?? 1));
+		const format = ['png', 'jpeg', 'webp'].includes(body.output_format) ? body.output_format : 'png';
+		const isGptImage = model.startsWith('gpt-image');
+		const mode =
+			body.response_format ??
+			(found.respond === 'url' || found.respond === 'b64_json' ? found.respond : undefined) ??
+			(isGptImage ? config.gptImageAnswer : 'url');
+		const files = [];
+		const data = [];
+		for (let index = 0; index < count; index++) {
+			const file = storeImage(format, `${model}|${body.prompt}|${index}|${crypto.randomUUID()}`);
+			files.push(file);
+			const datum = mode === 'b64_json' ? { b64_json: file.bytes.toString('base64') } : { url: file.url };
+			if (model === 'dall-e-3') datum.revised_prompt = `${body.prompt} (revised by the simulator)`;
+			data.push(datum);
+		}
+		const answer = { created: model === 'nano-banana' ? 0 : Math.floor(Date.now() / 1000), data };
+		if (isGptImage) {
+			const input = Math.ceil(String(body.prompt).length / 4);
+			answer.usage = { input_tokens: input, output_tokens: 1056 * count, total_tokens: input + 1056 * count };
+		}
+		return { answer, files, mode };
+	}
+
+	function finishTask(task) {
+		if (task.finished_at) return;
+		task.finished_at = Date.now() / 1000;
+		task.elapsed = task.finished_at - task.created_at;
+		if (task.callbackUrl) void postCallback(task);
+	}
+
+	async function postCallback(task) {
+		const body = task.failed
+			? { success: false, task_id: task.id, trace_id: task.trace_id, error: task.response.error }
+			: { success: true, task_id: task.id, trace_id: task.trace_id, data: task.response };
+		const entry = { url: task.callbackUrl, taskId: task.id, body, status: undefined, error: undefined };
+		state.callbacks.push(entry);
+		if (!isLoopbackUrl(task.callbackUrl)) {
+			entry.error = 'not a loopback URL: the simulator only calls back to this machine';
+			return;
+		}
+		try {
+			const payload = Buffer.from(JSON.stringify(body));
+			entry.status = await new Promise((resolve, reject) => {
+				const req = http.request(
+					task.callbackUrl,
+					{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length }, timeout: 10000 },
+					(res) => {
+						res.resume();
+						res.on('end', () => resolve(res.statusCode));
+					},
+				);
+				req.on('timeout', () => req.destroy(new Error('callback timed out')));
+				req.on('error', reject);
+				req.end(payload);
+			});
+		} catch (error) {
+			entry.error = error.message;
+		}
+	}
+
+	function taskView(task) {
+		const view = {
+			id: task.id,
+			trace_id: task.trace_id,
+			type: 'images',
+			request: task.request,
+			created_at: task.created_at,
+			started_at: task.created_at,
+			finished_at: task.finished_at ?? null,
+		};
+		if (task.finished_at) {
+			view.response = task.response;
+			view.elapsed = task.elapsed;
+		}
+		return view;
+	}
+
+	function pollTask(task) {
+		task.polls++;
+		const dueByTime = config.taskSeconds > 0 && Date.now() / 1000 - task.created_at >= config.taskSeconds;
+		if (!task.never && !task.callbackUrl && (task.polls >= task.pollsToFinish || dueByTime)) finishTask(task);
+		return taskView(task);
+	}
+
+	async function handleImages(req, res, entry, endpoint, raw) {
+		let body;
+		if (endpoint === 'edits' && /multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+			const parts = parseMultipart(raw, req.headers['content-type']);
+			entry.parts = parts.map(({ data, ...part }) => ({ ...part, sha256: part.filename !== undefined ? sha256(data) : undefined }));
+			body = {};
+			for (const part of parts) {
+				if (part.filename === undefined) body[part.name] = part.value;
+			}
+			if (body.n !== undefined) body.n = Number(body.n);
+			body.image = parts.filter((part) => part.name === 'image' || part.name === 'image[]').map((part) => part.filename);
+			if (body.async !== undefined) body.async = body.async === 'true';
+			entry.body = body;
+		} else {
+			try {
+				body = JSON.parse(raw.toString('utf8') || '{}');
+			} catch {
+				return sendError(res, 'bad_request', { message: 'The body is not valid JSON.' });
+			}
+			entry.body = body;
+		}
+		const found = directives(body.prompt);
+		if (found.error) return sendError(res, found.error, { retryAfter: found.retryAfter });
+		if (!body.prompt) return sendError(res, 'bad_request', { message: 'prompt is required.' });
+		if (body.n !== undefined && (body.n < 1 || body.n > 10)) return sendError(res, 'bad_request', { message: 'n must be 1 to 10.' });
+		if (endpoint === 'edits' && (!body.image || body.image.length === 0)) {
+			return sendError(res, 'bad_request', { message: 'image is required.' });
+		}
+		const latency = Number(found.latency ?? config.latencyMs);
+		if (latency > 0) await sleep(latency);
+
+		const isAsync = body.async === true || !!body.callback_url;
+		const traceId = body.trace_id ?? crypto.randomUUID();
+		if (isAsync) {
+			const id = crypto.randomUUID();
+			const failed = found.task === 'fail';
+			const built = failed ? undefined : buildAnswer(body, found);
+			const task = {
+				id,
+				trace_id: traceId,
+				request: body,
+				response: failed
+					? { success: false, error: { code: 'api_error', message: 'The upstream image service failed.' }, trace_id: traceId }
+					: { success: true, task_id: id, trace_id: traceId, ...built.answer },
+				failed,
+				created_at: Date.now() / 1000,
+				finished_at: undefined,
+				polls: 0,
+				pollsToFinish: Number(found.polls ?? config.taskPolls),
+				never: found.never === true,
+				callbackUrl: body.callback_url,
+			};
+			state.tasks.set(id, task);
+			entry.taskId = id;
+			if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
+			if (task.callbackUrl && !task.never) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
+			return send(res, 200, { success: true, task_id: id, trace_id: traceId });
+		}
+		const { answer, files } = buildAnswer(body, found);
+		entry.images = files.map(({ id, format, sha256: hash, url }) => ({ id, format, sha256: hash, url }));
+		if (String(body.model ?? '').startsWith('gpt-image')) {
+			answer.success = true;
+			answer.trace_id = traceId;
+		}
+		return send(res, 200, answer);
+	}
+
+	function handleTasks(res, entry, raw) {
+		let body;
+		try {
+			body = JSON.parse(raw.toString('utf8') || '{}');
+		} catch {
+			return sendError(res, 'bad_request', { message: 'The body is not valid JSON.' });
+		}
+		entry.body = body;
+		if (body.action === 'retrieve') {
+			const task = body.id
+				? state.tasks.get(body.id)
+				: [...state.tasks.values()].find((candidate) => candidate.trace_id === body.trace_id);
+			return send(res, 200, task ? pollTask(task) : {});
+		}
+		if (body.action === 'retrieve_batch') {
+			const ids = Array.isArray(body.ids) ? body.ids : [];
+			const items = ids.map((id) => state.tasks.get(id)).filter(Boolean).map(pollTask);
+			return send(res, 200, { items, count: items.length });
+		}
+		return sendError(res, 'bad_request', { message: 'Unknown action.' });
+	}
+
+	function handleControl(req, res, path, raw) {
+		if (path === '/__sim/requests') return send(res, 200, state.requests);
+		if (path === '/__sim/callbacks') return send(res, 200, state.callbacks);
+		if (path === '/__sim/tasks') return send(res, 200, [...state.tasks.values()].map(taskView));
+		if (path === '/__sim/reset') {
+			reset();
+			return send(res, 200, { ok: true });
+		}
+		const body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+		if (path === '/__sim/faults') {
+			state.faults.push(...(Array.isArray(body) ? body : [body]));
+			return send(res, 200, { ok: true, faults: state.faults.length });
+		}
+		if (path === '/__sim/config') {
+			Object.assign(config, body);
+			return send(res, 200, { ok: true });
+		}
+		return send(res, 404, { error: { code: 'no_api', message: 'No such control endpoint.' } });
+	}
+
+	async function handle(req, res) {
+		const chunks = [];
+		for await (const part of req) chunks.push(part);
+		const raw = Buffer.concat(chunks);
+		const path = req.url.split('?')[0];
+		if (path.startsWith('/__sim/')) return handleControl(req, res, path, raw);
+
+		const entry = {
+			seq: state.requests.length + 1,
+			method: req.method,
+			path,
+			headers: { ...req.headers },
+			bytes: raw.length,
+			at: Date.now(),
+		};
+		state.requests.push(entry);
+		state.served++;
+		if (state.served >= config.maxRequests) setImmediate(() => stop());
+
+		const fileMatch = /^\/files\/([\w-]+)\.\w+$/.exec(path);
+		if (req.method === 'GET' && fileMatch) {
+			const fault = takeFault(path);
+			if (fault) return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
+			const file = state.files.get(fileMatch[1]);
+			if (!file) return (entry.status = send(res, 404, { error: { code: 'no_api', message: 'No such file.' } }));
+			return (entry.status = send(res, 200, file.bytes, { 'content-type': MIME[file.format] }));
+		}
+		if (req.method !== 'POST') return (entry.status = sendError(res, 'no_api'));
+		const authProblem = checkAuth(req);
+		if (authProblem) return (entry.status = sendError(res, authProblem));
+		const fault = takeFault(path);
+		if (fault) {
+			if (fault.latencyMs) await sleep(fault.latencyMs);
+			return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
+		}
+		if (path === '/openai/images/generations') return (entry.status = await handleImages(req, res, entry, 'generations', raw));
+		if (path === '/openai/images/edits') return (entry.status = await handleImages(req, res, entry, 'edits', raw));
+		if (path === '/openai/tasks') return (entry.status = handleTasks(res, entry, raw));
+		return (entry.status = sendError(res, 'no_api'));
+	}
+
+	function reset() {
+		state.requests.length = 0;
+		state.faults.length = 0;
+		state.callbacks.length = 0;
+		state.tasks.clear();
+		state.files.clear();
+	}
+
+	async function start() {
+		server = http.createServer((req, res) => {
+			handle(req, res).catch((error) => {
+				if (!res.headersSent) sendError(res, 'api_error', { message: `simulator failure: ${error.message}` });
+			});
+		});
+		await new Promise((resolve) => server.listen(config.port, config.host, resolve));
+		baseUrl = `http://${config.host}:${server.address().port}`;
+		lifetimeTimer = setTimeout(() => stop(), config.maxLifetimeMs);
+		lifetimeTimer.unref();
+		return baseUrl;
+	}
+
+	async function stop() {
+		clearTimeout(lifetimeTimer);
+		if (!server?.listening) return;
+		server.closeAllConnections?.();
+		await new Promise((resolve) => server.close(() => resolve()));
+	}
+
+	return {
+		start,
+		stop,
+		reset,
+		config,
+		get url() {
+			return baseUrl;
+		},
+		get requests() {
+			return state.requests;
+		},
+		get callbacks() {
+			return state.callbacks;
+		},
+		get tasks() {
+			return state.tasks;
+		},
+		/** Adds faults: { path?, code, status?, message?, times?, retryAfter?, latencyMs? }. */
+		inject(...faults) {
+			state.faults.push(...faults);
+		},
+		/** The bytes the simulator sent for an image id. */
+		imageBytes(id) {
+			return state.files.get(id)?.bytes;
+		},
+		/** Requests to the billed endpoints. */
+		billed() {
+			return state.requests.filter((entry) => entry.path.startsWith('/openai/images/'));
+		},
+	};
+}
+
+module.exports = { createSimulator, ERROR_STATUS, ERROR_MESSAGE };

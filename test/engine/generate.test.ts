@@ -1,0 +1,284 @@
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { binaryBytes, runNode } from '../harness/engine';
+import { TOKEN, WRONG_TOKEN, useSimulator } from '../harness/simulator';
+
+const { simulator, credentials } = useSimulator();
+
+const requests = () => simulator.requests;
+const billed = () => requests().filter((entry) => entry.path.startsWith('/openai/images/'));
+
+function generate(parameters: IDataObject, extra: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {}) {
+	return runNode({
+		parameters: {
+			resource: 'image',
+			operation: 'generate',
+			model: 'gpt-image-1',
+			prompt: 'A cute baby sea otter',
+			n: 1,
+			delivery: 'wait',
+			...parameters,
+			options: { ...(parameters.options as INodeParameters) },
+		},
+		credentials: credentials(),
+		...extra,
+	});
+}
+
+/** The bytes the simulator produced for each image of every billed request, in order. */
+function sentImages(): Buffer[] {
+	return billed().flatMap((entry) => (entry.images ?? []).map((image) => simulator.imageBytes(image.id) as Buffer));
+}
+
+describe('Generate through the n8n engine', () => {
+	it.each([
+		['png', 'image/png', '.png'],
+		['jpeg', 'image/jpeg', '.jpg'],
+		['webp', 'image/webp', '.webp'],
+	])('turns base64 %s answers into binaries with the same bytes, mime and extension', async (format, mime, extension) => {
+		const { items, error } = await generate({ options: { outputFormat: format } });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		const binary = items[0].binary?.data;
+		expect(binary?.mimeType).toBe(mime);
+		expect(binary?.fileName).toBe(`a-cute-baby-sea-otter-1${extension}`);
+		expect(binaryBytes(binary).equals(sentImages()[0])).toBe(true);
+		expect(JSON.stringify(items[0].json)).not.toMatch(/b64_json|iVBORw0KGgo/);
+	});
+
+	it('downloads URL answers without the Authorization header and keeps the revised prompt', async () => {
+		const { items, error } = await generate({ model: 'dall-e-3', size: '1024x1024' });
+		expect(error).toBeUndefined();
+		const [api, download] = requests();
+		expect(api.path).toBe('/openai/images/generations');
+		expect(api.headers.authorization).toBe(`Bearer ${TOKEN}`);
+		expect(download.path).toMatch(/^\/files\/.+\.png$/);
+		expect(download.headers.authorization).toBeUndefined();
+		expect(items[0].json).toMatchObject({
+			index: 0,
+			model: 'dall-e-3',
+			prompt: 'A cute baby sea otter',
+			revisedPrompt: 'A cute baby sea otter (revised by the simulator)',
+			url: api.images?.[0].url,
+		});
+		expect(items[0].binary?.data.mimeType).toBe('image/png');
+		expect(binaryBytes(items[0].binary?.data).equals(sentImages()[0])).toBe(true);
+	});
+
+	it('handles GPT image models answering with hosted URLs too', async () => {
+		simulator.config.gptImageAnswer = 'url';
+		const { items } = await generate({ n: 2, options: { outputFormat: 'jpeg' } });
+		expect(items.map((item) => item.binary?.data.fileName)).toEqual(['a-cute-baby-sea-otter-1.jpg', 'a-cute-baby-sea-otter-2.jpg']);
+		expect(items.map((item) => binaryBytes(item.binary?.data))).toEqual(sentImages());
+		expect(items[0].json.usage).toMatchObject({ output_tokens: 2112 });
+	});
+
+	it('emits one item per image, paired to its input item, for n=3 and two inputs', async () => {
+		const { items } = await generate(
+			{ prompt: '={{ $json.topic }}', n: 3, options: { outputFormat: 'webp' } },
+			{ items: [{ json: { topic: 'Red fox' } }, { json: { topic: 'Blue whale' } }] },
+		);
+		expect(items).toHaveLength(6);
+		expect(items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
+		expect(items.map((item) => [item.json.prompt, item.json.index, item.binary?.data.fileName])).toEqual([
+			['Red fox', 0, 'red-fox-1.webp'],
+			['Red fox', 1, 'red-fox-2.webp'],
+			['Red fox', 2, 'red-fox-3.webp'],
+			['Blue whale', 0, 'blue-whale-1.webp'],
+			['Blue whale', 1, 'blue-whale-2.webp'],
+			['Blue whale', 2, 'blue-whale-3.webp'],
+		]);
+		expect(items.every((item) => item.binary?.data.mimeType === 'image/webp')).toBe(true);
+		expect(items.map((item) => binaryBytes(item.binary?.data))).toEqual(sentImages());
+	});
+
+	it('puts all images of an input item on one item in the single item layout', async () => {
+		const { items } = await generate({ n: 3, options: { outputLayout: 'singleItem', binaryPropertyName: 'image' } });
+		expect(items).toHaveLength(1);
+		expect(Object.keys(items[0].binary ?? {})).toEqual(['image_0', 'image_1', 'image_2']);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect((items[0].json.images as IDataObject[]).map((image) => image.index)).toEqual([0, 1, 2]);
+		expect(Object.values(items[0].binary ?? {}).map((binary) => binaryBytes(binary))).toEqual(sentImages());
+	});
+
+	it('keeps URL answers as JSON only when Download Images is off', async () => {
+		const { items } = await generate({ model: 'dall-e-2', size: '256x256', n: 2, options: { downloadImages: false } });
+		expect(items).toHaveLength(2);
+		expect(items.every((item) => item.binary === undefined)).toBe(true);
+		expect(items.map((item) => item.json.url)).toEqual(billed()[0].images?.map((image) => image.url));
+		expect(requests().filter((entry) => entry.path.startsWith('/files/'))).toHaveLength(0);
+	});
+
+	it('names files from the template', async () => {
+		const { items } = await generate({ n: 2, options: { fileName: 'banner-{item}-{number}', outputFormat: 'jpeg' } });
+		expect(items.map((item) => item.binary?.data.fileName)).toEqual(['banner-0-1.jpg', 'banner-0-2.jpg']);
+	});
+
+	it('sends exactly the fields that were set, snake_case, model always', async () => {
+		await generate({
+			model: 'gpt-image-1.5',
+			size: '1536x1024',
+			n: 2,
+			options: { quality: 'high', background: 'transparent', outputFormat: 'webp', outputCompression: 60, traceId: 'my-trace' },
+		});
+		expect(billed()[0].body).toEqual({
+			model: 'gpt-image-1.5',
+			prompt: 'A cute baby sea otter',
+			n: 2,
+			size: '1536x1024',
+			quality: 'high',
+			background: 'transparent',
+			output_format: 'webp',
+			output_compression: 60,
+			trace_id: 'my-trace',
+		});
+	});
+
+	it('never sends an option hidden for the model (left over from another model)', async () => {
+		const { error } = await generate({ options: { style: 'natural', responseFormat: 'url' } });
+		expect(error).toBeUndefined();
+		expect(billed()[0].body).toEqual({ model: 'gpt-image-1', prompt: 'A cute baby sea otter', n: 1, size: 'auto' });
+	});
+
+	it('sends a custom model id verbatim', async () => {
+		await generate({ model: 'custom', customModel: 'gpt-image-2:official', size: '' });
+		expect(billed()[0].body).toEqual({ model: 'gpt-image-2:official', prompt: 'A cute baby sea otter', n: 1 });
+	});
+
+	it('sends nano-banana only what it honours', async () => {
+		const { items } = await generate({ model: 'nano-banana', size: '1024x1024', n: 2 });
+		expect(billed()[0].body).toEqual({ model: 'nano-banana', prompt: 'A cute baby sea otter', n: 2, size: '1024x1024' });
+		expect(items).toHaveLength(2);
+		expect(items[0].json).not.toHaveProperty('created'); // nano-banana answers created: 0
+	});
+});
+
+describe('refusals before any request', () => {
+	it.each<[string, IDataObject, string]>([
+		['dall-e-3 with n=2', { model: 'dall-e-3', size: '1024x1024', n: 2 }, 'Parameter "Number of Images" must be 1 for dall-e-3'],
+		['a size dall-e-2 does not make', { model: 'dall-e-2', size: '1024x1792' }, 'Parameter "Size"'],
+		['a gpt-image-2 size off the 16 grid', { model: 'gpt-image-2', size: '1000x1000' }, 'multiples of 16'],
+		['a prompt over dall-e-2 limit', { model: 'dall-e-2', size: '512x512', prompt: 'x'.repeat(1001) }, 'Parameter "Prompt"'],
+		['HD on a GPT image model', { options: { quality: 'hd' } }, 'Parameter "Quality"'],
+		['transparent JPEG', { options: { background: 'transparent', outputFormat: 'jpeg' } }, 'Parameter "Background"'],
+		['compression for PNG', { options: { outputFormat: 'png', outputCompression: 10 } }, 'Parameter "Output Compression"'],
+		['a non-http callback', { options: { callbackUrl: 'file:///etc/passwd' } }, 'Parameter "Callback URL"'],
+		['an empty custom model', { model: 'custom', customModel: ' ' }, 'Parameter "Custom Model ID"'],
+	])('refuses %s, names the parameter and sends nothing', async (_, parameters, message) => {
+		const { error, items } = await generate(parameters);
+		expect(error?.message).toContain(message);
+		expect(error?.description).toContain('nothing was billed');
+		expect(items).toHaveLength(0);
+		expect(requests()).toHaveLength(0);
+	});
+});
+
+describe('API errors', () => {
+	it.each<[string, number, RegExp]>([
+		['used_up', 403, /balance is used up/],
+		['invalid_token', 401, /check the API Token of the AceData Cloud API credential/],
+		['token_expired', 401, /credential/],
+		['no_token', 400, /credential/],
+		['token_mismatched', 400, /credential/],
+		['too_many_requests', 429, /rate limit/],
+		['forbidden', 403, /moderation rejected the prompt/],
+		['timeout', 504, /set Delivery to Poll/],
+		['disabled', 403, /disabled/],
+		['api_error', 500, /upstream image service failed/],
+		['bad_request', 400, /refused the request/],
+	])('maps %s to a message that says what to do, with the trace id', async (code, status, message) => {
+		// Retry-After 0 keeps the rate-limit case fast: it is retried (bounded) before it is reported.
+		simulator.inject({ path: '/openai/images/generations', code, times: 10, retryAfter: 0 });
+		const { error } = await generate({});
+		expect(error?.message).toMatch(message);
+		expect(error?.httpCode).toBe(String(status));
+		expect(error?.description).toContain(`code: ${code}`);
+		expect(error?.description).toMatch(/trace ID: [0-9a-f-]{36}/);
+		expect(JSON.stringify(error)).not.toContain(TOKEN);
+	});
+
+	it('retries a rate-limited submission after Retry-After, and bills once', async () => {
+		simulator.inject({ path: '/openai/images/generations', code: 'too_many_requests', retryAfter: 0, times: 2 });
+		const { items, error } = await generate({});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(billed().map((entry) => entry.status)).toEqual([429, 429, 200]);
+	});
+
+	it('never retries a billed submission that failed upstream', async () => {
+		simulator.inject({ path: '/openai/images/generations', code: 'api_error', times: 5 });
+		const { error } = await generate({});
+		expect(error?.message).toMatch(/upstream/);
+		expect(billed()).toHaveLength(1);
+	});
+
+	it('retries a failed image download without submitting again', async () => {
+		simulator.inject({ path: '/files/', code: 'api_error', status: 502, times: 1 });
+		const { items, error } = await generate({ model: 'dall-e-2', size: '256x256' });
+		expect(error).toBeUndefined();
+		expect(binaryBytes(items[0].binary?.data).equals(sentImages()[0])).toBe(true);
+		expect(billed()).toHaveLength(1);
+		expect(requests().filter((entry) => entry.path.startsWith('/files/'))).toHaveLength(2);
+	});
+
+	it('reports a wrong token as a credential problem without echoing it', async () => {
+		const { error } = await runNode({
+			parameters: { resource: 'image', operation: 'generate', model: 'gpt-image-1', prompt: 'x', n: 1, delivery: 'wait', options: {} },
+			credentials: { apiToken: WRONG_TOKEN, baseUrl: simulator.url },
+		});
+		expect(error?.message).toMatch(/API Token/);
+		expect(JSON.stringify(error)).not.toContain(WRONG_TOKEN);
+	});
+});
+
+describe('Continue On Fail', () => {
+	it('yields an error item for the failing input and images for the others, each paired', async () => {
+		const { items, error } = await generate(
+			{ prompt: '={{ $json.prompt }}' },
+			{
+				items: [{ json: { prompt: 'A fox [[error:used_up]]' } }, { json: { prompt: 'A whale' } }],
+				continueOnFail: true,
+			},
+		);
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(2);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(items[0].json.error).toMatch(/balance is used up/);
+		expect(items[0].json).toMatchObject({ code: 'used_up', httpCode: '403' });
+		expect(items[0].json.traceId).toMatch(/[0-9a-f-]{36}/);
+		expect(items[0].binary).toBeUndefined();
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+		expect(items[1].binary?.data.mimeType).toBe('image/png');
+	});
+
+	it('also turns refusals into error items', async () => {
+		const { items } = await generate(
+			{ model: 'dall-e-3', size: '1024x1024', n: '={{ $json.n }}' },
+			{ items: [{ json: { n: 2 } }, { json: { n: 1 } }], continueOnFail: true },
+		);
+		expect(items.map((item) => [item.pairedItem, item.json.error ?? item.binary?.data.mimeType])).toEqual([
+			[{ item: 0 }, 'Parameter "Number of Images" must be 1 for dall-e-3: it makes one image per request'],
+			[{ item: 1 }, 'image/png'],
+		]);
+		expect(billed()).toHaveLength(1);
+	});
+});
+
+describe('the token', () => {
+	it('appears nowhere in outputs or errors, whatever happens', async () => {
+		simulator.inject({ path: '/openai/images/generations', code: 'bad_request', message: `Bad token ${TOKEN} in request`, times: 1 });
+		const failed = await generate({}, { continueOnFail: true });
+		const ok = await generate({ model: 'dall-e-2', size: '256x256' });
+		const everything = JSON.stringify([failed.items, failed.run, ok.items, ok.run]);
+		expect(failed.items[0].json.error).toMatch(/refused the request/);
+		expect(everything).toContain('[redacted]');
+		expect(everything).not.toContain(TOKEN);
+	});
+});

@@ -1,0 +1,27 @@
+import type { IBinaryData, INodeExecutionData, INodeParameters, IRun } from 'n8n-workflow';
+
+export interface EngineError {
+	message: string;
+	description?: string | null;
+	httpCode?: string | null;
+	context?: Record<string, unknown>;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	items?: INodeExecutionData[];
+	credentials: { apiToken: string; baseUrl: string };
+	continueOnFail?: boolean;
+	/** Called once the run has started, with a function that cancels the execution. */
+	onStarted?: (cancel: () => void) => void;
+}
+
+export interface RunResult {
+	run: IRun;
+	error?: EngineError;
+	items: INodeExecutionData[];
+}
+
+export function runNode(options: RunOptions): Promise<RunResult>;
+export function binaryBytes(binary: IBinaryData | undefined): Buffer;
+export const NODE_NAME: string;

@@ -1,0 +1,156 @@
+'use strict';
+// Runs the node through n8n-core's real WorkflowExecute (no n8n server, no mocks of the engine), with a tiny
+// credentials helper that applies the credential's generic `authenticate` block, as n8n does.
+const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { Workflow, ICredentialsHelper } = require('n8n-workflow');
+
+const { AceDataImages } = require('../../nodes/AceDataImages/AceDataImages.node');
+const { AceDataCloudApi } = require('../../credentials/AceDataCloudApi.credentials');
+
+const NODE_TYPE = 'CUSTOM.aceDataImages';
+const NODE_NAME = 'AceData Cloud Images';
+
+const nodeTypes = {
+	node: new AceDataImages(),
+	getByName() {
+		return this.node;
+	},
+	getByNameAndVersion() {
+		return this.node;
+	},
+	getKnownTypes() {
+		return {};
+	},
+};
+
+const credentialType = new AceDataCloudApi();
+
+/** Resolves `={{$credentials.x}}`-style values of a generic authenticate block. */
+function resolveCredentialExpression(value, credentials) {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
+}
+
+class CredentialsHelper extends ICredentialsHelper {
+	constructor(data) {
+		super();
+		this.data = data;
+	}
+	getParentTypes() {
+		return [];
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+	async authenticate(credentials, typeName, requestOptions) {
+		if (typeName !== credentialType.name) return requestOptions;
+		const headers = { ...(requestOptions.headers ?? {}) };
+		for (const [key, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
+			headers[key] = resolveCredentialExpression(value, credentials);
+		}
+		return { ...requestOptions, headers };
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials() {
+		throw new Error('not used');
+	}
+	async getDecrypted() {
+		return this.data;
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+}
+
+/**
+ * Executes the node once with the given parameters and input items.
+ * Returns { items, error, run } where items are the node's output items (binary data inline, as base64).
+ * `onStarted(cancel)` is called once the run started, with a function that cancels the execution.
+ */
+async function runNode({ parameters, items = [{ json: {} }], credentials, continueOnFail = false, onStarted }) {
+	const node = {
+		id: 'c0ffee00-0000-4000-8000-000000000001',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { aceDataCloudApi: { id: '1', name: 'AceData' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput', continueOnFail: true } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'engine-test',
+		name: 'engine test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'engine-test', nodes: [node], connections: {} });
+	let resolveFinished;
+	const finished = new Promise((resolve) => (resolveFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(credentials),
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('not supported in engine tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		userId: 'engine-test',
+	};
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	};
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const promise = execute.processRunExecutionData(workflow);
+	if (onStarted) onStarted(() => promise.cancel());
+	let run;
+	try {
+		run = await promise;
+	} catch (error) {
+		run = await finished;
+	}
+	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	return {
+		run,
+		error: run.data.resultData.error ?? task?.error,
+		items: task?.data?.main?.[0] ?? [],
+	};
+}
+
+/** The bytes of an output binary (kept inline by the engine without a binary data manager). */
+function binaryBytes(binary) {
+	return Buffer.from(binary.data, 'base64');
+}
+
+module.exports = { runNode, binaryBytes, NODE_NAME };

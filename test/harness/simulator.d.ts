@@ -1,0 +1,66 @@
+export interface LoggedImage {
+	id: string;
+	format: string;
+	sha256: string;
+	url: string;
+}
+
+export interface LoggedPart {
+	name?: string;
+	filename?: string;
+	contentType?: string;
+	size: number;
+	sha256?: string;
+	value?: string;
+}
+
+export interface LoggedRequest {
+	seq: number;
+	method: string;
+	path: string;
+	headers: Record<string, string | undefined>;
+	body?: Record<string, unknown>;
+	parts?: LoggedPart[];
+	status?: number;
+	taskId?: string;
+	images?: LoggedImage[];
+	at: number;
+}
+
+export interface Fault {
+	path?: string;
+	code?: string;
+	status?: number;
+	message?: string;
+	times?: number;
+	retryAfter?: number;
+	latencyMs?: number;
+}
+
+export interface SimulatorConfig {
+	token: string;
+	latencyMs: number;
+	gptImageAnswer: 'b64_json' | 'url';
+	taskPolls: number;
+	taskSeconds: number;
+	callbackDelayMs: number;
+	[key: string]: unknown;
+}
+
+export interface Simulator {
+	readonly url: string;
+	readonly requests: LoggedRequest[];
+	readonly callbacks: Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>;
+	config: SimulatorConfig;
+	inject(...faults: Fault[]): void;
+	imageBytes(id: string): Buffer | undefined;
+	billed(): LoggedRequest[];
+	reset(): void;
+}
+
+export const TOKEN: string;
+export const WRONG_TOKEN: string;
+export function useSimulator(options?: Partial<SimulatorConfig>): {
+	simulator: Simulator;
+	credentials: () => { apiToken: string; baseUrl: string };
+};

@@ -7,3 +7,5 @@ const path = require('path');
 process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-engine-'));
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 process.env.N8N_ENCRYPTION_KEY ??= 'engine-test-key';
+// n8n-core logs node errors to the console; the tests assert on them instead.
+process.env.N8N_LOG_LEVEL = 'silent';

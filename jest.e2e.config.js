@@ -1,0 +1,8 @@
+/** End-to-end suite: real n8n processes; see test/e2e/n8n.js. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['**/*.e2e.test.js'],
+	testTimeout: 300000,
+	maxWorkers: 2,
+};

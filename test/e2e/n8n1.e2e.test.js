@@ -1,0 +1,2 @@
+'use strict';
+require('./suite').defineSuite('1.123.81');

@@ -1,0 +1,2 @@
+'use strict';
+require('./suite').defineSuite('2.41.1');

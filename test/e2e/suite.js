@@ -1,0 +1,130 @@
+'use strict';
+// The end-to-end suite, the same for every n8n version: real n8n, the built package, the simulator over loopback,
+// and the files in n8n's own binary store.
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+
+const { createSimulator } = require('../../scripts/simulator/server');
+const { N8n } = require('./n8n');
+
+const TOKEN = 'sk-e2e-5b1f0c3a9d7e4f2b8a6c1d3e5f7a9b0c';
+const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+function defineSuite(version) {
+	describe(`n8n ${version}`, () => {
+		const simulator = createSimulator({ token: TOKEN });
+		let n8n;
+
+		beforeAll(async () => {
+			await simulator.start();
+			n8n = new N8n(version, { simulatorUrl: simulator.url, token: TOKEN });
+			await n8n.setup();
+		});
+		beforeEach(() => simulator.reset());
+		afterAll(async () => {
+			await simulator.stop();
+			n8n?.cleanup();
+		});
+
+		const billed = () => simulator.billed();
+		const sentShas = () => billed().flatMap((entry) => (entry.images ?? []).map((image) => image.sha256));
+		const noToken = (result) => {
+			expect(result.stdout).not.toContain(TOKEN);
+			expect(result.stderr).not.toContain(TOKEN);
+		};
+
+		test('dall-e-3 with URL answers: downloaded into the binary store, same bytes, no Authorization on the download', async () => {
+			const result = await n8n.execute('e2eDalle3Url001');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items).toHaveLength(1);
+			const binary = items[0].binary.data;
+			expect(binary).toMatchObject({ mimeType: 'image/png', fileName: 'a-cute-baby-sea-otter-1.png', fileExtension: 'png' });
+			if (n8n.major === 2) expect(binary.id).toMatch(/^filesystem/);
+			expect(sha(n8n.binaryBytes(binary))).toBe(sentShas()[0]);
+			expect(items[0].json.revisedPrompt).toBe('A cute baby sea otter (revised by the simulator)');
+			const download = simulator.requests.find((entry) => entry.path.startsWith('/files/'));
+			expect(download.headers.authorization).toBeUndefined();
+			expect(billed()[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+			noToken(result);
+		});
+
+		test('gpt-image-1, n=3, webp: three image/webp items paired to the input', async () => {
+			const result = await n8n.execute('e2eGptWebpN3001');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items).toHaveLength(3);
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
+			expect(items.map((item) => item.binary.data.mimeType)).toEqual(['image/webp', 'image/webp', 'image/webp']);
+			expect(items.map((item) => item.binary.data.fileName)).toEqual([
+				'a-lighthouse-at-dawn-watercolor-1.webp',
+				'a-lighthouse-at-dawn-watercolor-2.webp',
+				'a-lighthouse-at-dawn-watercolor-3.webp',
+			]);
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
+			expect(billed()[0].body).toEqual({
+				model: 'gpt-image-1',
+				prompt: 'A lighthouse at dawn, watercolor',
+				n: 3,
+				size: '1536x1024',
+				output_format: 'webp',
+				output_compression: 80,
+			});
+		});
+
+		test('single item layout: one item with data_0..data_2', async () => {
+			const result = await n8n.execute('e2eSingleItem01');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items).toHaveLength(1);
+			expect(Object.keys(items[0].binary)).toEqual(['data_0', 'data_1', 'data_2']);
+			expect(items[0].json.images.map((image) => image.index)).toEqual([0, 1, 2]);
+			expect(Object.values(items[0].binary).map((binary) => sha(n8n.binaryBytes(binary)))).toEqual(sentShas());
+		});
+
+		test('dall-e-3 with n=2 fails naming the parameter, and the simulator saw no request', async () => {
+			const result = await n8n.execute('e2eInvalidN2001');
+			expect(result.code).not.toBe(0);
+			expect(`${result.stdout}\n${result.stderr}`).toContain('Parameter "Number of Images" must be 1 for dall-e-3');
+			expect(simulator.requests).toHaveLength(0);
+		});
+
+		test('used_up: the failure says balance, carries the trace id, and never the token', async () => {
+			const result = await n8n.execute('e2eUsedUp000001');
+			expect(result.code).not.toBe(0);
+			const all = `${result.stdout}\n${result.stderr}`;
+			expect(all).toContain('Your AceData balance is used up');
+			expect(billed()[0].status).toBe(403);
+			expect(all).toMatch(/trace ID: [0-9a-f-]{36}/);
+			noToken(result);
+		});
+
+		test('Continue On Fail over two items: one error item and one image item, both paired', async () => {
+			const result = await n8n.execute('e2eContinueFail1');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items).toHaveLength(2);
+			expect(items[0].pairedItem).toEqual({ item: 0 });
+			expect(items[0].json.error).toContain('balance is used up');
+			expect(items[0].json.code).toBe('used_up');
+			expect(items[0].binary).toBeUndefined();
+			expect(items[1].pairedItem).toEqual({ item: 1 });
+			expect(items[1].binary.data.mimeType).toBe('image/png');
+			expect(sha(n8n.binaryBytes(items[1].binary.data))).toBe(sentShas()[0]);
+			noToken(result);
+		});
+
+		test('chaining: the image reaches Write Files to Disk and Extract From File intact', async () => {
+			const result = await n8n.execute('e2eChainFiles01');
+			expect(result.code).toBe(0);
+			const written = fs.readFileSync(path.join(n8n.outputDir, 'bicycle-1.jpg'));
+			expect(sha(written)).toBe(sentShas()[0]);
+			expect(written.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+			const extracted = result.output('Extract From File');
+			expect(sha(Buffer.from(extracted[0].json.base64, 'base64'))).toBe(sentShas()[0]);
+		});
+	});
+}
+
+module.exports = { defineSuite, TOKEN };

@@ -6,7 +6,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { createSimulator } = require('../../scripts/simulator/server');
-const { N8n } = require('./n8n');
+const { N8n } = require('../../scripts/lib/n8n');
 
 const TOKEN = 'sk-e2e-5b1f0c3a9d7e4f2b8a6c1d3e5f7a9b0c';
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
@@ -18,7 +18,11 @@ function defineSuite(version) {
 
 		beforeAll(async () => {
 			await simulator.start();
-			n8n = new N8n(version, { simulatorUrl: simulator.url, token: TOKEN });
+			n8n = new N8n(version, {
+				baseUrl: simulator.url,
+				token: TOKEN,
+				workflowDirs: [path.join(__dirname, 'workflows'), path.join(__dirname, '..', '..', 'examples')],
+			});
 			await n8n.setup();
 		});
 		beforeEach(() => simulator.reset());
@@ -123,6 +127,21 @@ function defineSuite(version) {
 			expect(written.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
 			const extracted = result.output('Extract From File');
 			expect(sha(Buffer.from(extracted[0].json.base64, 'base64'))).toBe(sentShas()[0]);
+		});
+
+		test('the generate-and-save example runs as published: four WebP files on disk, two prompts in parallel', async () => {
+			const result = await n8n.execute('exGenerateSave01');
+			expect(result.code).toBe(0);
+			const written = result.output('Write Files to Disk');
+			expect(written.map((item) => path.basename(item.json.fileName))).toEqual([
+				'a-watercolor-lighthouse-at-dawn-1.webp',
+				'a-watercolor-lighthouse-at-dawn-2.webp',
+				'a-cozy-reading-nook-with-a-cat-isometric-illustr-1.webp',
+				'a-cozy-reading-nook-with-a-cat-isometric-illustr-2.webp',
+			]);
+			const onDisk = written.map((item) => sha(fs.readFileSync(item.json.fileName)));
+			expect(onDisk.sort()).toEqual(sentShas().sort());
+			expect(billed()).toHaveLength(2);
 		});
 	});
 }

@@ -1,14 +1,17 @@
 'use strict';
-// Drives a real, provisioned n8n headless: a fresh user folder, the built package loaded as a custom extension,
-// a credential pointing at the simulator, the workflow fixtures imported, and `n8n execute` per workflow.
+// Drives a real, provisioned n8n: a user folder, the built package loaded as a custom extension, a credential
+// (the simulator or the real API), workflows imported, then `n8n execute` headless or `n8n start` with the editor.
+// Used by the end-to-end suite, `npm run demo` and `npm start`.
 const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
-const WORKFLOWS = path.join(__dirname, 'workflows');
-const CREDENTIAL_ID = 'acedataSim0001';
+const CREDENTIAL_ID = 'acedataCredential';
+/** Type name of the node in published workflows, and when n8n loads it from a custom folder. */
+const NPM_TYPE = 'n8n-nodes-acedata-images.aceDataImages';
+const CUSTOM_TYPE = 'CUSTOM.aceDataImages';
 
 const VERSIONS = {
 	'2.41.1': { major: 2, node: 'node24' },
@@ -66,16 +69,22 @@ function parseRun(stdout) {
 }
 
 class N8n {
-	constructor(version, { simulatorUrl, token }) {
+	/**
+	 * version: a key of VERSIONS. baseUrl/token: what the credential points at.
+	 * workflowDirs: folders of workflow JSON to import. dir: a folder to keep (default: a fresh temporary one).
+	 */
+	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir }) {
 		this.version = version;
 		this.major = VERSIONS[version].major;
-		this.simulatorUrl = simulatorUrl;
+		this.baseUrl = baseUrl;
 		this.token = token;
-		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `acedata-e2e-n8n${this.major}-`));
+		this.workflowDirs = workflowDirs;
+		this.dir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `acedata-n8n${this.major}-`));
+		fs.mkdirSync(this.dir, { recursive: true });
 		this.userFolder = path.join(this.dir, 'user');
-		this.outputDir = path.join(this.dir, 'files');
-		fs.mkdirSync(this.userFolder);
-		fs.mkdirSync(this.outputDir);
+		this.outputDir = outputDir ?? path.join(this.dir, 'files');
+		fs.mkdirSync(this.userFolder, { recursive: true });
+		fs.mkdirSync(this.outputDir, { recursive: true });
 	}
 
 	async setup() {
@@ -105,23 +114,41 @@ class N8n {
 			JSON.stringify([
 				{
 					id: CREDENTIAL_ID,
-					name: 'AceData simulator',
+					name: 'AceData Cloud account',
 					type: 'aceDataCloudApi',
-					data: { apiToken: this.token, baseUrl: this.simulatorUrl },
+					data: { apiToken: this.token, baseUrl: this.baseUrl },
 				},
 			]),
 		);
 		await this.cli(['import:credentials', `--input=${credentials}`]);
+		fs.rmSync(credentials);
 		const workflows = path.join(this.dir, 'workflows');
+		fs.rmSync(workflows, { recursive: true, force: true });
 		fs.mkdirSync(workflows);
-		for (const name of fs.readdirSync(WORKFLOWS)) {
-			const text = fs
-				.readFileSync(path.join(WORKFLOWS, name), 'utf8')
-				.replaceAll('__OUTPUT_DIR__', this.outputDir)
-				.replaceAll('__CREDENTIAL_ID__', CREDENTIAL_ID);
-			fs.writeFileSync(path.join(workflows, name), text);
+		for (const source of this.workflowDirs) {
+			for (const name of fs.readdirSync(source).filter((file) => file.endsWith('.json'))) {
+				fs.writeFileSync(path.join(workflows, name), this.localize(fs.readFileSync(path.join(source, name), 'utf8')));
+			}
 		}
-		await this.cli(['import:workflow', '--separate', `--input=${workflows}`]);
+		if (fs.readdirSync(workflows).length) await this.cli(['import:workflow', '--separate', `--input=${workflows}`]);
+	}
+
+	/** Points a workflow at this n8n: the custom node type, the imported credential, the output folder. */
+	localize(text) {
+		return text
+			.replaceAll(NPM_TYPE, CUSTOM_TYPE)
+			.replaceAll('__OUTPUT_DIR__', this.outputDir)
+			.replaceAll('/home/node/.n8n-files/acedata-images', this.outputDir)
+			.replaceAll('__CREDENTIAL_ID__', CREDENTIAL_ID);
+	}
+
+	/** Serves the editor (`n8n start`); resolves with the child process once it listens. */
+	start(port = 5678) {
+		const child = spawn(this.nodeBin, [this.bin, 'start'], {
+			env: { ...this.env, N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1' },
+			stdio: 'inherit',
+		});
+		return child;
 	}
 
 	async cli(args) {
@@ -159,4 +186,4 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, VERSIONS, CREDENTIAL_ID, provision };
+module.exports = { N8n, VERSIONS, CREDENTIAL_ID, NPM_TYPE, CUSTOM_TYPE, ROOT, provision };

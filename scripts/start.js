@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+'use strict';
+// npm start: n8n 2.41.1 with this package loaded and the example workflows imported, editor on
+// http://localhost:5678, with an "AceData Cloud account" credential ready (the local simulator, or the real API
+// when ACEDATA_API_TOKEN is set). Ctrl-C stops n8n and the simulator.
+const os = require('os');
+const path = require('path');
+
+const { createSimulator } = require('./simulator/server');
+const { N8n, ROOT } = require('./lib/n8n');
+
+async function main() {
+	const realToken = process.env.ACEDATA_API_TOKEN;
+	let simulator;
+	let baseUrl = process.env.ACEDATA_BASE_URL || 'https://api.acedata.cloud';
+	let token = realToken;
+	if (!realToken) {
+		simulator = createSimulator({ port: 8787, imageSide: 256, maxLifetimeMs: 12 * 60 * 60 * 1000 });
+		baseUrl = await simulator.start();
+		token = simulator.config.token;
+	}
+	const cache = process.env.ACEDATA_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-acedata-images');
+	const n8n = new N8n('2.41.1', {
+		baseUrl,
+		token,
+		workflowDirs: [path.join(ROOT, 'examples')],
+		dir: path.join(cache, 'start'),
+		outputDir: path.join(ROOT, 'output'),
+	});
+	console.log('Preparing n8n 2.41.1 (the first run installs it into a cache: a few minutes)...');
+	await n8n.setup();
+	const child = n8n.start(5678);
+	console.log(
+		`n8n is starting on http://localhost:5678 with the examples imported; credential "AceData Cloud account" → ${simulator ? `the simulator at ${baseUrl}` : baseUrl}. Ctrl-C stops everything.`,
+	);
+	const stop = async () => {
+		child.kill('SIGTERM');
+		await simulator?.stop();
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	child.on('exit', async (code) => {
+		await simulator?.stop();
+		process.exit(code ?? 0);
+	});
+}
+
+main().catch((error) => {
+	console.error(error.message);
+	process.exit(1);
+});

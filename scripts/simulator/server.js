@@ -78,7 +78,7 @@ function isLoopbackUrl(url) {
 
 function createSimulator(options = {}) {
 	const config = { ...DEFAULTS, ...options };
-	const state = { requests: [], faults: [], tasks: new Map(), files: new Map(), callbacks: [], served: 0 };
+	const state = { requests: [], faults: [], tasks: new Map(), files: new Map(), callbacks: [], sink: [], served: 0 };
 	let server;
 	let baseUrl;
 	let lifetimeTimer;
@@ -314,6 +314,11 @@ function createSimulator(options = {}) {
 		if (path === '/__sim/requests') return send(res, 200, state.requests);
 		if (path === '/__sim/callbacks') return send(res, 200, state.callbacks);
 		if (path === '/__sim/tasks') return send(res, 200, [...state.tasks.values()].map(taskView));
+		// A stand-in receiver for callbacks in tests that have no n8n webhook: records what it is sent.
+		if (path.startsWith('/__sim/sink')) {
+			if (req.method === 'POST') state.sink.push({ path, body: raw.length ? JSON.parse(raw.toString('utf8')) : null });
+			return send(res, 200, req.method === 'POST' ? { ok: true } : state.sink);
+		}
 		if (path === '/__sim/reset') {
 			reset();
 			return send(res, 200, { ok: true });
@@ -375,6 +380,7 @@ function createSimulator(options = {}) {
 		state.requests.length = 0;
 		state.faults.length = 0;
 		state.callbacks.length = 0;
+		state.sink.length = 0;
 		state.tasks.clear();
 		state.files.clear();
 	}
@@ -415,6 +421,10 @@ function createSimulator(options = {}) {
 		},
 		get tasks() {
 			return state.tasks;
+		},
+		/** What the callback sink (/__sim/sink/...) received. */
+		get sink() {
+			return state.sink;
 		},
 		/** Adds faults: { path?, code, status?, message?, times?, retryAfter?, latencyMs? }. */
 		inject(...faults) {

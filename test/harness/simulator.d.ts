@@ -51,6 +51,7 @@ export interface Simulator {
 	readonly url: string;
 	readonly requests: LoggedRequest[];
 	readonly callbacks: Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>;
+	readonly sink: Array<{ path: string; body: unknown }>;
 	config: SimulatorConfig;
 	inject(...faults: Fault[]): void;
 	imageBytes(id: string): Buffer | undefined;

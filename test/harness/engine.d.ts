@@ -25,3 +25,5 @@ export interface RunResult {
 export function runNode(options: RunOptions): Promise<RunResult>;
 export function binaryBytes(binary: IBinaryData | undefined): Buffer;
 export const NODE_NAME: string;
+export function delay(ms: number): Promise<void>;
+export function waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;

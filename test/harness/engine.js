@@ -153,4 +153,15 @@ function binaryBytes(binary) {
 	return Buffer.from(binary.data, 'base64');
 }
 
-module.exports = { runNode, binaryBytes, NODE_NAME };
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `predicate()` is true (checked every 10 ms); rejects after `timeoutMs`. */
+async function waitFor(predicate, timeoutMs = 10000) {
+	const until = Date.now() + timeoutMs;
+	while (!predicate()) {
+		if (Date.now() > until) throw new Error('waitFor: condition not met in time');
+		await delay(10);
+	}
+}
+
+module.exports = { runNode, binaryBytes, delay, waitFor, NODE_NAME };

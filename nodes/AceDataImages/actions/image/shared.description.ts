@@ -191,8 +191,9 @@ export function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 10 },
 			default: 1800,
-			description: 'Poll: how long to wait for the task in all before giving up (the task ID is reported)',
-			displayOptions: { show: { '/delivery': ['poll'] } },
+			description:
+				'Poll (or Wait with a Callback URL): how long to wait for the task in all before giving up (the task ID is reported)',
+			displayOptions: { show: { '/delivery': ['poll', 'wait'] } },
 		},
 		...enumOptionEntries('moderation'),
 		{
@@ -230,8 +231,9 @@ export function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 5,
-			description: 'Poll: seconds before the first check; later checks back off up to 30 s',
-			displayOptions: { show: { '/delivery': ['poll'] } },
+			description:
+				'Poll (or Wait with a Callback URL): seconds before the first check; later checks back off up to 30 s',
+			displayOptions: { show: { '/delivery': ['poll', 'wait'] } },
 		},
 		...enumOptionEntries('quality'),
 		...enumOptionEntries('responseFormat'),

@@ -26,20 +26,23 @@ async function main() {
 		workflowDirs: [path.join(ROOT, 'examples')],
 		dir: path.join(cache, 'start'),
 		outputDir: path.join(ROOT, 'output'),
+		serverPort: 5678,
 	});
 	console.log('Preparing n8n 2.41.1 (the first run installs it into a cache: a few minutes)...');
 	await n8n.setup();
-	const child = n8n.start(5678);
+	console.log('Starting n8n...');
+	const server = await n8n.serve({ verbose: true });
 	console.log(
-		`n8n is starting on http://localhost:5678 with the examples imported; credential "AceData Cloud account" → ${simulator ? `the simulator at ${baseUrl}` : baseUrl}. Ctrl-C stops everything.`,
+		`\nn8n is ready on http://localhost:5678 with the examples imported; credential "AceData Cloud account" → ${simulator ? `the simulator at ${baseUrl}` : baseUrl}. Ctrl-C stops everything.`,
 	);
 	const stop = async () => {
-		child.kill('SIGTERM');
+		await server.stop();
 		await simulator?.stop();
+		process.exit(0);
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
-	child.on('exit', async (code) => {
+	server.child.on('exit', async (code) => {
 		await simulator?.stop();
 		process.exit(code ?? 0);
 	});

@@ -4,6 +4,8 @@
 // Used by the end-to-end suite, `npm run demo` and `npm start`.
 const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
+const http = require('http');
+const net = require('net');
 const os = require('os');
 const path = require('path');
 
@@ -52,6 +54,36 @@ function run(command, args, env, timeoutMs = 240000) {
 	});
 }
 
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Resolves once GET url answers 200, checking every 500 ms up to timeoutMs. */
+async function waitForHttp(url, timeoutMs) {
+	const until = Date.now() + timeoutMs;
+	while (Date.now() < until) {
+		const ok = await new Promise((resolve) => {
+			const req = http.get(url, (res) => {
+				res.resume();
+				resolve(res.statusCode === 200);
+			});
+			req.on('error', () => resolve(false));
+			req.setTimeout(2000, () => req.destroy());
+		});
+		if (ok) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
 /** The run JSON `--rawOutput` prints among n8n's log lines (which may come before and after it). */
 function parseRun(stdout) {
 	const lines = stdout.split('\n');
@@ -73,7 +105,8 @@ class N8n {
 	 * version: a key of VERSIONS. baseUrl/token: what the credential points at.
 	 * workflowDirs: folders of workflow JSON to import. dir: a folder to keep (default: a fresh temporary one).
 	 */
-	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir }) {
+	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir, serverPort }) {
+		this.serverPort = serverPort;
 		this.version = version;
 		this.major = VERSIONS[version].major;
 		this.baseUrl = baseUrl;
@@ -88,6 +121,7 @@ class N8n {
 	}
 
 	async setup() {
+		this.serverPort ??= await freePort();
 		const layout = provision(String(this.major));
 		const install = this.major === 2 ? layout.n8n2 : layout.n8n1;
 		this.bin = path.join(install, 'node_modules', 'n8n', 'bin', 'n8n');
@@ -106,6 +140,10 @@ class N8n {
 			N8N_CUSTOM_EXTENSIONS: stagePackage(path.join(this.dir, 'custom')),
 			N8N_RESTRICT_FILE_ACCESS_TO: this.outputDir,
 			N8N_SECURE_COOKIE: 'false',
+			// No calls home: the machine has no network, and a test must not depend on one.
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
 			...(this.major === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		};
 		const credentials = path.join(this.dir, 'credentials.json');
@@ -139,17 +177,67 @@ class N8n {
 			.replaceAll(NPM_TYPE, CUSTOM_TYPE)
 			.replaceAll('__OUTPUT_DIR__', this.outputDir)
 			.replaceAll('/home/node/.n8n-files/acedata-images', this.outputDir)
-			.replaceAll('__CREDENTIAL_ID__', CREDENTIAL_ID);
+			.replaceAll('__CREDENTIAL_ID__', CREDENTIAL_ID)
+			.replaceAll('__CALLBACK_URL__', `${this.serverUrl}/webhook/acedata-e2e-callback`);
 	}
 
-	/** Serves the editor (`n8n start`); resolves with the child process once it listens. */
-	start(port = 5678) {
-		const child = spawn(this.nodeBin, [this.bin, 'start'], {
-			env: { ...this.env, N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1' },
-			stdio: 'inherit',
-		});
-		return child;
+	get serverUrl() {
+		return `http://127.0.0.1:${this.serverPort}`;
 	}
+
+	/** Activates a workflow so its triggers (webhooks) run once the server starts. */
+	async activate(workflowId) {
+		if (this.major >= 2) await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		else await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+	}
+
+	/**
+	 * Serves n8n (`n8n start`) on serverPort; resolves once it is healthy. stdio 'inherit' shows its log
+	 * (npm start); the default keeps it quiet (tests). stop() ends it.
+	 */
+	async serve({ verbose = false, timeoutMs = 180000 } = {}) {
+		const env = {
+			...this.env,
+			N8N_PORT: String(this.serverPort),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		};
+		const child = spawn(this.nodeBin, [this.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		// n8n answers /healthz before it has activated the workflows; it says "Editor is now accessible" after.
+		const ready = new Promise((resolve) => {
+			let seen = '';
+			const watch = (stream, target) =>
+				stream.on('data', (chunk) => {
+					if (verbose) target.write(chunk);
+					seen = (seen + chunk.toString()).slice(-2000);
+					if (seen.includes('Editor is now accessible')) resolve();
+				});
+			watch(child.stdout, process.stdout);
+			watch(child.stderr, process.stderr);
+		});
+		let timer;
+		await Promise.race([
+			Promise.all([ready, waitForHttp(`${this.serverUrl}/healthz`, timeoutMs)]),
+			exited.then((code) => {
+				throw new Error(`n8n start exited with ${code}`);
+			}),
+			new Promise((_, reject) => {
+				timer = setTimeout(() => reject(new Error(`n8n did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+			}),
+		]).finally(() => clearTimeout(timer));
+		return {
+			child,
+			url: this.serverUrl,
+			stop: async () => {
+				if (child.exitCode === null) child.kill('SIGTERM');
+				await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15000))]);
+				if (child.exitCode === null) child.kill('SIGKILL');
+			},
+		};
+	}
+
+
 
 	async cli(args) {
 		const result = await run(this.nodeBin, [this.bin, ...args], this.env);
@@ -161,7 +249,9 @@ class N8n {
 
 	/** Executes an imported workflow; returns exit code, parsed run data, the raw output, and node outputs. */
 	async execute(workflowId) {
-		const result = await run(this.nodeBin, [this.bin, 'execute', `--id=${workflowId}`, '--rawOutput'], this.env);
+		// Its own task broker port, so that it can run beside a served n8n or another version's execution.
+		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+		const result = await run(this.nodeBin, [this.bin, 'execute', `--id=${workflowId}`, '--rawOutput'], env);
 		const data = parseRun(result.stdout);
 		return {
 			...result,

@@ -25,7 +25,10 @@ function defineSuite(version) {
 			});
 			await n8n.setup();
 		});
-		beforeEach(() => simulator.reset());
+		beforeEach(() => {
+			simulator.reset();
+			simulator.config.taskPolls = 2;
+		});
 		afterAll(async () => {
 			await simulator.stop();
 			n8n?.cleanup();
@@ -142,6 +145,76 @@ function defineSuite(version) {
 			const onDisk = written.map((item) => sha(fs.readFileSync(item.json.fileName)));
 			expect(onDisk.sort()).toEqual(sentShas().sort());
 			expect(billed()).toHaveLength(2);
+		});
+
+		test('poll: one billed submission, polls until done, then images like wait', async () => {
+			const result = await n8n.execute('e2ePoll00000001');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items).toHaveLength(2);
+			expect(billed()).toHaveLength(1);
+			expect(billed()[0].body).toMatchObject({ async: true, n: 2 });
+			const taskId = billed()[0].taskId;
+			expect(simulator.requests.filter((entry) => entry.path === '/openai/tasks').map((entry) => entry.body)).toEqual([
+				{ action: 'retrieve', id: taskId },
+				{ action: 'retrieve', id: taskId },
+			]);
+			expect(items.map((item) => [item.json.taskId, item.binary.data.mimeType, item.binary.data.fileName])).toEqual([
+				[taskId, 'image/jpeg', 'a-slow-4k-panorama-1.jpg'],
+				[taskId, 'image/jpeg', 'a-slow-4k-panorama-2.jpg'],
+			]);
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
+		});
+
+		test('submit, then Task › Get: running while unfinished, the images once finished', async () => {
+			simulator.config.taskPolls = 5;
+			const running = await n8n.execute('e2eSubmitGet001');
+			expect(running.code).toBe(0);
+			const [submitted] = running.output('Submit');
+			expect(submitted.json).toMatchObject({ status: 'submitted', traceId: 'e2e-trace-1' });
+			expect(submitted.json.taskId).toBe(billed()[0].taskId);
+			expect(running.output('Get Task').map((item) => item.json)).toEqual([
+				{ taskId: submitted.json.taskId, status: 'running', traceId: 'e2e-trace-1' },
+			]);
+
+			simulator.config.taskPolls = 1;
+			const finished = await n8n.execute('e2eSubmitGet001');
+			expect(finished.code).toBe(0);
+			const images = finished.output('Get Task');
+			expect(images).toHaveLength(1);
+			expect(images[0].json).toMatchObject({ taskId: billed()[1].taskId, prompt: 'A heron at dusk', model: 'gpt-image-1' });
+			expect(images[0].binary.data.mimeType).toBe('image/png');
+			expect(sha(n8n.binaryBytes(images[0].binary.data))).toBe(sentShas()[1]);
+			expect(billed()).toHaveLength(2); // one per run: Task › Get never bills
+		});
+
+		test('Task › Get of a failed task fails the execution with the task id', async () => {
+			simulator.config.taskPolls = 1;
+			const result = await n8n.execute('e2eFailedTask01');
+			expect(result.code).not.toBe(0);
+			const all = `${result.stdout}\n${result.stderr}`;
+			expect(all).toContain('upstream image service failed');
+			expect(all).toContain(`task ID: ${billed()[0].taskId}`);
+		});
+
+		test('callback: an n8n Webhook workflow receives it, fetches the task with Task › Get and saves the image', async () => {
+			await n8n.activate('e2eCallbackRecv1');
+			const server = await n8n.serve();
+			try {
+				const result = await n8n.execute('e2eCallbackSub1');
+				expect(result.code).toBe(0);
+				const [submitted] = result.output('AceData Cloud Images');
+				expect(billed()[0].body.callback_url).toBe(`${n8n.serverUrl}/webhook/acedata-e2e-callback`);
+				const taskId = submitted.json.taskId;
+				const file = path.join(n8n.outputDir, `callback-${taskId}-1.png`);
+				const until = Date.now() + 60000;
+				while (!fs.existsSync(file) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+				expect(simulator.callbacks[0].body).toMatchObject({ success: true, task_id: taskId });
+				expect(sha(fs.readFileSync(file))).toBe(sentShas()[0]);
+				expect(simulator.callbacks[0].status).toBe(200);
+			} finally {
+				await server.stop();
+			}
 		});
 	});
 }

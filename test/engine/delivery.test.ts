@@ -30,7 +30,7 @@ function generate(
 	});
 }
 
-function getTask(taskId: string, options: IDataObject = {}) {
+function getTask(taskId: string, options: INodeParameters = {}) {
 	return runNode({ parameters: { resource: 'task', operation: 'get', taskId, options }, credentials: credentials() });
 }
 

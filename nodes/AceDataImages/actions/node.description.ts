@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
 
@@ -28,6 +29,12 @@ export const properties: INodeProperties[] = [
 				action: 'Generate images',
 				description: 'Create images from a text prompt',
 			},
+			{
+				name: 'Edit',
+				value: 'edit',
+				action: 'Edit images',
+				description: 'Change images the workflow holds (or at URLs) following a prompt, optionally within a mask',
+			},
 		],
 		default: 'generate',
 	},
@@ -48,5 +55,6 @@ export const properties: INodeProperties[] = [
 		default: 'get',
 	},
 	...generate.description,
+	...edit.description,
 	...get.description,
 ];

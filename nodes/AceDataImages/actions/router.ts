@@ -9,12 +9,13 @@ import {
 import { AceDataClient } from '../transport/client';
 import { waitForTasks, type TaskWait } from '../transport/polling';
 import type { ImagesAnswer } from '../transport/types';
+import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
 import type { OperationModule, Outcome } from './types';
 
 export const OPERATIONS: Record<string, Record<string, OperationModule>> = {
-	image: { generate },
+	image: { generate, edit },
 	task: { get },
 };
 

@@ -31,3 +31,10 @@ export function resolveImageType(head: Uint8Array, requestedFormat?: string, con
 	const fromHeader = contentType?.split(';')[0].trim().replace(/^image\//, '');
 	return (fromHeader && BY_FORMAT[fromHeader]) || BY_FORMAT.png;
 }
+
+/** Width and height from a PNG's IHDR chunk, or undefined for anything else. */
+export function pngDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
+	if (sniffImageType(bytes)?.extension !== 'png' || bytes.length < 24) return undefined;
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	return { width: view.getUint32(16), height: view.getUint32(20) };
+}

@@ -27,7 +27,30 @@ export interface ImageRequestInput {
 }
 
 /** Labels the user sees in the node, so an error names the field they can find. */
+/** What the checks need to know of an input image (edit from binary). */
+export interface EditImageInfo {
+	/** Where the user put it: the binary property name. */
+	property: string;
+	bytes: number;
+	/** From the bytes: 'png' | 'jpeg' | 'webp' | 'gif' | undefined. */
+	format?: string;
+	width?: number;
+	height?: number;
+}
+
+/** The inputs of an edit, checked against the model's edit rule. */
+export interface EditInput {
+	source: 'binary' | 'url';
+	images: EditImageInfo[];
+	urls: string[];
+	mask?: EditImageInfo;
+}
+
 export const PARAMETER_LABELS: Record<string, string> = {
+	model: 'Model',
+	binaryPropertyNames: 'Input Binary Fields',
+	imageUrls: 'Image URLs',
+	maskBinaryPropertyName: 'Mask Binary Field',
 	customModel: 'Custom Model ID',
 	prompt: 'Prompt',
 	n: 'Number of Images',
@@ -176,4 +199,50 @@ export function validateImageRequest(input: ImageRequestInput): void {
 	const parameter = key === 'modelId' ? 'customModel' : key;
 	const label = PARAMETER_LABELS[parameter] ?? parameter;
 	throw new ImageRequestValidationError(parameter, `Parameter "${label}" ${issue.message}`);
+}
+
+function refuse(parameter: string, message: string): never {
+	throw new ImageRequestValidationError(parameter, `Parameter "${PARAMETER_LABELS[parameter] ?? parameter}" ${message}`);
+}
+
+const MB = 1024 * 1024;
+
+/** Refuses, before anything is sent or billed, input images the model cannot edit. */
+export function validateEditInput(model: ModelId, edit: EditInput): void {
+	const rule = getModelRule(model);
+	const limits = rule.edit;
+	if (!limits) refuse('model', `${model} cannot edit images; choose one of the models in the list`);
+	const count = edit.source === 'binary' ? edit.images.length : edit.urls.length;
+	const parameter = edit.source === 'binary' ? 'binaryPropertyNames' : 'imageUrls';
+	if (count === 0) refuse(parameter, 'needs at least one image');
+	if (count > limits.maxImages) {
+		refuse(parameter, `lists ${count} images; ${model} edits at most ${limits.maxImages}`);
+	}
+	for (const url of edit.urls) {
+		if (!/^https?:\/\/[^\s/]+/i.test(url)) refuse('imageUrls', `must hold http(s) URLs: "${url}" is not one`);
+	}
+	for (const image of edit.images) {
+		if (image.bytes > limits.maxImageBytes) {
+			refuse(
+				'binaryPropertyNames',
+				`"${image.property}" is ${(image.bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limits.maxImageBytes / MB} MB per image`,
+			);
+		}
+		if (!image.format) refuse('binaryPropertyNames', `"${image.property}" is not a PNG, JPEG, WebP or GIF image`);
+		if (limits.squarePngOnly && (image.format !== 'png' || image.width !== image.height)) {
+			refuse('binaryPropertyNames', `"${image.property}" must be a square PNG for ${model}`);
+		}
+	}
+	if (edit.mask) {
+		if (edit.source !== 'binary') refuse('maskBinaryPropertyName', 'works only with images from binary fields');
+		if (!limits.mask) refuse('maskBinaryPropertyName', `is not accepted by ${model}`);
+		if (edit.mask.format !== 'png') refuse('maskBinaryPropertyName', `"${edit.mask.property}" must be a PNG (with an alpha channel)`);
+		const first = edit.images[0];
+		if (first?.width && edit.mask.width && (first.width !== edit.mask.width || first.height !== edit.mask.height)) {
+			refuse(
+				'maskBinaryPropertyName',
+				`"${edit.mask.property}" is ${edit.mask.width}x${edit.mask.height}; it must be the size of the first image (${first.width}x${first.height})`,
+			);
+		}
+	}
 }

@@ -195,6 +195,18 @@ export function imageOptions(): INodeProperties {
 				'Poll (or Wait with a Callback URL): how long to wait for the task in all before giving up (the task ID is reported)',
 			displayOptions: { show: { '/delivery': ['poll', 'wait'] } },
 		},
+		{
+			displayName: 'Mask Binary Field',
+			name: 'maskBinaryPropertyName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. mask',
+			description:
+				'Binary field holding a PNG mask (transparent where the image should change), the size of the first image',
+			displayOptions: {
+				show: { '/operation': ['edit'], '/imageSource': ['binary'], '/model': modelsWhere((rule) => !!rule.edit?.mask) },
+			},
+		},
 		...enumOptionEntries('moderation'),
 		{
 			displayName: 'Output Compression',
@@ -264,6 +276,42 @@ export function imageOptions(): INodeProperties {
 	};
 }
 
+/** Where an edit takes its input images from. */
+function editSourceProperties(show: Record<string, string[]>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Image Source',
+			name: 'imageSource',
+			type: 'options',
+			options: [
+				{ name: 'Binary Fields of the Input Item', value: 'binary' },
+				{ name: 'Image URLs', value: 'url' },
+			],
+			default: 'binary',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Input Binary Fields',
+			name: 'binaryPropertyNames',
+			type: 'string',
+			default: 'data',
+			placeholder: 'e.g. data, logo',
+			description: 'Binary fields of the input item holding the images to edit, comma-separated (up to 16)',
+			displayOptions: { show: { ...show, imageSource: ['binary'] } },
+		},
+		{
+			displayName: 'Image URLs',
+			name: 'imageUrls',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			placeholder: 'https://example.com/photo.png',
+			description: 'Public http(s) URLs of the images to edit, comma- or newline-separated (up to 16)',
+			displayOptions: { show: { ...show, imageSource: ['url'] } },
+		},
+	];
+}
+
 /** Model, custom model ID, prompt, number, size, delivery and options for an image operation. */
 export function imageProperties(operation: 'generate' | 'edit'): INodeProperties[] {
 	const show = { resource: ['image'], operation: [operation] };
@@ -286,6 +334,7 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			description: 'Sent verbatim as the model; only generic checks apply',
 			displayOptions: { show: { ...show, model: ['custom'] } },
 		},
+		...(operation === 'edit' ? editSourceProperties(show) : []),
 		{
 			displayName: 'Prompt',
 			name: 'prompt',

@@ -12,9 +12,10 @@ export function isAcknowledgement(answer: ImagesAnswer | AsyncAcknowledgement): 
 }
 
 /** Refuses a combination the model does not accept, before anything is sent or billed. */
-export function assertValid(ctx: IExecuteFunctions, job: ImageJob): void {
+export function assertValid(ctx: IExecuteFunctions, job: ImageJob, extraCheck?: () => void): void {
 	try {
 		validateImageRequest(job.input);
+		extraCheck?.();
 	} catch (error) {
 		if (error instanceof ImageRequestValidationError) {
 			throw new NodeOperationError(ctx.getNode(), error.message, {

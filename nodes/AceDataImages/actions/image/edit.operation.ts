@@ -1,0 +1,79 @@
+import { randomString, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { buildMultipart, type FilePart } from '../../helpers/multipart';
+import { pngDimensions, sniffImageType } from '../../helpers/mime';
+import { readImageJob } from '../../helpers/parameters';
+import { buildImageFields } from '../../helpers/requestBody';
+import { validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
+import { AceDataClient } from '../../transport/client';
+import type { Outcome } from '../types';
+import { imageProperties } from './shared.description';
+import { assertValid, submitImageJob } from './submit';
+
+export const description = imageProperties('edit');
+
+/** Comma- or newline-separated list, blanks dropped. */
+function splitList(value: unknown): string[] {
+	return String(value ?? '')
+		.split(/[,\n]/)
+		.map((entry) => entry.trim())
+		.filter(Boolean);
+}
+
+interface ReadImage {
+	info: EditImageInfo;
+	part: FilePart;
+}
+
+/** Reads a binary field through n8n's helpers (works when n8n keeps binaries on disk or in S3). */
+async function readBinary(ctx: IExecuteFunctions, itemIndex: number, property: string, partName: string): Promise<ReadImage> {
+	const meta = ctx.helpers.assertBinaryData(itemIndex, property);
+	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	const type = sniffImageType(bytes.subarray(0, 16));
+	const dimensions = pngDimensions(bytes.subarray(0, 24));
+	const fallbackName = `${property}.${type?.extension ?? 'png'}`;
+	return {
+		info: { property, bytes: bytes.length, format: type?.extension === 'jpg' ? 'jpeg' : type?.extension, ...dimensions },
+		part: {
+			name: partName,
+			fileName: meta.fileName || fallbackName,
+			// From the bytes: an upstream node's `application/octet-stream` would make AceData refuse the file.
+			contentType: type?.mimeType ?? meta.mimeType ?? 'application/octet-stream',
+			bytes,
+		},
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<Outcome> {
+	const job = readImageJob(this, itemIndex, 'edit');
+	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as 'binary' | 'url';
+	const edit: EditInput = { source, images: [], urls: [] };
+	const parts: FilePart[] = [];
+	const maskProperty = String(job.options.maskBinaryPropertyName ?? '').trim();
+
+	if (source === 'binary') {
+		for (const property of splitList(this.getNodeParameter('binaryPropertyNames', itemIndex, 'data'))) {
+			const image = await readBinary(this, itemIndex, property, 'image');
+			edit.images.push(image.info);
+			parts.push(image.part);
+		}
+		if (maskProperty) {
+			const mask = await readBinary(this, itemIndex, maskProperty, 'mask');
+			edit.mask = mask.info;
+			parts.push(mask.part);
+		}
+	} else {
+		edit.urls = splitList(this.getNodeParameter('imageUrls', itemIndex, ''));
+		if (maskProperty) edit.mask = { property: maskProperty, bytes: 0 };
+	}
+	assertValid(this, job, () => validateEditInput(job.input.model, edit));
+
+	const client = await AceDataClient.create(this, itemIndex, job.timeoutSeconds);
+	const fields = buildImageFields(job.input, job.delivery);
+	if (source === 'url') {
+		const body: IDataObject = { ...fields, image: edit.urls.length === 1 ? edit.urls[0] : edit.urls };
+		return await submitImageJob(this, client, job, 'edits', body);
+	}
+	const { body, contentType } = buildMultipart(fields, parts, `----AceDataImages${randomString(24)}`);
+	return await submitImageJob(this, client, job, 'edits', body, { 'content-type': contentType });
+}

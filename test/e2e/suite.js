@@ -5,6 +5,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
+const { makePng } = require('../../scripts/simulator/images');
 const { createSimulator } = require('../../scripts/simulator/server');
 const { N8n } = require('../../scripts/lib/n8n');
 
@@ -215,6 +216,39 @@ function defineSuite(version) {
 			} finally {
 				await server.stop();
 			}
+		});
+
+		test('edit from binaries made inside n8n: exact bytes, file names, types from the bytes, the mask part', async () => {
+			const result = await n8n.execute('e2eEditBinary01');
+			expect(result.code).toBe(0);
+			const [request] = billed();
+			expect(request.path).toBe('/openai/images/edits');
+			expect(request.parts.filter((part) => part.filename !== undefined)).toEqual([
+				{ name: 'image', filename: 'photo.png', contentType: 'image/png', size: makePng('e2e-photo', 64, 64).length, sha256: sha(makePng('e2e-photo', 64, 64)) },
+				{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: makePng('e2e-mask', 64, 64).length, sha256: sha(makePng('e2e-mask', 64, 64)) },
+			]);
+			expect(request.body).toMatchObject({ model: 'gpt-image-1', prompt: 'Add a red scarf', n: 2, size: '1024x1024' });
+			const items = result.output('AceData Cloud Images');
+			expect(items.map((item) => [item.binary.data.fileName, item.binary.data.mimeType, item.pairedItem])).toEqual([
+				['add-a-red-scarf-1.png', 'image/png', { item: 0 }],
+				['add-a-red-scarf-2.png', 'image/png', { item: 0 }],
+			]);
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
+		});
+
+		test('edit names a missing binary field and sends nothing', async () => {
+			const result = await n8n.execute('e2eEditMissing1');
+			expect(result.code).not.toBe(0);
+			expect(`${result.stdout}\n${result.stderr}`).toMatch(/logo/);
+			expect(simulator.requests).toHaveLength(0);
+		});
+
+		test('edit from URLs sends them as JSON', async () => {
+			const result = await n8n.execute('e2eEditUrls0001');
+			expect(result.code).toBe(0);
+			expect(billed()[0].headers['content-type']).toMatch(/^application\/json/);
+			expect(billed()[0].body.image).toEqual(['https://cdn.example.com/park.png', 'https://cdn.example.com/tree.jpg']);
+			expect(result.output('AceData Cloud Images')).toHaveLength(1);
 		});
 	});
 }

@@ -78,7 +78,7 @@ function isLoopbackUrl(url) {
 
 function createSimulator(options = {}) {
 	const config = { ...DEFAULTS, ...options };
-	const state = { requests: [], faults: [], tasks: new Map(), files: new Map(), callbacks: [], sink: [], served: 0 };
+	const state = { requests: [], faults: [], tasks: new Map(), files: new Map(), callbacks: [], sink: [], served: 0, inFlight: 0, maxInFlight: 0 };
 	let server;
 	let baseUrl;
 	let lifetimeTimer;
@@ -370,8 +370,16 @@ function createSimulator(options = {}) {
 			if (fault.latencyMs) await sleep(fault.latencyMs);
 			return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
 		}
-		if (path === '/openai/images/generations') return (entry.status = await handleImages(req, res, entry, 'generations', raw));
-		if (path === '/openai/images/edits') return (entry.status = await handleImages(req, res, entry, 'edits', raw));
+		if (path === '/openai/images/generations' || path === '/openai/images/edits') {
+			// How many billed requests are being answered at once: what the node's Concurrency option controls.
+			state.inFlight++;
+			state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+			try {
+				return (entry.status = await handleImages(req, res, entry, path.endsWith('edits') ? 'edits' : 'generations', raw));
+			} finally {
+				state.inFlight--;
+			}
+		}
 		if (path === '/openai/tasks') return (entry.status = handleTasks(res, entry, raw));
 		return (entry.status = sendError(res, 'no_api'));
 	}
@@ -381,6 +389,7 @@ function createSimulator(options = {}) {
 		state.faults.length = 0;
 		state.callbacks.length = 0;
 		state.sink.length = 0;
+		state.maxInFlight = 0;
 		state.tasks.clear();
 		state.files.clear();
 	}
@@ -421,6 +430,10 @@ function createSimulator(options = {}) {
 		},
 		get tasks() {
 			return state.tasks;
+		},
+		/** The most billed requests answered at the same time since the last reset. */
+		get maxInFlight() {
+			return state.maxInFlight;
 		},
 		/** What the callback sink (/__sim/sink/...) received. */
 		get sink() {

@@ -271,6 +271,24 @@ describe('Continue On Fail', () => {
 	});
 });
 
+describe('Concurrency', () => {
+	const inputs = [1, 2, 3, 4, 5, 6].map((number) => ({ json: { prompt: `Poster ${number}` } }));
+
+	it.each([
+		[1, 1],
+		[3, 3],
+		[10, 6],
+	])('keeps at most %i input items in flight (%i seen) and the output in input order', async (concurrency, expected) => {
+		simulator.config.latencyMs = 100;
+		const { items } = await generate({ prompt: '={{ $json.prompt }}', options: { concurrency } }, { items: inputs });
+		expect(simulator.maxInFlight).toBe(expected);
+		expect(billed()).toHaveLength(6);
+		expect(items.map((item) => [item.pairedItem, item.json.prompt])).toEqual(
+			inputs.map((input, index) => [{ item: index }, input.json.prompt]),
+		);
+	});
+});
+
 describe('the token', () => {
 	it('appears nowhere in outputs or errors, whatever happens', async () => {
 		simulator.inject({ path: '/openai/images/generations', code: 'bad_request', message: `Bad token ${TOKEN} in request`, times: 1 });

@@ -4,8 +4,12 @@
 const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
 const { Workflow, ICredentialsHelper } = require('n8n-workflow');
 
-const { AceDataImages } = require('../../nodes/AceDataImages/AceDataImages.node');
-const { AceDataCloudApi } = require('../../credentials/AceDataCloudApi.credentials');
+// Under jest the TypeScript sources are loaded; plain node (the benchmark) loads the built package from dist/.
+function load(relative) {
+	return process.env.JEST_WORKER_ID ? require(`../../${relative}.ts`) : require(`../../dist/${relative}.js`);
+}
+const { AceDataImages } = load('nodes/AceDataImages/AceDataImages.node');
+const { AceDataCloudApi } = load('credentials/AceDataCloudApi.credentials');
 
 const NODE_TYPE = 'CUSTOM.aceDataImages';
 const NODE_NAME = 'AceData Cloud Images';

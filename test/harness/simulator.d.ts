@@ -52,6 +52,7 @@ export interface Simulator {
 	readonly requests: LoggedRequest[];
 	readonly callbacks: Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>;
 	readonly sink: Array<{ path: string; body: unknown }>;
+	readonly maxInFlight: number;
 	config: SimulatorConfig;
 	inject(...faults: Fault[]): void;
 	imageBytes(id: string): Buffer | undefined;

@@ -16,8 +16,9 @@ test('README.md documents every option of the contract', () => {
 	const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 	for (const option of [
 		'quality', 'style', 'background', 'moderation', 'outputFormat', 'outputCompression', 'partialImages',
-		'responseFormat', 'callbackUrl', 'traceId', 'binaryPropertyName',
+		'responseFormat', 'inputFidelity', 'maskBinaryPropertyName', 'callbackUrl', 'traceId', 'binaryPropertyName',
 		'outputLayout', 'downloadImages', 'fileName', 'timeout', 'pollInterval', 'maxWait', 'concurrency',
+		'imageSource', 'binaryPropertyNames', 'imageUrls', 'taskId', 'delivery', 'customModel',
 	]) {
 		expect({ option, documented: readme.includes(`\`${option}\``) }).toEqual({ option, documented: true });
 	}

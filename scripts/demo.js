@@ -6,30 +6,20 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const { createSimulator } = require('./simulator/server');
+const { startBackend } = require('./lib/backend');
 const { N8n, ROOT } = require('./lib/n8n');
 
 const TYPES = { '89504e47': 'image/png', ffd8ff: 'image/jpeg', '52494646': 'image/webp' };
 const typeOf = (bytes) => Object.entries(TYPES).find(([magic]) => bytes.toString('hex').startsWith(magic))?.[1] ?? 'unknown';
 
 async function main() {
-	const realToken = process.env.ACEDATA_API_TOKEN;
-	let simulator;
-	let baseUrl = process.env.ACEDATA_BASE_URL || 'https://api.acedata.cloud';
-	let token = realToken;
-	if (!realToken) {
-		simulator = createSimulator({ imageSide: 256, maxLifetimeMs: 15 * 60 * 1000 });
-		baseUrl = await simulator.start();
-		token = simulator.config.token;
-		console.log(`Using the local AceData simulator at ${baseUrl} (set ACEDATA_API_TOKEN to use the real API).`);
-	} else {
-		console.log(`Using the real AceData API at ${baseUrl}.`);
-	}
+	const backend = await startBackend({ maxLifetimeMs: 15 * 60 * 1000 });
+	console.log(`Using ${backend.label}.`);
 	const outputDir = path.join(ROOT, 'output');
 	fs.mkdirSync(outputDir, { recursive: true });
 	const n8n = new N8n('2.41.1', {
-		baseUrl,
-		token,
+		baseUrl: backend.baseUrl,
+		token: backend.token,
 		workflowDirs: [path.join(ROOT, 'examples')],
 		outputDir,
 		dir: fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-demo-')),
@@ -53,7 +43,7 @@ async function main() {
 			console.log(`  ${path.relative(process.cwd(), file)}  ${bytes.length} bytes  ${typeOf(bytes)}  (prompt: ${item.json.prompt})`);
 		}
 	} finally {
-		await simulator?.stop();
+		await backend.stop();
 		n8n.cleanup();
 	}
 }

@@ -6,23 +6,15 @@
 const os = require('os');
 const path = require('path');
 
-const { createSimulator } = require('./simulator/server');
+const { startBackend } = require('./lib/backend');
 const { N8n, ROOT } = require('./lib/n8n');
 
 async function main() {
-	const realToken = process.env.ACEDATA_API_TOKEN;
-	let simulator;
-	let baseUrl = process.env.ACEDATA_BASE_URL || 'https://api.acedata.cloud';
-	let token = realToken;
-	if (!realToken) {
-		simulator = createSimulator({ port: 8787, imageSide: 256, maxLifetimeMs: 12 * 60 * 60 * 1000 });
-		baseUrl = await simulator.start();
-		token = simulator.config.token;
-	}
+	const backend = await startBackend({ port: 8787, maxLifetimeMs: 12 * 60 * 60 * 1000 });
 	const cache = process.env.ACEDATA_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-acedata-images');
 	const n8n = new N8n('2.41.1', {
-		baseUrl,
-		token,
+		baseUrl: backend.baseUrl,
+		token: backend.token,
 		workflowDirs: [path.join(ROOT, 'examples')],
 		dir: path.join(cache, 'start'),
 		outputDir: path.join(ROOT, 'output'),
@@ -33,17 +25,17 @@ async function main() {
 	console.log('Starting n8n...');
 	const server = await n8n.serve({ verbose: true });
 	console.log(
-		`\nn8n is ready on http://localhost:5678 with the examples imported; credential "AceData Cloud account" → ${simulator ? `the simulator at ${baseUrl}` : baseUrl}. Ctrl-C stops everything.`,
+		`\nn8n is ready on http://localhost:5678 with the examples imported; credential "AceData Cloud account" → ${backend.label}. Ctrl-C stops everything.`,
 	);
 	const stop = async () => {
 		await server.stop();
-		await simulator?.stop();
+		await backend.stop();
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	server.child.on('exit', async (code) => {
-		await simulator?.stop();
+		await backend.stop();
 		process.exit(code ?? 0);
 	});
 }

@@ -144,7 +144,7 @@ class N8n {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
-			...(this.major === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
+			...(this.major === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		};
 		const credentials = path.join(this.dir, 'credentials.json');
 		fs.writeFileSync(

@@ -1,8 +1,13 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { MODEL_RULES, modelsWhere, valueGroups, type EnumOption, type ModelRule } from '../../models/modelRules';
-import { DEFAULT_FILE_NAME_TEMPLATE } from '../../helpers/fileName';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../transport/client';
+import {
+	binaryPropertyOption,
+	downloadImagesOption,
+	fileNameOption,
+	outputLayoutOption,
+	timeoutOption,
+} from '../output.description';
 
 /**
  * The parameters Generate and Edit share, derived from the model table: each model is offered exactly the
@@ -133,13 +138,7 @@ const forModels = (models: string[]) => ({ show: { '/model': models } });
 export function imageOptions(): INodeProperties {
 	const options: INodeProperties[] = [
 		...enumOptionEntries('background'),
-		{
-			displayName: 'Binary Property',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			description: 'Name of the binary property the images are written to (with Single Item, suffixed _0, _1, …)',
-		},
+		binaryPropertyOption,
 		{
 			displayName: 'Callback URL',
 			name: 'callbackUrl',
@@ -157,22 +156,8 @@ export function imageOptions(): INodeProperties {
 			default: 1,
 			description: 'How many input items are processed at the same time',
 		},
-		{
-			displayName: 'Download Images',
-			name: 'downloadImages',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to download hosted image URLs into binary files. Off: URL answers are returned as JSON only (the links expire).',
-		},
-		{
-			displayName: 'File Name',
-			name: 'fileName',
-			type: 'string',
-			default: DEFAULT_FILE_NAME_TEMPLATE,
-			description:
-				'File name template. Placeholders: {prompt} (slug), {number} (1-based), {index} (0-based), {item} (input item), {model}, {taskId}. The extension always matches the image type.',
-		},
+		downloadImagesOption,
+		fileNameOption,
 		{
 			displayName: 'Input Fidelity',
 			name: 'inputFidelity',
@@ -218,16 +203,7 @@ export function imageOptions(): INodeProperties {
 			displayOptions: forModels(modelsWhere((rule) => rule.outputCompression)),
 		},
 		...enumOptionEntries('outputFormat'),
-		{
-			displayName: 'Output Layout',
-			name: 'outputLayout',
-			type: 'options',
-			options: [
-				{ name: 'One Item per Image', value: 'itemPerImage' },
-				{ name: 'One Item per Input (Binaries _0, _1, …)', value: 'singleItem' },
-			],
-			default: 'itemPerImage',
-		},
+		outputLayoutOption,
 		{
 			displayName: 'Partial Images',
 			name: 'partialImages',
@@ -250,14 +226,7 @@ export function imageOptions(): INodeProperties {
 		...enumOptionEntries('quality'),
 		...enumOptionEntries('responseFormat'),
 		...enumOptionEntries('style'),
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: DEFAULT_TIMEOUT_SECONDS,
-			description: 'How long one HTTP request may take. Image models need 60–300 s, 4K several minutes.',
-		},
+		timeoutOption,
 		{
 			displayName: 'Trace ID',
 			name: 'traceId',

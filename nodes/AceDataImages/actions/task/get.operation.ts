@@ -1,10 +1,16 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_FILE_NAME_TEMPLATE } from '../../helpers/fileName';
 import { answerToItems } from '../../helpers/output';
 import { readOutputOptions } from '../../helpers/parameters';
-import { AceDataClient, DEFAULT_TIMEOUT_SECONDS } from '../../transport/client';
+import { AceDataClient } from '../../transport/client';
 import { isFinished, taskFailure } from '../../transport/polling';
+import {
+	binaryPropertyOption,
+	downloadImagesOption,
+	fileNameOption,
+	outputLayoutOption,
+	timeoutOption,
+} from '../output.description';
 import type { Outcome } from '../types';
 
 const show = { resource: ['task'], operation: ['get'] };
@@ -27,48 +33,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Binary Property',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary property the images are written to (with Single Item, suffixed _0, _1, …)',
-			},
-			{
-				displayName: 'Download Images',
-				name: 'downloadImages',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to download hosted image URLs into binary files',
-			},
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: DEFAULT_FILE_NAME_TEMPLATE,
-				description:
-					'File name template. Placeholders: {prompt}, {number}, {index}, {item}, {model}, {taskId}. The extension always matches the image type.',
-			},
-			{
-				displayName: 'Output Layout',
-				name: 'outputLayout',
-				type: 'options',
-				options: [
-					{ name: 'One Item per Image', value: 'itemPerImage' },
-					{ name: 'One Item per Input (Binaries _0, _1, …)', value: 'singleItem' },
-				],
-				default: 'itemPerImage',
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_SECONDS,
-				description: 'How long one HTTP request may take',
-			},
-		],
+		options: [binaryPropertyOption, downloadImagesOption, fileNameOption, outputLayoutOption, timeoutOption],
 	},
 ];
 

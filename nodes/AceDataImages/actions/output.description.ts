@@ -1,0 +1,52 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_FILE_NAME_TEMPLATE } from '../helpers/fileName';
+import { DEFAULT_TIMEOUT_SECONDS } from '../transport/client';
+
+/** Options about the emitted files, shared by every operation that emits images. */
+
+export const binaryPropertyOption: INodeProperties = {
+	displayName: 'Binary Property',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	description: 'Name of the binary property the images are written to (with Single Item, suffixed _0, _1, …)',
+};
+
+export const downloadImagesOption: INodeProperties = {
+	displayName: 'Download Images',
+	name: 'downloadImages',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to download hosted image URLs into binary files. Off: URL answers are returned as JSON only (the links expire).',
+};
+
+export const fileNameOption: INodeProperties = {
+	displayName: 'File Name',
+	name: 'fileName',
+	type: 'string',
+	default: DEFAULT_FILE_NAME_TEMPLATE,
+	description:
+		'File name template. Placeholders: {prompt} (slug), {number} (1-based), {index} (0-based), {item} (input item), {model}, {taskId}. The extension always matches the image type.',
+};
+
+export const outputLayoutOption: INodeProperties = {
+	displayName: 'Output Layout',
+	name: 'outputLayout',
+	type: 'options',
+	options: [
+		{ name: 'One Item per Image', value: 'itemPerImage' },
+		{ name: 'One Item per Input (Binaries _0, _1, …)', value: 'singleItem' },
+	],
+	default: 'itemPerImage',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_TIMEOUT_SECONDS,
+	description: 'How long one HTTP request may take. Image models need 60–300 s, 4K several minutes.',
+};

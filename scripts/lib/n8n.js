@@ -185,6 +185,36 @@ class N8n {
 		return `http://127.0.0.1:${this.serverPort}`;
 	}
 
+	/** Creates the owner account of a served n8n and returns a logged-in REST session (as the editor uses it). */
+	async ownerSession() {
+		const headers = { 'content-type': 'application/json', 'browser-id': 'acedata-e2e-browser' };
+		const setup = await fetch(`${this.serverUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e' }),
+		});
+		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+		const call = async (method, route, body) => {
+			const response = await fetch(`${this.serverUrl}/rest${route}`, {
+				method,
+				headers: { ...headers, cookie },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await response.text();
+			if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+			return JSON.parse(text).data;
+		};
+		return {
+			call,
+			cookie,
+			testCredential: (data) =>
+				call('POST', '/credentials/test', {
+					credentials: { id: CREDENTIAL_ID, name: 'AceData Cloud account', type: 'aceDataCloudApi', data },
+				}),
+		};
+	}
+
 	/** Activates a workflow so its triggers (webhooks) run once the server starts. */
 	async activate(workflowId) {
 		if (this.major >= 2) await this.cli(['publish:workflow', `--id=${workflowId}`]);

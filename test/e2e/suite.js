@@ -198,10 +198,21 @@ function defineSuite(version) {
 			expect(all).toContain(`task ID: ${billed()[0].taskId}`);
 		});
 
-		test('callback: an n8n Webhook workflow receives it, fetches the task with Task › Get and saves the image', async () => {
+		test('served n8n: the callback reaches a Webhook workflow, and the credential Test button works', async () => {
 			await n8n.activate('e2eCallbackRecv1');
 			const server = await n8n.serve();
 			try {
+				// The credential's Test button, as the editor calls it: free retrieve_batch, token in the header only.
+				const session = await n8n.ownerSession();
+				const good = await session.testCredential({ apiToken: TOKEN, baseUrl: `${simulator.url}/` });
+				expect(good).toMatchObject({ status: 'OK' });
+				expect(simulator.requests.map((entry) => [entry.path, entry.body, entry.headers.authorization])).toEqual([
+					['/openai/tasks', { action: 'retrieve_batch', ids: [] }, `Bearer ${TOKEN}`],
+				]);
+				const bad = await session.testCredential({ apiToken: 'sk-not-the-token', baseUrl: simulator.url });
+				expect(bad.status).toBe('Error');
+				simulator.reset();
+
 				const result = await n8n.execute('e2eCallbackSub1');
 				expect(result.code).toBe(0);
 				const [submitted] = result.output('AceData Cloud Images');

@@ -208,6 +208,15 @@ class N8n {
 		return {
 			call,
 			cookie,
+			/** The id of the running execution of a workflow (the shapes of 1.x and 2.x both). */
+			runningExecution: async (workflowId) => {
+				const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['running'] }));
+				const data = await call('GET', `/executions?filter=${filter}`);
+				const list = Array.isArray(data) ? data : (data.results ?? data.data ?? []);
+				const running = list.find((execution) => execution.status === 'running' || !execution.stoppedAt);
+				if (!running) throw new Error(`no running execution of ${workflowId}: ${JSON.stringify(data).slice(0, 500)}`);
+				return running.id;
+			},
 			testCredential: (data) =>
 				call('POST', '/credentials/test', {
 					credentials: { id: CREDENTIAL_ID, name: 'AceData Cloud account', type: 'aceDataCloudApi', data },

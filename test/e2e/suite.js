@@ -167,6 +167,30 @@ function defineSuite(version) {
 			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
 		});
 
+		test('poll: five input items share one retrieve_batch per round, one billed submission each', async () => {
+			const result = await n8n.execute('e2ePollBatch001');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items.map((item) => [item.pairedItem.item, item.json.prompt])).toEqual(
+				[1, 2, 3, 4, 5].map((number) => [number - 1, `Banner ${number}`]),
+			);
+			expect(billed()).toHaveLength(5);
+			const ids = billed().map((entry) => entry.taskId);
+			const polls = simulator.requests.filter((entry) => entry.path === '/openai/tasks');
+			expect(polls).toHaveLength(2);
+			for (const poll of polls) expect(poll.body.action).toBe('retrieve_batch');
+			for (const poll of polls) expect([...poll.body.ids].sort()).toEqual([...ids].sort());
+		});
+
+		test('poll: running out of Max Wait fails naming the task, billed once', async () => {
+			const result = await n8n.execute('e2ePollTimeout1');
+			expect(result.code).not.toBe(0);
+			const all = `${result.stdout}\n${result.stderr}`;
+			expect(all).toContain(`Task ${billed()[0].taskId} is still running after 1 s`);
+			expect(all).toContain('Task › Get');
+			expect(billed()).toHaveLength(1);
+		});
+
 		test('submit, then Task › Get: running while unfinished, the images once finished', async () => {
 			simulator.config.taskPolls = 5;
 			const running = await n8n.execute('e2eSubmitGet001');
@@ -200,6 +224,7 @@ function defineSuite(version) {
 
 		test('served n8n: the callback reaches a Webhook workflow, and the credential Test button works', async () => {
 			await n8n.activate('e2eCallbackRecv1');
+			await n8n.activate('e2ePollCancel01');
 			const server = await n8n.serve();
 			try {
 				// The credential's Test button, as the editor calls it: free retrieve_batch, token in the header only.
@@ -224,6 +249,20 @@ function defineSuite(version) {
 				expect(simulator.callbacks[0].body).toMatchObject({ success: true, task_id: taskId });
 				expect(sha(fs.readFileSync(file))).toBe(sentShas()[0]);
 				expect(simulator.callbacks[0].status).toBe(200);
+
+				// Stopping a running execution in n8n stops the node's polling at once.
+				simulator.reset();
+				await fetch(`${n8n.serverUrl}/webhook/acedata-e2e-cancel`, { method: 'POST' });
+				const polls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks').length;
+				const pollUntil = Date.now() + 30000;
+				while (polls() < 2 && Date.now() < pollUntil) await new Promise((resolve) => setTimeout(resolve, 100));
+				expect(polls()).toBeGreaterThanOrEqual(2);
+				const execution = await session.runningExecution('e2ePollCancel01');
+				await session.call('POST', `/executions/${execution}/stop`);
+				const atStop = simulator.requests.length;
+				await new Promise((resolve) => setTimeout(resolve, 2000));
+				expect(simulator.requests.length - atStop).toBeLessThanOrEqual(1);
+				expect(billed()).toHaveLength(1);
 			} finally {
 				await server.stop();
 			}

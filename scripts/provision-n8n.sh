@@ -14,6 +14,10 @@ N8N1_VERSION=1.123.81
 WHICH=${1:-all}
 
 log() { printf '[provision] %s\n' "$*" >&2; }
+
+# Run from an npm script, npm hands its settings down as npm_config_* variables, among them this project's
+# ignore-scripts=true, which would silently skip building sqlite3. The installs here set what they need.
+while read -r name; do unset "$name"; done < <(env | grep -o '^npm_config_[^=]*' || true)
 mkdir -p "$CACHE"
 
 # npm prints little while it works; show a heartbeat so a long install is not mistaken for a hang.
@@ -53,7 +57,7 @@ install_n8n() {
     npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
   log "building sqlite3 for n8n $version"
   (cd "$dir" && PATH="$node_home/bin:$PATH" with_heartbeat "rebuild sqlite3" \
-    npm rebuild sqlite3 --nodedir="$node_home" --loglevel=error)
+    npm rebuild sqlite3 --ignore-scripts=false --nodedir="$node_home" --loglevel=error)
   PATH="$node_home/bin:$PATH" node -e "require('$dir/node_modules/sqlite3')" 
   touch "$dir/.ready"
   log "n8n $version ready"

@@ -86,6 +86,15 @@ describe('Delivery: poll', () => {
 		expect(taskCalls().length).toBeGreaterThan(0);
 	});
 
+	it('names the tasks already submitted for other items when a later item fails', async () => {
+		const { error } = await generate(
+			{ prompt: '={{ $json.prompt }}' },
+			{ items: [{ json: { prompt: 'Fine' } }, { json: { prompt: 'Broke [[error:used_up]]' } }] },
+		);
+		expect(error?.message).toMatch(/balance is used up/);
+		expect(error?.description).toContain(`Tasks already submitted for other items (fetch them with Task › Get): item 0: ${billed()[0].taskId}`);
+	});
+
 	it('reports a failed task like any API error, billed once', async () => {
 		const { error } = await generate({ prompt: 'Broken [[task:fail]]' });
 		expect(error?.message).toMatch(/upstream image service failed/);

@@ -69,26 +69,37 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const continueOnFail = this.continueOnFail();
 
 	const results: INodeExecutionData[][] = inputs.map(() => []);
+	const asNodeError = (error: unknown, itemIndex?: number): NodeApiError | NodeOperationError =>
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	const fail = (error: unknown, itemIndex: number) => {
-		if (!continueOnFail) {
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		}
+		if (!continueOnFail) throw asNodeError(error, itemIndex);
 		results[itemIndex] = [errorItem(error as Error, itemIndex)];
 	};
 
 	const pending: Array<{ task: TaskWait; emit: (answer: ImagesAnswer) => Promise<INodeExecutionData[]> }> = [];
-	await runPool(inputs.length, concurrency, async (itemIndex) => {
-		let outcome: Outcome;
-		try {
-			outcome = await module.execute.call(this, itemIndex);
-		} catch (error) {
-			fail(error, itemIndex);
-			return;
+	try {
+		await runPool(inputs.length, concurrency, async (itemIndex) => {
+			let outcome: Outcome;
+			try {
+				outcome = await module.execute.call(this, itemIndex);
+			} catch (error) {
+				fail(error, itemIndex);
+				return;
+			}
+			if ('items' in outcome) results[itemIndex] = outcome.items;
+			else pending.push(outcome);
+		});
+	} catch (error) {
+		const nodeError = asNodeError(error);
+		// Other items' tasks were already submitted (and billed): say where their images are, so nobody pays twice.
+		if (pending.length > 0) {
+			const ids = pending.map(({ task }) => `item ${task.itemIndex}: ${task.taskId}`).join(', ');
+			nodeError.description = `${nodeError.description ?? ''} · Tasks already submitted for other items (fetch them with Task › Get): ${ids}`;
 		}
-		if ('items' in outcome) results[itemIndex] = outcome.items;
-		else pending.push(outcome);
-	});
+		throw nodeError;
+	}
 
 	if (pending.length > 0) {
 		// Any pending item's client can poll for all of them: the credential is the node's.

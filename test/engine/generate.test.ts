@@ -279,7 +279,7 @@ describe('Concurrency', () => {
 		[3, 3],
 		[10, 6],
 	])('keeps at most %i input items in flight (%i seen) and the output in input order', async (concurrency, expected) => {
-		simulator.config.latencyMs = 100;
+		simulator.config.latencyMs = 250; // long enough that every started request is still open when the last starts
 		const { items } = await generate({ prompt: '={{ $json.prompt }}', options: { concurrency } }, { items: inputs });
 		expect(simulator.maxInFlight).toBe(expected);
 		expect(billed()).toHaveLength(6);

@@ -447,6 +447,10 @@ function createSimulator(options = {}) {
 		imageBytes(id) {
 			return state.files.get(id)?.bytes;
 		},
+		/** The bytes of every image the billed requests produced, in order. */
+		sentImages() {
+			return this.billed().flatMap((entry) => (entry.images ?? []).map((image) => state.files.get(image.id)?.bytes));
+		},
 		/** Requests to the billed endpoints. */
 		billed() {
 			return state.requests.filter((entry) => entry.path.startsWith('/openai/images/'));

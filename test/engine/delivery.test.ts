@@ -1,34 +1,23 @@
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { binaryBytes, delay, runNode, waitFor, type RunOptions } from '../harness/engine';
+import { binaryBytes, delay, imageRunner, runNode, waitFor } from '../harness/engine';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator();
 
 const billed = () => simulator.billed();
 const taskCalls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
-const sentImages = () =>
-	billed().flatMap((entry) => (entry.images ?? []).map((image) => simulator.imageBytes(image.id) as Buffer));
+const sentImages = () => simulator.sentImages();
 
-function generate(
-	parameters: INodeParameters,
-	extra: { items?: INodeExecutionData[]; continueOnFail?: boolean; onStarted?: RunOptions['onStarted'] } = {},
-) {
-	return runNode({
-		parameters: {
-			resource: 'image',
-			operation: 'generate',
-			model: 'gpt-image-1',
-			prompt: 'A cute baby sea otter',
-			n: 1,
-			delivery: 'poll',
-			...parameters,
-			options: { pollInterval: 0.05, ...(parameters.options as INodeParameters) },
-		},
-		credentials: credentials(),
-		...extra,
-	});
-}
+const generate = imageRunner(credentials, {
+	resource: 'image',
+	operation: 'generate',
+	model: 'gpt-image-1',
+	prompt: 'A cute baby sea otter',
+	n: 1,
+	delivery: 'poll',
+	options: { pollInterval: 0.05 },
+});
 
 function getTask(taskId: string, options: INodeParameters = {}) {
 	return runNode({ parameters: { resource: 'task', operation: 'get', taskId, options }, credentials: credentials() });

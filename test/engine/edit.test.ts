@@ -3,15 +3,14 @@ import { createHash } from 'crypto';
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { makeImage, makePng } from '../../scripts/simulator/images';
-import { binaryBytes, runNode } from '../harness/engine';
+import { binaryBytes, imageRunner, runNode } from '../harness/engine';
 import { useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator();
 
 const billed = () => simulator.billed();
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const sentImages = () =>
-	billed().flatMap((entry) => (entry.images ?? []).map((image) => simulator.imageBytes(image.id) as Buffer));
+const sentImages = () => simulator.sentImages();
 
 /** An input binary as an upstream node would leave it: often with a useless generic MIME type. */
 function binary(bytes: Buffer, fileName?: string, mimeType = 'application/octet-stream'): IBinaryData {
@@ -22,22 +21,19 @@ const photo = makePng('photo', 64, 64);
 const mask = makePng('mask', 64, 64);
 const wide = makePng('wide', 64, 32);
 
-function edit(parameters: INodeParameters, items: INodeExecutionData[] = [{ json: {}, binary: { data: binary(photo, 'photo.png') } }]) {
-	return runNode({
-		parameters: {
-			resource: 'image',
-			operation: 'edit',
-			model: 'gpt-image-1',
-			prompt: 'Add a red scarf',
-			n: 1,
-			delivery: 'wait',
-			...parameters,
-			options: { ...(parameters.options as INodeParameters) },
-		},
-		items,
-		credentials: credentials(),
-	});
-}
+const runEdit = imageRunner(credentials, {
+	resource: 'image',
+	operation: 'edit',
+	model: 'gpt-image-1',
+	prompt: 'Add a red scarf',
+	n: 1,
+	delivery: 'wait',
+});
+const edit = (
+	parameters: INodeParameters,
+	items: INodeExecutionData[] = [{ json: {}, binary: { data: binary(photo, 'photo.png') } }],
+) =>
+	runEdit(parameters, { items });
 
 describe('Edit from binary fields (multipart)', () => {
 	it('sends the exact input bytes with their file name and a content type from the bytes, plus the mask', async () => {

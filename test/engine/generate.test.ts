@@ -1,6 +1,6 @@
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { binaryBytes, runNode } from '../harness/engine';
+import { binaryBytes, imageRunner, runNode } from '../harness/engine';
 import { TOKEN, WRONG_TOKEN, useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator();
@@ -8,27 +8,15 @@ const { simulator, credentials } = useSimulator();
 const requests = () => simulator.requests;
 const billed = () => requests().filter((entry) => entry.path.startsWith('/openai/images/'));
 
-function generate(parameters: IDataObject, extra: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {}) {
-	return runNode({
-		parameters: {
-			resource: 'image',
-			operation: 'generate',
-			model: 'gpt-image-1',
-			prompt: 'A cute baby sea otter',
-			n: 1,
-			delivery: 'wait',
-			...parameters,
-			options: { ...(parameters.options as INodeParameters) },
-		},
-		credentials: credentials(),
-		...extra,
-	});
-}
-
-/** The bytes the simulator produced for each image of every billed request, in order. */
-function sentImages(): Buffer[] {
-	return billed().flatMap((entry) => (entry.images ?? []).map((image) => simulator.imageBytes(image.id) as Buffer));
-}
+const generate = imageRunner(credentials, {
+	resource: 'image',
+	operation: 'generate',
+	model: 'gpt-image-1',
+	prompt: 'A cute baby sea otter',
+	n: 1,
+	delivery: 'wait',
+});
+const sentImages = () => simulator.sentImages();
 
 describe('Generate through the n8n engine', () => {
 	it.each([
@@ -161,7 +149,7 @@ describe('Generate through the n8n engine', () => {
 });
 
 describe('refusals before any request', () => {
-	it.each<[string, IDataObject, string]>([
+	it.each<[string, INodeParameters, string]>([
 		['dall-e-3 with n=2', { model: 'dall-e-3', size: '1024x1024', n: 2 }, 'Parameter "Number of Images" must be 1 for dall-e-3'],
 		['a size dall-e-2 does not make', { model: 'dall-e-2', size: '1024x1792' }, 'Parameter "Size"'],
 		['a gpt-image-2 size off the 16 grid', { model: 'gpt-image-2', size: '1000x1000' }, 'multiples of 16'],

@@ -27,3 +27,9 @@ export function binaryBytes(binary: IBinaryData | undefined): Buffer;
 export const NODE_NAME: string;
 export function delay(ms: number): Promise<void>;
 export function waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+
+export type ImageRun = (
+	parameters?: INodeParameters,
+	extra?: Omit<RunOptions, 'parameters' | 'credentials'>,
+) => Promise<RunResult>;
+export function imageRunner(credentials: () => RunOptions['credentials'], defaults: INodeParameters): ImageRun;

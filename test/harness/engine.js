@@ -152,6 +152,19 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 	};
 }
 
+/**
+ * A runner for one operation: `defaults` under each call's parameters, their `options` merged too.
+ * run(parameters, { items, continueOnFail, onStarted }).
+ */
+function imageRunner(credentials, defaults) {
+	return (parameters = {}, extra = {}) =>
+		runNode({
+			parameters: { ...defaults, ...parameters, options: { ...defaults.options, ...parameters.options } },
+			credentials: credentials(),
+			...extra,
+		});
+}
+
 /** The bytes of an output binary (kept inline by the engine without a binary data manager). */
 function binaryBytes(binary) {
 	return Buffer.from(binary.data, 'base64');
@@ -168,4 +181,4 @@ async function waitFor(predicate, timeoutMs = 10000) {
 	}
 }
 
-module.exports = { runNode, binaryBytes, delay, waitFor, NODE_NAME };
+module.exports = { runNode, imageRunner, binaryBytes, delay, waitFor, NODE_NAME };

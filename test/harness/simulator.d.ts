@@ -57,6 +57,8 @@ export interface Simulator {
 	inject(...faults: Fault[]): void;
 	imageBytes(id: string): Buffer | undefined;
 	billed(): LoggedRequest[];
+	/** The bytes of every image the billed requests produced, in order. */
+	sentImages(): Buffer[];
 	reset(): void;
 }
 

@@ -108,8 +108,25 @@ function createSimulator(options = {}) {
 		);
 	}
 
-	function takeFault(path) {
-		const index = state.faults.findIndex((fault) => !fault.path || path.startsWith(fault.path));
+	/** The ids a task request names (id, ids, trace_id): faults can target given tasks. */
+	function namedIds(body) {
+		if (!body || typeof body !== 'object') return [];
+		return [body.id, body.trace_id, ...(Array.isArray(body.ids) ? body.ids : [])].filter(Boolean);
+	}
+
+	function faultMatches(fault, path, body) {
+		if (fault.path && !path.startsWith(fault.path)) return false;
+		if (fault.taskIds) {
+			const named = namedIds(body);
+			const ids = fault.taskIds.flatMap((id) => [id, state.tasks.get(id)?.trace_id]);
+			if (!named.some((id) => ids.includes(id))) return false;
+		}
+		if (fault.prompt && !String(body?.prompt ?? '').includes(fault.prompt)) return false;
+		return true;
+	}
+
+	function takeFault(path, body) {
+		const index = state.faults.findIndex((fault) => faultMatches(fault, path, body));
 		if (index < 0) return undefined;
 		const fault = state.faults[index];
 		fault.times = (fault.times ?? 1) - 1;
@@ -281,33 +298,61 @@ function createSimulator(options = {}) {
 		}
 		const { answer, files } = buildAnswer(body, found);
 		entry.images = files.map(({ id, format, sha256: hash, url }) => ({ id, format, sha256: hash, url }));
-		if (String(body.model ?? '').startsWith('gpt-image')) {
-			answer.success = true;
-			answer.trace_id = traceId;
-		}
-		return send(res, 200, answer);
+		// Every job is stored, so a client whose answer was lost can find it by trace ID.
+		const id = crypto.randomUUID();
+		const now = Date.now() / 1000;
+		const full = { success: true, task_id: id, trace_id: traceId, ...answer };
+		state.tasks.set(id, { id, trace_id: traceId, request: body, response: full, created_at: now, finished_at: now, elapsed: 0, polls: 0, pollsToFinish: 0 });
+		entry.taskId = id;
+		return send(res, 200, config.legacySyncAnswer ? answer : full);
 	}
 
-	function handleTasks(res, entry, raw) {
-		let body;
-		try {
-			body = JSON.parse(raw.toString('utf8') || '{}');
-		} catch {
-			return sendError(res, 'bad_request', { message: 'The body is not valid JSON.' });
-		}
-		entry.body = body;
+	/** A finished record of some other task, with its own images: what a careless client would emit. */
+	function otherRecord() {
+		const id = `other-${crypto.randomUUID()}`;
+		const { answer } = buildAnswer({ model: 'gpt-image-1', prompt: 'another task', response_format: 'url' }, {});
+		const now = Date.now() / 1000;
+		return { id, trace_id: id, type: 'images', request: {}, created_at: now, started_at: now, finished_at: now, response: { success: true, task_id: id, ...answer } };
+	}
+
+	function handleTasks(res, entry, body, fault) {
+		// Faults that answer 200 with the wrong thing: `unknown` (as for a job not recorded yet), `wrongRecord`.
+		const hide = (task) => fault?.unknown && (!fault.taskIds || fault.taskIds.includes(task.id));
+		const view = (task) => (fault?.wrongRecord && (!fault.taskIds || fault.taskIds.includes(task.id)) ? otherRecord() : pollTask(task));
 		if (body.action === 'retrieve') {
-			const task = body.id
-				? state.tasks.get(body.id)
-				: [...state.tasks.values()].find((candidate) => candidate.trace_id === body.trace_id);
-			return send(res, 200, task ? pollTask(task) : {});
+			const task = body.trace_id
+				? [...state.tasks.values()].find((candidate) => candidate.trace_id === body.trace_id)
+				: state.tasks.get(body.id);
+			return send(res, 200, task && !hide(task) ? view(task) : {});
 		}
 		if (body.action === 'retrieve_batch') {
 			const ids = Array.isArray(body.ids) ? body.ids : [];
-			const items = ids.map((id) => state.tasks.get(id)).filter(Boolean).map(pollTask);
-			return send(res, 200, { items, count: items.length });
+			const all = ids.map((id) => state.tasks.get(id)).filter((task) => task && !hide(task));
+			// AceData pages: 12 records unless `limit` says otherwise.
+			const offset = Math.max(0, Number(body.offset ?? 0));
+			const limit = Math.max(0, Number(body.limit ?? 12));
+			const items = all.slice(offset, offset + limit).map(view);
+			return send(res, 200, { items, count: all.length });
 		}
 		return sendError(res, 'bad_request', { message: 'Unknown action.' });
+	}
+
+	/** Answers nothing: the connection is cut (as a proxy or a network drop would). */
+	function dropConnection(req, res) {
+		res.socket?.destroy();
+		req.socket?.destroy();
+		return 'dropped';
+	}
+
+	/** Handles a billed request for real (the job exists and is paid), then loses its answer as `fault` says. */
+	async function acceptThenFail(req, res, entry, endpoint, raw, fault) {
+		const swallowed = { writeHead() {}, end() {}, headersSent: false };
+		await handleImages(req, swallowed, entry, endpoint, raw);
+		entry.accepted = true;
+		if (fault.hangMs) await sleep(fault.hangMs);
+		if (fault.drop) return dropConnection(req, res);
+		if (res.writableEnded || res.destroyed) return 'gone';
+		return sendError(res, fault.code ?? 'api_error', fault);
 	}
 
 	function handleControl(req, res, path, raw) {
@@ -365,22 +410,36 @@ function createSimulator(options = {}) {
 		if (req.method !== 'POST') return (entry.status = sendError(res, 'no_api'));
 		const authProblem = checkAuth(req);
 		if (authProblem) return (entry.status = sendError(res, authProblem));
-		const fault = takeFault(path);
-		if (fault) {
+		let json;
+		if (!/multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+			try {
+				json = JSON.parse(raw.toString('utf8') || '{}');
+			} catch {
+				return (entry.status = sendError(res, 'bad_request', { message: 'The body is not valid JSON.' }));
+			}
+			entry.body = json;
+		}
+		const fault = takeFault(path, json);
+		if (fault) entry.fault = fault.name ?? fault.code ?? 'fault';
+		const answersWrongly = fault && (fault.unknown || fault.wrongRecord);
+		if (fault && !fault.accept && !answersWrongly) {
 			if (fault.latencyMs) await sleep(fault.latencyMs);
+			if (fault.drop) return (entry.status = dropConnection(req, res));
 			return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
 		}
 		if (path === '/openai/images/generations' || path === '/openai/images/edits') {
+			const endpoint = path.endsWith('edits') ? 'edits' : 'generations';
 			// How many billed requests are being answered at once: what the node's Concurrency option controls.
 			state.inFlight++;
 			state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 			try {
-				return (entry.status = await handleImages(req, res, entry, path.endsWith('edits') ? 'edits' : 'generations', raw));
+				if (fault?.accept) return (entry.status = await acceptThenFail(req, res, entry, endpoint, raw, fault));
+				return (entry.status = await handleImages(req, res, entry, endpoint, raw));
 			} finally {
 				state.inFlight--;
 			}
 		}
-		if (path === '/openai/tasks') return (entry.status = handleTasks(res, entry, raw));
+		if (path === '/openai/tasks') return (entry.status = handleTasks(res, entry, json ?? {}, fault));
 		return (entry.status = sendError(res, 'no_api'));
 	}
 

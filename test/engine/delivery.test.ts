@@ -59,7 +59,7 @@ describe('Delivery: poll', () => {
 		expect(billed()).toHaveLength(5);
 		expect(taskCalls()).toHaveLength(2);
 		const ids = billed().map((entry) => entry.taskId);
-		for (const call of taskCalls()) expect(call.body).toEqual({ action: 'retrieve_batch', ids });
+		for (const call of taskCalls()) expect(call.body).toEqual({ action: 'retrieve_batch', ids, offset: 0, limit: 5 });
 		expect(items.map((item) => [item.pairedItem, item.json.prompt])).toEqual(
 			[0, 1, 2, 3, 4].map((index) => [{ item: index }, `Picture ${index + 1}`]),
 		);
@@ -81,7 +81,9 @@ describe('Delivery: poll', () => {
 			{ items: [{ json: { prompt: 'Fine' } }, { json: { prompt: 'Broke [[error:used_up]]' } }] },
 		);
 		expect(error?.message).toMatch(/balance is used up/);
-		expect(error?.description).toContain(`Tasks already submitted for other items (fetch them with Task › Get): item 0: ${billed()[0].taskId}`);
+		expect(error?.description).toContain(
+			`Paid jobs whose images were not emitted (fetch them with Task › Get; do not submit them again): item 0: ${billed()[0].taskId}`,
+		);
 	});
 
 	it('reports a failed task like any API error, billed once', async () => {
@@ -198,7 +200,7 @@ describe('Task › Get', () => {
 
 	it('fails with "task not found" for an unknown id', async () => {
 		const { error } = await getTask('no-such-task');
-		expect(error?.message).toContain('AceData knows no task "no-such-task"');
+		expect(error?.message).toContain('AceData knows no task or trace ID "no-such-task"');
 		expect(JSON.stringify(error)).not.toContain(TOKEN);
 		expect(billed()).toHaveLength(0);
 	});

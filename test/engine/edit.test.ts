@@ -52,6 +52,7 @@ describe('Edit from binary fields (multipart)', () => {
 			{ name: 'size', size: 9, value: '1024x1024' },
 			{ name: 'output_format', size: 4, value: 'webp' },
 			{ name: 'input_fidelity', size: 4, value: 'high' },
+			{ name: 'trace_id', size: 36, value: expect.any(String) },
 			{ name: 'image', filename: 'photo.png', contentType: 'image/png', size: photo.length, sha256: sha(photo) },
 			{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: mask.length, sha256: sha(mask) },
 		]);
@@ -143,6 +144,7 @@ describe('Edit from URLs (JSON)', () => {
 			n: 1,
 			size: 'auto',
 			image: 'https://cdn.example.com/cat.png',
+			trace_id: expect.any(String),
 		});
 		expect(binaryBytes(items[0].binary?.data)).toEqual(sentImages()[0]);
 	});

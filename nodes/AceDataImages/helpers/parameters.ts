@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { ModelId } from '../models/modelRules';
-import type { Delivery, ImageRequestInput } from '../models/validation';
+import { PARAMETER_LABELS, type Delivery, type ImageRequestInput } from '../models/validation';
 import type { OutputLayout, OutputOptions } from './output';
 
 /** How long to wait for asynchronous tasks. */
@@ -29,9 +29,39 @@ function optionalString(value: unknown): string | undefined {
 	return text === '' ? undefined : text;
 }
 
-function optionalNumber(value: unknown): number | undefined {
+/** Unset → undefined; a number or a numeric string → the number; anything else (`"soon"`, `" "`) → NaN. */
+export function optionalNumber(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	return typeof value === 'number' ? value : Number(value);
+	if (typeof value === 'number') return value;
+	const text = String(value).trim();
+	return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+}
+
+/** A positive number of seconds, or undefined when unset; anything else is refused naming the parameter. */
+export function secondsOption(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+	key: 'pollInterval' | 'maxWait' | 'timeout',
+): number | undefined {
+	const value = optionalNumber(options[key]);
+	if (value === undefined) return undefined;
+	if (!Number.isFinite(value) || value <= 0 || value > MAX_SECONDS) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Parameter "${PARAMETER_LABELS[key]}" must be a number of seconds above 0 and at most ${MAX_SECONDS} (got ${JSON.stringify(options[key])})`,
+			{ itemIndex, description: 'Nothing was sent to AceData and nothing was billed.' },
+		);
+	}
+	return value;
+}
+
+/** One day: no wait or request of the node is longer. */
+const MAX_SECONDS = 86_400;
+
+/** A trace ID for a billed request the user gave none for: how AceData can be asked about it if the answer is lost. */
+export function newTraceId(): string {
+	return crypto.randomUUID();
 }
 
 export function readOutputOptions(options: IDataObject): OutputOptions {
@@ -44,10 +74,10 @@ export function readOutputOptions(options: IDataObject): OutputOptions {
 	};
 }
 
-export function readPollSettings(options: IDataObject): PollSettings {
+export function readPollSettings(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): PollSettings {
 	return {
-		intervalSeconds: optionalNumber(options.pollInterval) ?? DEFAULT_POLL_INTERVAL_SECONDS,
-		maxWaitSeconds: optionalNumber(options.maxWait) ?? DEFAULT_MAX_WAIT_SECONDS,
+		intervalSeconds: secondsOption(ctx, itemIndex, options, 'pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS,
+		maxWaitSeconds: secondsOption(ctx, itemIndex, options, 'maxWait') ?? DEFAULT_MAX_WAIT_SECONDS,
 	};
 }
 
@@ -61,7 +91,7 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 		model,
 		modelId: model === 'custom' ? customModel : model,
 		prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
-		n: Number(ctx.getNodeParameter('n', itemIndex, 1)),
+		n: optionalNumber(ctx.getNodeParameter('n', itemIndex, 1)) ?? Number.NaN,
 		size: optionalString(ctx.getNodeParameter('size', itemIndex, '')),
 		quality: optionalString(options.quality),
 		style: optionalString(options.style),
@@ -73,15 +103,15 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 		responseFormat: optionalString(options.responseFormat),
 		inputFidelity: operation === 'edit' ? optionalString(options.inputFidelity) : undefined,
 		callbackUrl: optionalString(options.callbackUrl),
-		traceId: optionalString(options.traceId),
+		traceId: optionalString(options.traceId) ?? newTraceId(),
 	};
 	return {
 		itemIndex,
 		input,
 		delivery: ctx.getNodeParameter('delivery', itemIndex, 'wait') as Delivery,
 		output: readOutputOptions(options),
-		poll: readPollSettings(options),
-		timeoutSeconds: optionalNumber(options.timeout),
+		poll: readPollSettings(ctx, itemIndex, options),
+		timeoutSeconds: secondsOption(ctx, itemIndex, options, 'timeout'),
 		options,
 	};
 }

@@ -26,7 +26,6 @@ export interface ImageRequestInput {
 	traceId?: string;
 }
 
-/** Labels the user sees in the node, so an error names the field they can find. */
 /** What the checks need to know of an input image (edit from binary). */
 export interface EditImageInfo {
 	/** Where the user put it: the binary property name. */
@@ -46,6 +45,7 @@ export interface EditInput {
 	mask?: EditImageInfo;
 }
 
+/** Labels the user sees in the node, so an error names the field they can find. */
 export const PARAMETER_LABELS: Record<string, string> = {
 	model: 'Model',
 	binaryPropertyNames: 'Input Binary Fields',
@@ -66,6 +66,10 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	inputFidelity: 'Input Fidelity',
 	callbackUrl: 'Callback URL',
 	traceId: 'Trace ID',
+	timeout: 'Timeout (Seconds)',
+	pollInterval: 'Poll Interval (Seconds)',
+	maxWait: 'Max Wait (Seconds)',
+	concurrency: 'Concurrency',
 };
 
 export class ImageRequestValidationError extends Error {

@@ -1,34 +1,34 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import type { AceDataErrorDetails } from './types';
 
 const CREDENTIAL_CODES = new Set(['invalid_token', 'token_expired', 'no_token', 'token_mismatched']);
 
-/** What the user should do about each AceData error code. */
-export function adviceFor(details: AceDataErrorDetails): string {
+/**
+ * What the user should do about each error code AceData sends; the node's own messages already say it.
+ * `billed`: the item's job may have cost money, so no advice may suggest running it again.
+ */
+export function adviceFor(details: AceDataErrorDetails, billed = false): string {
 	const { code, apiMessage } = details;
+	if (details.source === 'node') return apiMessage;
 	if (code === 'used_up') {
-		return 'Your AceData balance is used up: top up your AceData Cloud account, then run the workflow again';
+		return `Your AceData balance is used up: top up your AceData Cloud account${billed ? '' : ', then run the workflow again'}`;
 	}
 	if (CREDENTIAL_CODES.has(code)) {
 		return `AceData refused the API token (${code}): check the API Token of the AceData Cloud API credential`;
 	}
 	if (code === 'too_many_requests' || code === 'rate_limited') {
-		return 'AceData rate limit reached: lower the Concurrency option or run again in a moment';
+		return `AceData rate limit reached: lower the Concurrency option${billed ? '' : ' or run again in a moment'}`;
 	}
 	if (code === 'forbidden') {
-		return "AceData's moderation rejected the prompt: rephrase it and run again";
+		return billed ? `AceData refused the request (forbidden): ${apiMessage || 'no details'}` : "AceData's moderation rejected the prompt: rephrase it and run again";
 	}
 	if (code === 'timeout') {
 		return 'The generation took longer than AceData waits for an answer: set Delivery to Poll (or Submit) for slow models and large sizes';
 	}
 	if (code === 'disabled') return 'Your AceData application is disabled: check it in the AceData Cloud console';
 	if (code === 'no_api') return 'AceData has no such endpoint: check the Base URL of the credential';
-	if (code === 'api_error') return `AceData's upstream image service failed: ${apiMessage || 'no details'}; run again later`;
-	if (code === 'task_failed') return `The AceData task failed: ${apiMessage || 'no details'}`;
-	if (code === 'task_not_found') return apiMessage;
-	if (code === 'poll_timeout') return apiMessage;
-	if (code === 'network_error') return `Could not reach AceData: ${apiMessage}`;
+	if (code === 'api_error') return `AceData's upstream image service failed: ${apiMessage || 'no details'}`;
 	if (code === 'bad_request') return `AceData refused the request: ${apiMessage || 'bad request'}`;
 	return `AceData error ${code}${apiMessage ? `: ${apiMessage}` : ''}`;
 }
@@ -41,7 +41,7 @@ export function redact(text: string, secret: string | undefined): string {
 
 export function createApiError(node: INode, details: AceDataErrorDetails, itemIndex?: number): NodeApiError {
 	const parts = [
-		details.apiMessage ? `AceData says: ${details.apiMessage}` : undefined,
+		details.source !== 'node' && details.apiMessage ? `AceData says: ${details.apiMessage}` : undefined,
 		`code: ${details.code}`,
 		details.httpCode ? `HTTP ${details.httpCode}` : undefined,
 		details.taskId ? `task ID: ${details.taskId}` : undefined,
@@ -61,5 +61,59 @@ export function createApiError(node: INode, details: AceDataErrorDetails, itemIn
 	});
 	// Keep the machine-readable fields where Continue On Fail output and callers can read them.
 	error.context.aceData = response;
+	error.context.details = { ...details };
+	if (details.accepted) error.context.accepted = details.accepted;
 	return error;
+}
+
+/** The AceData fields an error carries (code, task and trace IDs), if it is one of the node's. */
+export function aceDataOf(error: unknown): IDataObject {
+	const context = (error as { context?: IDataObject } | undefined)?.context;
+	return (context?.aceData as IDataObject | undefined) ?? {};
+}
+
+/**
+ * Whether AceData may have accepted (and billed) the request that failed: `no` when it surely did not
+ * (refused connection, an HTTP 4xx, a redirect), `maybe` when the answer was lost (timeout, dropped connection, 5xx).
+ */
+export function acceptedBy(error: unknown): 'no' | 'maybe' {
+	const context = (error as { context?: IDataObject } | undefined)?.context;
+	return context?.accepted === 'no' ? 'no' : 'maybe';
+}
+
+/** What went wrong below HTTP, from the error or its causes (n8n wraps transport errors: the code sits on `cause`). */
+export type TransportFailure = 'cancelled' | 'timeout' | 'refused' | 'reset' | 'other';
+
+const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMED_OUT = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CANCELLED = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+
+export function classifyTransportError(error: unknown): TransportFailure {
+	const seen: unknown[] = [];
+	for (let current = error; current && typeof current === 'object' && seen.length < 5; ) {
+		seen.push(current);
+		current = (current as { cause?: unknown }).cause;
+	}
+	const codes = seen.map((entry) => String((entry as { code?: unknown }).code ?? ''));
+	const names = seen.map((entry) => String((entry as { name?: unknown }).name ?? ''));
+	const messages = seen.map((entry) => String((entry as { message?: unknown }).message ?? '')).join(' ');
+	if (codes.some((code) => CANCELLED.has(code)) || names.some((name) => name === 'AbortError' || name === 'CanceledError')) {
+		return 'cancelled';
+	}
+	if (codes.some((code) => TIMED_OUT.has(code)) || /timeout|timed out/i.test(messages)) return 'timeout';
+	if (codes.some((code) => NOTHING_SENT.has(code))) return 'refused';
+	if (codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE') || /socket hang up|ECONNRESET/i.test(messages)) {
+		return 'reset';
+	}
+	return 'other';
+}
+
+/** The code (ECONNRESET, ...) of a transport error or of one of its causes, for messages. */
+export function transportCode(error: unknown): string | undefined {
+	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }

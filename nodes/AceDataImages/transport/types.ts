@@ -62,4 +62,8 @@ export interface AceDataErrorDetails {
 	apiMessage: string;
 	traceId?: string;
 	taskId?: string;
+	/** `node`: the message is the node's own words, not AceData's (never labelled "AceData says"). */
+	source?: 'acedata' | 'node';
+	/** For a failed billed request: whether AceData may have accepted it. */
+	accepted?: 'no' | 'maybe';
 }

@@ -8,7 +8,7 @@ import { validateEditInput, type EditImageInfo, type EditInput } from '../../mod
 import { AceDataClient } from '../../transport/client';
 import type { Outcome } from '../types';
 import { imageProperties } from './shared.description';
-import { assertValid, submitImageJob } from './submit';
+import { assertValid, imageSubmission } from './submit';
 
 export const description = imageProperties('edit');
 
@@ -44,7 +44,7 @@ async function readBinary(ctx: IExecuteFunctions, itemIndex: number, property: s
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<Outcome> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, signal?: AbortSignal): Promise<Outcome> {
 	const job = readImageJob(this, itemIndex, 'edit');
 	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as 'binary' | 'url';
 	const edit: EditInput = { source, images: [], urls: [] };
@@ -68,12 +68,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	assertValid(this, job, () => validateEditInput(job.input.model, edit));
 
-	const client = await AceDataClient.create(this, itemIndex, job.timeoutSeconds);
+	const client = await AceDataClient.create(this, itemIndex, job.timeoutSeconds, signal);
 	const fields = buildImageFields(job.input, job.delivery);
 	if (source === 'url') {
 		const body: IDataObject = { ...fields, image: edit.urls.length === 1 ? edit.urls[0] : edit.urls };
-		return await submitImageJob(this, client, job, 'edits', body);
+		return imageSubmission(this, client, job, 'edits', body);
 	}
 	const { body, contentType } = buildMultipart(fields, parts, `----AceDataImages${randomString(24)}`);
-	return await submitImageJob(this, client, job, 'edits', body, { 'content-type': contentType });
+	return imageSubmission(this, client, job, 'edits', body, { 'content-type': contentType });
 }

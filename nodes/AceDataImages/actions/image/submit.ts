@@ -5,7 +5,7 @@ import { answerToItems } from '../../helpers/output';
 import { ImageRequestValidationError, validateImageRequest } from '../../models/validation';
 import type { AceDataClient } from '../../transport/client';
 import type { AsyncAcknowledgement, ImagesAnswer } from '../../transport/types';
-import type { Outcome } from '../types';
+import type { ImageSubmission, JobIds } from '../types';
 
 export function isAcknowledgement(answer: ImagesAnswer | AsyncAcknowledgement): answer is AsyncAcknowledgement {
 	return typeof answer.task_id === 'string' && !Array.isArray((answer as ImagesAnswer).data);
@@ -27,38 +27,32 @@ export function assertValid(ctx: IExecuteFunctions, job: ImageJob, extraCheck?: 
 	}
 }
 
-/**
- * Sends one billed image request and turns the answer into items; an asynchronous answer (poll, submit,
- * or a callback URL) becomes a task the router waits for, or the submitted-task item.
- */
-export async function submitImageJob(
+/** One billed image request, ready for the runner: how to send it and how to turn its result into items. */
+export function imageSubmission(
 	ctx: IExecuteFunctions,
 	client: AceDataClient,
 	job: ImageJob,
 	endpoint: 'generations' | 'edits',
 	body: IDataObject | Buffer,
 	headers?: IDataObject,
-): Promise<Outcome> {
-	const answer = await client.submitImages(endpoint, body, headers);
-	const context = {
-		itemIndex: job.itemIndex,
-		model: job.input.modelId,
-		prompt: job.input.prompt,
-		traceId: job.input.traceId,
-	};
-	if (!isAcknowledgement(answer)) {
-		return { items: await answerToItems(ctx, client, answer, context, job.output) };
-	}
-	const taskId = answer.task_id;
-	const traceId = answer.trace_id ?? job.input.traceId;
-	if (job.delivery === 'submit') {
-		const json: IDataObject = { taskId, status: 'submitted', model: job.input.modelId, prompt: job.input.prompt };
-		if (traceId) json.traceId = traceId;
-		return { items: [{ json, pairedItem: { item: job.itemIndex } }] };
-	}
+): { submission: ImageSubmission } {
+	const context = { itemIndex: job.itemIndex, model: job.input.modelId, prompt: job.input.prompt };
 	return {
-		task: { taskId, traceId, itemIndex: job.itemIndex, ...job.poll },
-		emit: async (result) =>
-			await answerToItems(ctx, client, result, { ...context, taskId, traceId }, job.output),
+		submission: {
+			client,
+			endpoint,
+			body,
+			headers,
+			traceId: job.input.traceId as string,
+			delivery: job.delivery,
+			poll: job.poll,
+			emit: async (answer: ImagesAnswer, ids: JobIds) =>
+				await answerToItems(ctx, client, answer, { ...context, ...ids }, job.output),
+			submitted: ({ taskId, traceId }: JobIds) => {
+				const json: IDataObject = { taskId, status: 'submitted', model: job.input.modelId, prompt: job.input.prompt };
+				if (traceId) json.traceId = traceId;
+				return [{ json, pairedItem: { item: job.itemIndex } }];
+			},
+		},
 	};
 }

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { answerToItems } from '../../helpers/output';
-import { readOutputOptions } from '../../helpers/parameters';
+import { readOutputOptions, secondsOption } from '../../helpers/parameters';
 import { AceDataClient } from '../../transport/client';
 import { isFinished, taskFailure } from '../../transport/polling';
 import {
@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. 5a0ee2a2-8b1f-4a6e-9d6c-2b0d8f2f5c11',
-		description: 'The task ID from a Submit or Poll run (or from the callback)',
+		description:
+			'The task ID from a Submit or Poll run or from the callback, or the trace ID an error named for a job whose answer was lost',
 		displayOptions: { show },
 	},
 	{
@@ -37,21 +38,24 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<Outcome> {
-	const taskId = String(this.getNodeParameter('taskId', itemIndex, '')).trim();
-	if (!taskId) {
+export async function execute(this: IExecuteFunctions, itemIndex: number, signal?: AbortSignal): Promise<Outcome> {
+	const idOrTrace = String(this.getNodeParameter('taskId', itemIndex, '')).trim();
+	if (!idOrTrace) {
 		throw new NodeOperationError(this.getNode(), 'Parameter "Task ID" is required', { itemIndex });
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const client = await AceDataClient.create(this, itemIndex, Number(options.timeout) || undefined);
-	const record = await client.retrieveTask(taskId);
+	const client = await AceDataClient.create(this, itemIndex, secondsOption(this, itemIndex, options, 'timeout'), signal);
+	// A trace ID works too: it is what names a job whose submission lost its answer.
+	const record = (await client.retrieveTask(idOrTrace)) ?? (await client.retrieveByTrace(idOrTrace));
 	if (!record) {
 		throw client.apiError({
 			code: 'task_not_found',
-			apiMessage: `AceData knows no task "${taskId}": check the Task ID and that the credential is the one that submitted it`,
-			taskId,
+			apiMessage: `AceData knows no task or trace ID "${idOrTrace}": check the ID and that the credential is the one that submitted it`,
+			taskId: idOrTrace,
+			source: 'node',
 		});
 	}
+	const taskId = typeof record.id === 'string' ? record.id : idOrTrace;
 	const traceId = record.trace_id ?? record.response?.trace_id;
 	if (!isFinished(record)) {
 		const json: IDataObject = { taskId, status: 'running' };

@@ -121,10 +121,18 @@ function createSimulator(options = {}) {
 			const ids = fault.taskIds.flatMap((id) => [id, state.tasks.get(id)?.trace_id]);
 			if (!named.some((id) => ids.includes(id))) return false;
 		}
-		if (fault.prompt && !String(body?.prompt ?? '').includes(fault.prompt)) return false;
+		if (fault.prompt && !promptsOf(body).some((prompt) => String(prompt ?? '').includes(fault.prompt))) return false;
 		return true;
 	}
 
+	/** The prompts a request is about: its own, or those of the tasks it looks up, or of the image it downloads. */
+	function promptsOf(body) {
+		const tasks = [...state.tasks.values()];
+		const named = namedIds(body);
+		return [body?.prompt, body?.filePrompt, ...tasks.filter((task) => named.includes(task.id) || named.includes(task.trace_id)).map((task) => task.request?.prompt)];
+	}
+
+	/** The first fault that matches: by path, by task (`taskIds`), by prompt (`prompt`: of the request, its tasks or its image). */
 	function takeFault(path, body) {
 		const index = state.faults.findIndex((fault) => faultMatches(fault, path, body));
 		if (index < 0) return undefined;
@@ -145,7 +153,7 @@ function createSimulator(options = {}) {
 	function storeImage(format, seed) {
 		const bytes = format === 'png' ? makePng(seed, config.imageSide, config.imageSide) : makeImage(format, seed);
 		const id = crypto.randomUUID();
-		const file = { id, format, bytes, sha256: sha256(bytes), url: `${baseUrl}/files/${id}.${EXTENSION[format]}` };
+		const file = { id, format, bytes, sha256: sha256(bytes), url: `${baseUrl}/files/${id}.${EXTENSION[format]}`, prompt: seed.split('|')[1] };
 		state.files.set(id, file);
 		return file;
 	}
@@ -317,8 +325,10 @@ function createSimulator(options = {}) {
 
 	function handleTasks(res, entry, body, fault) {
 		// Faults that answer 200 with the wrong thing: `unknown` (as for a job not recorded yet), `wrongRecord`.
-		const hide = (task) => fault?.unknown && (!fault.taskIds || fault.taskIds.includes(task.id));
-		const view = (task) => (fault?.wrongRecord && (!fault.taskIds || fault.taskIds.includes(task.id)) ? otherRecord() : pollTask(task));
+		const targets = (task) =>
+			(!fault.taskIds || fault.taskIds.includes(task.id)) && (!fault.prompt || String(task.request?.prompt ?? '').includes(fault.prompt));
+		const hide = (task) => fault?.unknown && targets(task);
+		const view = (task) => (fault?.wrongRecord && targets(task) ? otherRecord() : pollTask(task));
 		if (body.action === 'retrieve') {
 			const task = body.trace_id
 				? [...state.tasks.values()].find((candidate) => candidate.trace_id === body.trace_id)
@@ -401,9 +411,9 @@ function createSimulator(options = {}) {
 
 		const fileMatch = /^\/files\/([\w-]+)\.\w+$/.exec(path);
 		if (req.method === 'GET' && fileMatch) {
-			const fault = takeFault(path);
-			if (fault) return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
 			const file = state.files.get(fileMatch[1]);
+			const fault = takeFault(path, { filePrompt: file?.prompt });
+			if (fault) return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
 			if (!file) return (entry.status = send(res, 404, { error: { code: 'no_api', message: 'No such file.' } }));
 			return (entry.status = send(res, 200, file.bytes, { 'content-type': MIME[file.format] }));
 		}

@@ -24,6 +24,8 @@ export interface LoggedRequest {
 	status?: number;
 	taskId?: string;
 	images?: LoggedImage[];
+	/** The fault that answered this request, if any. */
+	fault?: string;
 	at: number;
 }
 
@@ -35,6 +37,21 @@ export interface Fault {
 	times?: number;
 	retryAfter?: number;
 	latencyMs?: number;
+	/** Only requests about these tasks (by id or trace ID). */
+	taskIds?: string[];
+	/** Only requests whose prompt, looked-up tasks' prompt or downloaded image's prompt contains this. */
+	prompt?: string;
+	/** Billed requests: do the job (it is paid), then lose the answer (error, `drop` or `hangMs`). */
+	accept?: boolean;
+	/** Cut the connection instead of answering. */
+	drop?: boolean;
+	/** With `accept`: hold the answer this long first. */
+	hangMs?: number;
+	/** Task look-ups: answer as if the task were not recorded (`{}`, or missing from a batch). */
+	unknown?: boolean;
+	/** Task look-ups: answer with a finished record of another task. */
+	wrongRecord?: boolean;
+	name?: string;
 }
 
 export interface SimulatorConfig {

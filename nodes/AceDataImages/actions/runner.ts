@@ -267,6 +267,13 @@ export class Runner {
 			.map((ledger, itemIndex) => ({ ledger, itemIndex }))
 			.filter(({ ledger }) => ledger.billing !== 'none' && !ledger.taskFailed);
 		if (jobs.length > 0) {
+			// Running the workflow again would pay for these jobs twice: no advice may suggest it.
+			const details = error.context.details as AceDataErrorDetails | undefined;
+			if (details && error.context.billing === 'none') error.message = adviceFor(details, true);
+			const others = jobs.filter(({ itemIndex }) => itemIndex !== error.context.itemIndex).length;
+			if (others > 0) {
+				error.message = `${error.message.replace(/[.\s]+$/, '')}. ${others} other item(s) already have paid jobs: fetch them with Task › Get (IDs in the details) instead of running the workflow again`;
+			}
 			const list = jobs.map(({ ledger, itemIndex }) => describeJob(itemIndex, ledger)).join(', ');
 			error.description = `${error.description ?? ''} · Paid jobs whose images were not emitted (fetch them with Task › Get; do not submit them again): ${list}`;
 		}

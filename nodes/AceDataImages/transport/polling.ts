@@ -80,7 +80,7 @@ async function lookUp(
 }
 
 /**
- * Looks up task ids. When a batch fails for a reason that may pass, its halves are asked once each (no retries),
+ * Looks up task ids. When a batch fails for a reason that may pass, its halves are asked once each,
  * so a record AceData cannot serve does not hide the others; when both halves fail too, AceData's task store is
  * down and every id keeps the error until the next round.
  */
@@ -91,7 +91,7 @@ async function lookUpIds(client: AceDataClient, ids: string[], call: CallOptions
 		for (const id of ids) into.set(id, result);
 		return;
 	}
-	const quick = { ...call, retries: 0 };
+	const quick = call;
 	const halves = [ids.slice(0, ids.length >> 1), ids.slice(ids.length >> 1)];
 	const failed: string[][] = [];
 	for (const half of halves) {
@@ -107,9 +107,10 @@ async function lookUpIds(client: AceDataClient, ids: string[], call: CallOptions
 	}
 }
 
+/** Each look-up is one attempt (the next round is its retry) and never outlives the earliest Max Wait. */
 function timeoutFor(client: AceDataClient, waits: TaskWait[]): CallOptions {
 	const deadline = Math.min(...waits.map((wait) => wait.since + wait.maxWaitSeconds * 1000));
-	return { timeoutMs: Math.min(client.timeoutMs, Math.max(MIN_LOOKUP_TIMEOUT_MS, deadline - Date.now())) };
+	return { timeoutMs: Math.min(client.timeoutMs, Math.max(MIN_LOOKUP_TIMEOUT_MS, deadline - Date.now())), retries: 0 };
 }
 
 function giveUp(client: AceDataClient, wait: TaskWait, lastError: Error | undefined): Error {

@@ -177,8 +177,7 @@ export function imageOptions(): INodeProperties {
 			typeOptions: { minValue: 10 },
 			default: 1800,
 			description:
-				'Poll (or Wait with a Callback URL): how long to wait for the task in all before giving up (the task ID is reported)',
-			displayOptions: { show: { '/delivery': ['poll', 'wait'] } },
+				'How long to wait for a task in all before giving up (the task ID is reported): Poll, Wait with a Callback URL, and the look-up of a job whose answer was lost',
 		},
 		{
 			displayName: 'Mask Binary Field',
@@ -220,8 +219,7 @@ export function imageOptions(): INodeProperties {
 			typeOptions: { minValue: 1 },
 			default: 5,
 			description:
-				'Poll (or Wait with a Callback URL): seconds before the first check; later checks back off up to 30 s',
-			displayOptions: { show: { '/delivery': ['poll', 'wait'] } },
+				'Seconds before the first task check (Poll, Wait with a Callback URL, or the look-up of a job whose answer was lost); later checks back off up to 30 s',
 		},
 		...enumOptionEntries('quality'),
 		...enumOptionEntries('responseFormat'),

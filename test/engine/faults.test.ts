@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { binaryBytes, imageRunner, type RunResult } from '../harness/engine';
+import { report } from '../harness/report';
 import type { Fault, LoggedRequest, Simulator } from '../harness/simulator';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
@@ -248,7 +249,7 @@ describe.each(CASES)('fault: $name', (fault) => {
 
 afterAll(() => {
 	// The matrix's totals, printed with the test output.
-	console.log(
+	report(
 		`fault matrix: ${totals.cells} cells (${CASES.length} faults × ${DELIVERIES.length} deliveries × Continue On Fail on/off × 1 and 5 items); ` +
 			`${totals.billed} billed submissions, ${totals.paid} paid jobs: ${totals.emitted} emitted, ${totals.named} named in errors; ` +
 			`${totals.outcomes} outcomes for ${totals.items} input items under Continue On Fail; slowest run ${totals.slowestMs} ms; token found: 0`,

@@ -1,0 +1,1 @@
+export function report(line: string): void;

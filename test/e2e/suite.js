@@ -42,6 +42,28 @@ function defineSuite(version) {
 			expect(result.stderr).not.toContain(TOKEN);
 		};
 
+		test('failure paths in real n8n: a lost answer is recovered by trace ID, a task that cannot be looked up is named', async () => {
+			// The owl's job is accepted but its answer is cut off; the whale's task can never be looked up.
+			simulator.inject(
+				{ path: '/openai/images/', prompt: 'An owl', accept: true, drop: true, times: 1 },
+				{ path: '/openai/tasks', prompt: 'A whale', code: 'api_error', times: 100000 },
+			);
+			const result = await n8n.execute('e2eFaultsPoll001');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			const job = (prompt) => billed().find((entry) => entry.body.prompt === prompt);
+			expect(billed()).toHaveLength(3); // nothing submitted twice
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(items[0].json).toMatchObject({ prompt: 'A fox', taskId: job('A fox').taskId });
+			expect(items[1].binary).toBeUndefined();
+			expect(items[1].json).toMatchObject({ taskId: job('A whale').taskId, traceId: job('A whale').body.trace_id, billing: 'paid' });
+			expect(items[1].json.error).toContain(`Task ${job('A whale').taskId} is still running after 3 s (Max Wait)`);
+			expect(items[1].json.whatToDo).toContain('fetch its images with Task › Get');
+			expect(items[2].json).toMatchObject({ prompt: 'An owl', taskId: job('An owl').taskId, traceId: job('An owl').body.trace_id });
+			expect(sha(n8n.binaryBytes(items[2].binary.data))).toBe(job('An owl').images[0].sha256);
+			noToken(result);
+		});
+
 		test('dall-e-3 with URL answers: downloaded into the binary store, same bytes, no Authorization on the download', async () => {
 			const result = await n8n.execute('e2eDalle3Url001');
 			expect(result.code).toBe(0);
@@ -78,6 +100,7 @@ function defineSuite(version) {
 				size: '1536x1024',
 				output_format: 'webp',
 				output_compression: 80,
+				trace_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
 			});
 		});
 

@@ -230,7 +230,8 @@ export function imageOptions(): INodeProperties {
 			name: 'traceId',
 			type: 'string',
 			default: '',
-			description: 'Your own ID for the request, echoed by AceData and in callbacks',
+			description:
+				'Your own ID for the request, echoed by AceData and in callbacks. Left empty, the node makes one per item: it is how a job whose answer was lost is found again instead of paid twice.',
 		},
 	];
 	return {

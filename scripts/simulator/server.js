@@ -78,7 +78,7 @@ function isLoopbackUrl(url) {
 
 function createSimulator(options = {}) {
 	const config = { ...DEFAULTS, ...options };
-	const state = { requests: [], faults: [], tasks: new Map(), files: new Map(), callbacks: [], sink: [], served: 0, inFlight: 0, maxInFlight: 0 };
+	const state = { requests: [], faults: [], tasks: new Map(), files: options.files ?? new Map(), callbacks: [], sink: [], served: 0, inFlight: 0, maxInFlight: 0 };
 	let server;
 	let baseUrl;
 	let lifetimeTimer;
@@ -347,6 +347,63 @@ function createSimulator(options = {}) {
 		return sendError(res, 'bad_request', { message: 'Unknown action.' });
 	}
 
+	/**
+	 * Faults that answer with something other than AceData's JSON: a redirect (`redirect`: the Location), a text
+	 * body (`html`, as a proxy's page), AceData's error echoing the token (`echoToken`). Undefined if none applies.
+	 */
+	function answerOddly(req, res, fault) {
+		if (fault.redirect) {
+			res.writeHead(fault.status ?? 307, { location: fault.redirect, 'content-length': 0 });
+			res.end();
+			return fault.status ?? 307;
+		}
+		if (fault.html !== undefined) {
+			const payload = Buffer.from(String(fault.html));
+			res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html', 'content-length': payload.length });
+			res.end(payload);
+			return fault.status ?? 200;
+		}
+		if (fault.echoToken) {
+			// A hostile or broken server: the caller's own token everywhere, long enough to tempt a truncation.
+			const token = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+			return send(res, fault.status ?? 400, {
+				success: false,
+				error: { code: token, message: `${'x'.repeat(290)} ${token} rejected` },
+				trace_id: token,
+			});
+		}
+		return undefined;
+	}
+
+	/** Serves an image body slowly (`trickleMs` per byte) or endlessly large (`hugeBytes`, no length given). */
+	async function serveFileOddly(res, file, fault) {
+		if (fault.trickleMs) {
+			res.writeHead(200, { 'content-type': MIME[file.format], 'content-length': file.bytes.length });
+			for (const byte of file.bytes) {
+				if (res.destroyed) return 'gone';
+				res.write(Buffer.from([byte]));
+				await sleep(fault.trickleMs);
+			}
+			res.end();
+			return 200;
+		}
+		if (fault.hugeBytes) {
+			res.writeHead(200, { 'content-type': 'image/png' });
+			const chunk = Buffer.alloc(64 * 1024);
+			file.bytes.copy(chunk, 0, 0, 16);
+			let sent = 0;
+			while (sent < fault.hugeBytes && !res.destroyed) {
+				const ok = res.write(sent === 0 ? chunk : Buffer.alloc(chunk.length));
+				sent += chunk.length;
+				if (!ok) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+			}
+			state.hugeSent = sent;
+			res.end();
+			return 200;
+		}
+		return undefined;
+	}
+
 	/** Answers nothing: the connection is cut (as a proxy or a network drop would). */
 	function dropConnection(req, res) {
 		res.socket?.destroy();
@@ -413,7 +470,12 @@ function createSimulator(options = {}) {
 		if (req.method === 'GET' && fileMatch) {
 			const file = state.files.get(fileMatch[1]);
 			const fault = takeFault(path, { filePrompt: file?.prompt });
-			if (fault) return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
+			if (fault) {
+				entry.fault = fault.name ?? fault.code ?? 'fault';
+				const odd = answerOddly(req, res, fault) ?? (file ? await serveFileOddly(res, file, fault) : undefined);
+				if (odd !== undefined) return (entry.status = odd);
+				return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
+			}
 			if (!file) return (entry.status = send(res, 404, { error: { code: 'no_api', message: 'No such file.' } }));
 			return (entry.status = send(res, 200, file.bytes, { 'content-type': MIME[file.format] }));
 		}
@@ -434,6 +496,8 @@ function createSimulator(options = {}) {
 		const answersWrongly = fault && (fault.unknown || fault.wrongRecord);
 		if (fault && !fault.accept && !answersWrongly) {
 			if (fault.latencyMs) await sleep(fault.latencyMs);
+			const odd = answerOddly(req, res, fault);
+			if (odd !== undefined) return (entry.status = odd);
 			if (fault.drop) return (entry.status = dropConnection(req, res));
 			return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
 		}
@@ -511,6 +575,14 @@ function createSimulator(options = {}) {
 		/** Adds faults: { path?, code, status?, message?, times?, retryAfter?, latencyMs? }. */
 		inject(...faults) {
 			state.faults.push(...faults);
+		},
+		/** The stored images: pass as `files` to a second simulator (another origin) to serve the same ones. */
+		get files() {
+			return state.files;
+		},
+		/** Bytes a `hugeBytes` fault actually sent before the client hung up. */
+		get hugeSent() {
+			return state.hugeSent ?? 0;
 		},
 		/** The bytes the simulator sent for an image id. */
 		imageBytes(id) {

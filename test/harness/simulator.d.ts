@@ -52,6 +52,17 @@ export interface Fault {
 	/** Task look-ups: answer with a finished record of another task. */
 	wrongRecord?: boolean;
 	name?: string;
+	/** Answer a redirect to this Location (status 307 unless `status`). */
+	redirect?: string;
+	/** Answer this text as the body (a proxy's page), with `contentType` (text/html by default). */
+	html?: string;
+	contentType?: string;
+	/** Answer AceData's error shape with the caller's token in code, message and trace ID. */
+	echoToken?: boolean;
+	/** Image downloads: one byte every this many ms. */
+	trickleMs?: number;
+	/** Image downloads: a PNG header, then zeros up to this many bytes, with no length given. */
+	hugeBytes?: number;
 }
 
 export interface SimulatorConfig {
@@ -70,7 +81,11 @@ export interface Simulator {
 	readonly callbacks: Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>;
 	readonly sink: Array<{ path: string; body: unknown }>;
 	readonly maxInFlight: number;
+	readonly files: Map<string, unknown>;
+	readonly hugeSent: number;
 	config: SimulatorConfig;
+	start(): Promise<string>;
+	stop(): Promise<void>;
 	inject(...faults: Fault[]): void;
 	imageBytes(id: string): Buffer | undefined;
 	billed(): LoggedRequest[];

@@ -1,5 +1,5 @@
 import { buildFileName, slugify } from '../../nodes/AceDataImages/helpers/fileName';
-import { resolveImageType, sniffImageType } from '../../nodes/AceDataImages/helpers/mime';
+import { sniffImageType } from '../../nodes/AceDataImages/helpers/mime';
 import { retryAfterMs } from '../../nodes/AceDataImages/transport/client';
 import { redact } from '../../nodes/AceDataImages/transport/errors';
 
@@ -14,11 +14,11 @@ describe('image type from the bytes', () => {
 		expect(sniffImageType(WEBP)).toEqual({ mimeType: 'image/webp', extension: 'webp' });
 	});
 
-	it('trusts the bytes over the requested format, then falls back to it, then to the content type', () => {
-		expect(resolveImageType(JPEG, 'png').mimeType).toBe('image/jpeg');
-		expect(resolveImageType(new Uint8Array(4), 'webp').mimeType).toBe('image/webp');
-		expect(resolveImageType(new Uint8Array(4), undefined, 'image/jpeg; charset=binary').extension).toBe('jpg');
-		expect(resolveImageType(new Uint8Array(4)).mimeType).toBe('image/png');
+	it('knows nothing else: an HTML page, JSON or empty bytes are no image type', () => {
+		const text = (value: string) => Uint8Array.from(Buffer.from(value));
+		expect(sniffImageType(text('<!DOCTYPE html><html>'))).toBeUndefined();
+		expect(sniffImageType(text('{"error":{"code":"x"}}'))).toBeUndefined();
+		expect(sniffImageType(new Uint8Array(0))).toBeUndefined();
 	});
 });
 

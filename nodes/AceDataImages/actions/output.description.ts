@@ -22,6 +22,18 @@ export const downloadImagesOption: INodeProperties = {
 		'Whether to download hosted image URLs into binary files. Off: URL answers are returned as JSON only (the links expire).',
 };
 
+export const DEFAULT_MAX_DOWNLOAD_MB = 200;
+
+export const maxDownloadOption: INodeProperties = {
+	displayName: 'Max Download Size (MB)',
+	name: 'maxDownloadMb',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_MAX_DOWNLOAD_MB,
+	description:
+		'A hosted image larger than this is refused (AceData images are a few MB; its inputs are at most 50 MB). The whole download must also finish within Timeout.',
+};
+
 export const fileNameOption: INodeProperties = {
 	displayName: 'File Name',
 	name: 'fileName',

@@ -23,15 +23,6 @@ export function sniffImageType(head: Uint8Array): ImageType | undefined {
 	return undefined;
 }
 
-/** Bytes first, then the requested output format, then the server's content type; PNG when nothing says. */
-export function resolveImageType(head: Uint8Array, requestedFormat?: string, contentType?: string): ImageType {
-	const sniffed = sniffImageType(head);
-	if (sniffed) return sniffed;
-	if (requestedFormat && BY_FORMAT[requestedFormat]) return BY_FORMAT[requestedFormat];
-	const fromHeader = contentType?.split(';')[0].trim().replace(/^image\//, '');
-	return (fromHeader && BY_FORMAT[fromHeader]) || BY_FORMAT.png;
-}
-
 /** Width and height from a PNG's IHDR chunk, or undefined for anything else. */
 export function pngDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
 	if (sniffImageType(bytes)?.extension !== 'png' || bytes.length < 24) return undefined;

@@ -5,7 +5,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import type { AceDataClient } from '../transport/client';
 import type { ImageDatum, ImagesAnswer } from '../transport/types';
 import { buildFileName } from './fileName';
-import { resolveImageType, type ImageType } from './mime';
+import { sniffImageType, type ImageType } from './mime';
 
 export type OutputLayout = 'itemPerImage' | 'singleItem';
 
@@ -14,8 +14,10 @@ export interface OutputOptions {
 	outputLayout: OutputLayout;
 	downloadImages: boolean;
 	fileName?: string;
-	/** The format asked for: the fallback type when the bytes do not tell. */
+	/** The format asked for (kept for Task › Get's record); the type always comes from the bytes. */
 	outputFormat?: string;
+	/** A hosted image larger than this is refused. */
+	maxDownloadBytes: number;
 }
 
 /** What the emitted metadata says about the request the images answer. */
@@ -32,41 +34,61 @@ interface EmittedImage {
 	binary?: IBinaryData;
 }
 
-/** Reads the first chunk of a stream and puts it back, so the type can be sniffed before the bytes are stored. */
+/** Bytes needed to tell an image type from its first bytes. */
+const HEAD_BYTES = 16;
+
+/** Reads the first bytes of a stream (however it is chunked) and puts them back, so the type can be sniffed first. */
 async function peekHead(stream: Readable): Promise<Uint8Array> {
+	const chunks: Buffer[] = [];
+	let length = 0;
 	return await new Promise<Uint8Array>((resolve, reject) => {
-		const finish = (head: Uint8Array) => {
+		const finish = () => {
 			stream.off('readable', onReadable);
-			stream.off('end', onEnd);
+			stream.off('end', finish);
 			stream.off('error', onError);
-			resolve(head);
+			const head = Buffer.concat(chunks);
+			if (head.length > 0) stream.unshift(head);
+			resolve(head.subarray(0, HEAD_BYTES));
 		};
 		const onReadable = () => {
-			const chunk = stream.read() as Buffer | null;
-			if (chunk === null) return;
-			stream.unshift(chunk);
-			finish(chunk.subarray(0, 16));
+			for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
+				chunks.push(chunk);
+				length += chunk.length;
+				if (length >= HEAD_BYTES) return finish();
+			}
 		};
-		const onEnd = () => finish(new Uint8Array(0));
 		const onError = (error: Error) => {
 			stream.off('readable', onReadable);
-			stream.off('end', onEnd);
+			stream.off('end', finish);
 			reject(error);
 		};
 		stream.on('readable', onReadable);
-		stream.once('end', onEnd);
+		stream.once('end', finish);
 		stream.once('error', onError);
 	});
 }
 
-function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext, index: number): IDataObject {
-	const json: IDataObject = { index, model: answer.model ?? context.model, prompt: context.prompt };
-	if (datum.revised_prompt) json.revisedPrompt = datum.revised_prompt;
-	if (datum.url) json.url = datum.url;
+/** What the first bytes look like, for an error about a file that is no image (an HTML page, JSON, ...). */
+function describeHead(head: Uint8Array): string {
+	const text = Buffer.from(head).toString('latin1').replace(/[^\x20-\x7e]/g, '.').trim();
+	return text ? `, it starts with "${text}"` : ', it is empty';
+}
+
+function metadata(
+	client: AceDataClient,
+	datum: ImageDatum,
+	answer: ImagesAnswer,
+	context: ImageContext,
+	index: number,
+): IDataObject {
+	const json: IDataObject = { index, model: client.scrub(answer.model ?? context.model), prompt: context.prompt };
+	// A hostile or broken server could echo the token anywhere: nothing it sends is emitted unscrubbed.
+	if (datum.revised_prompt) json.revisedPrompt = client.scrub(String(datum.revised_prompt));
+	if (datum.url) json.url = client.scrub(String(datum.url));
 	const taskId = context.taskId ?? answer.task_id;
 	const traceId = context.traceId ?? answer.trace_id;
-	if (taskId) json.taskId = taskId;
-	if (traceId) json.traceId = traceId;
+	if (taskId) json.taskId = client.scrub(String(taskId));
+	if (traceId) json.traceId = client.scrub(String(traceId));
 	if (answer.usage) json.usage = answer.usage;
 	if (answer.created) json.created = answer.created;
 	return json;
@@ -81,7 +103,7 @@ async function emitImage(
 	output: OutputOptions,
 	index: number,
 ): Promise<EmittedImage> {
-	const json = metadata(datum, answer, context, index);
+	const json = metadata(client, datum, answer, context, index);
 	const name = (type: ImageType) =>
 		buildFileName(output.fileName, {
 			prompt: context.prompt,
@@ -94,16 +116,38 @@ async function emitImage(
 
 	if (datum.b64_json) {
 		const bytes = Buffer.from(datum.b64_json, 'base64');
-		const type = resolveImageType(bytes.subarray(0, 16), output.outputFormat);
+		const type = sniffImageType(bytes.subarray(0, 16));
+		if (!type) {
+			throw client.apiError({
+				code: 'not_an_image',
+				apiMessage: `Image ${index + 1} of AceData's answer is base64 that does not decode to a PNG, JPEG, WebP or GIF image`,
+				source: 'node',
+			});
+		}
 		const binary = await ctx.helpers.prepareBinaryData(bytes, name(type), type.mimeType);
 		return { json, binary };
 	}
 	if (datum.url) {
 		if (!output.downloadImages) return { json };
-		const download = await client.download(datum.url);
-		const head = await peekHead(download.stream);
-		const type = resolveImageType(head, output.outputFormat, download.contentType);
-		const binary = await ctx.helpers.prepareBinaryData(download.stream, name(type), type.mimeType);
+		// Whatever the host says its content type is, the file is stored only if its bytes are an image.
+		const download = await client.download(datum.url, output.maxDownloadBytes);
+		// Errors while streaming are reported as the node's reason when it cut the download (size, deadline, stop).
+		const reason = (error: unknown) => download.failure() ?? error;
+		const head = await peekHead(download.stream).catch((error: unknown) => {
+			throw reason(error);
+		});
+		const type = sniffImageType(head);
+		if (!type) {
+			download.stream.destroy?.();
+			throw client.apiError({
+				code: 'not_an_image',
+				apiMessage: `The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`,
+				source: 'node',
+			});
+		}
+		const binary = await ctx.helpers.prepareBinaryData(download.stream, name(type), type.mimeType).catch((error: unknown) => {
+			throw reason(error);
+		});
 		return { json, binary };
 	}
 	throw client.apiError({ code: 'empty_image', apiMessage: `AceData answered image ${index} with neither a URL nor base64 data` });

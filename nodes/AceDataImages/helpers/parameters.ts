@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { ModelId } from '../models/modelRules';
 import { PARAMETER_LABELS, type Delivery, type ImageRequestInput } from '../models/validation';
+import { DEFAULT_MAX_DOWNLOAD_MB } from '../actions/output.description';
 import type { OutputLayout, OutputOptions } from './output';
 
 /** How long to wait for asynchronous tasks. */
@@ -56,6 +57,10 @@ export function secondsOption(
 	return value;
 }
 
+function positive(value: number | undefined): number | undefined {
+	return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /** One day: no wait or request of the node is longer. */
 const MAX_SECONDS = 86_400;
 
@@ -71,6 +76,7 @@ export function readOutputOptions(options: IDataObject): OutputOptions {
 		downloadImages: options.downloadImages !== false,
 		fileName: optionalString(options.fileName),
 		outputFormat: optionalString(options.outputFormat),
+		maxDownloadBytes: (positive(optionalNumber(options.maxDownloadMb)) ?? DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024,
 	};
 }
 

@@ -82,7 +82,8 @@ export class ImageRequestValidationError extends Error {
 	}
 }
 
-const SIZE_PATTERN = /^(\d+)x(\d+)$/;
+/** WIDTHxHEIGHT in plain digits, no leading zeros (AceData would not read `01024x1024` as 1024). */
+const SIZE_PATTERN = /^([1-9]\d*)x([1-9]\d*)$/;
 
 /** Why a size is refused, or null when the model accepts it. */
 export function sizeProblem(rule: ModelRule, size: string): string | null {
@@ -92,10 +93,9 @@ export function sizeProblem(rule: ModelRule, size: string): string | null {
 	}
 	if (size === 'auto' || (spec.kind === 'free' && size === '')) return null;
 	const match = SIZE_PATTERN.exec(size);
-	if (!match) return 'use auto or WIDTHxHEIGHT, e.g. 1024x1024';
+	if (!match) return 'use auto or WIDTHxHEIGHT with positive whole numbers, e.g. 1024x1024';
 	const width = Number(match[1]);
 	const height = Number(match[2]);
-	if (width === 0 || height === 0) return 'width and height must be positive';
 	if (spec.kind === 'free') return null;
 	const long = Math.max(width, height);
 	const short = Math.min(width, height);
@@ -107,6 +107,11 @@ export function sizeProblem(rule: ModelRule, size: string): string | null {
 	}
 	if (long / short > 3) return 'the aspect ratio must be at most 3:1';
 	return null;
+}
+
+/** Characters as people (and AceData) count them: code points, so an emoji or a CJK character is one. */
+export function characterCount(text: string): number {
+	return Array.from(text).length;
 }
 
 function enumField(rule: ModelRule, option: EnumOption) {
@@ -147,7 +152,10 @@ function schemaFor(rule: ModelRule) {
 				.string()
 				.trim()
 				.min(1, 'is required')
-				.max(rule.promptMaxLength, `is too long for ${rule.id}: at most ${rule.promptMaxLength} characters`),
+				// Counted in characters as AceData counts them (an emoji is one), not in UTF-16 units.
+				.refine((value) => characterCount(value) <= rule.promptMaxLength, {
+					message: `is too long for ${rule.id}: at most ${rule.promptMaxLength} characters`,
+				}),
 			n:
 				rule.maxImages === 1
 					? z.literal(1, { errorMap: () => ({ message: `must be 1 for ${rule.id}: it makes one image per request` }) })
@@ -166,7 +174,7 @@ function schemaFor(rule: ModelRule) {
 			callbackUrl: z
 				.string()
 				.optional()
-				.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/i.test(value), 'must be an http(s) URL'),
+				.refine((value) => value === undefined || /^https?:\/\/[^\s/]+\S*$/i.test(value), 'must be an http(s) URL without spaces'),
 			traceId: z.string().max(200, 'is too long: at most 200 characters').optional(),
 		})
 		.superRefine((input, ctx) => {
@@ -223,7 +231,7 @@ export function validateEditInput(model: ModelId, edit: EditInput): void {
 		refuse(parameter, `lists ${count} images; ${model} edits at most ${limits.maxImages}`);
 	}
 	for (const url of edit.urls) {
-		if (!/^https?:\/\/[^\s/]+/i.test(url)) refuse('imageUrls', `must hold http(s) URLs: "${url}" is not one`);
+		if (!/^https?:\/\/[^\s/]+\S*$/i.test(url)) refuse('imageUrls', `must hold http(s) URLs without spaces: "${url}" is not one`);
 	}
 	for (const image of edit.images) {
 		if (image.bytes > limits.maxImageBytes) {

@@ -1,4 +1,4 @@
-import type { Readable } from './stream';
+import { capStream, type Readable } from './stream';
 
 import {
 	NodeApiError,
@@ -65,7 +65,11 @@ export async function abortableWait(ms: number, signal: AbortSignal | undefined)
 
 export interface Download {
 	stream: Readable;
+	/** The image host, for messages (never the path or the signed query). */
+	host: string;
 	contentType?: string;
+	/** Why the node cut the download short (too large, too slow, stopped), once it did. */
+	failure: () => Error | undefined;
 }
 
 /** The seconds a `Retry-After` header asks for (number or HTTP date), or undefined. */
@@ -84,9 +88,11 @@ function isRetryable(status: number, policy: RetryPolicy): boolean {
 	return policy === 'transient' && status >= 500;
 }
 
-function errorBody(body: unknown): { code?: string; message?: string; traceId?: string } {
+/** AceData's error fields, when the body is AceData's error JSON; `text` is any other body, scrubbed, then cut. */
+function errorBody(body: unknown, token: string): { code?: string; message?: string; traceId?: string; text?: string } {
 	if (!body || typeof body !== 'object') {
-		return typeof body === 'string' && body.trim() ? { message: body.trim().slice(0, 300) } : {};
+		const text = typeof body === 'string' ? redact(body, token).replace(/\s+/g, ' ').trim() : '';
+		return text ? { text: text.length > 200 ? `${text.slice(0, 200)}…` : text } : {};
 	}
 	const record = body as IDataObject;
 	const error = (record.error ?? {}) as IDataObject;
@@ -114,18 +120,6 @@ function hostOf(url: string, base: string): string {
 		return 'an unknown address';
 	}
 }
-
-const CODE_BY_STATUS: Record<number, string> = {
-	400: 'bad_request',
-	401: 'invalid_token',
-	403: 'forbidden',
-	404: 'no_api',
-	429: 'too_many_requests',
-	500: 'api_error',
-	502: 'api_error',
-	503: 'api_error',
-	504: 'timeout',
-};
 
 /**
  * The one place that talks to AceData: authentication, timeouts, error mapping, retries and downloads.
@@ -220,10 +214,18 @@ export class AceDataClient {
 	}
 
 	/**
-	 * Streams a hosted image. Plain `httpRequest`: the AceData token is never sent to the image host.
+	 * Streams a hosted image. Plain `httpRequest`: the AceData token is never sent to the image host (redirects
+	 * are followed, without it). The whole download must end within the Timeout option and stay under `maxBytes`.
 	 */
-	async download(url: string): Promise<Download> {
+	async download(url: string, maxBytes: number): Promise<Download> {
+		const host = hostOf(url, '');
+		const seconds = Math.round(this.options.timeoutMs / 1000);
+		const failed = (reason: string, httpCode?: number) =>
+			this.apiError({ httpCode, code: 'download_failed', apiMessage: `Could not download the image from ${host}: ${reason}`, source: 'node' });
 		for (let attempt = 0; ; attempt++) {
+			const deadline = AbortSignal.timeout(this.options.timeoutMs);
+			const stop = this.signal();
+			const signal = stop ? AbortSignal.any([deadline, stop]) : deadline;
 			let response: IN8nHttpFullResponse;
 			try {
 				response = (await this.ctx.helpers.httpRequest({
@@ -233,40 +235,55 @@ export class AceDataClient {
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					timeout: this.options.timeoutMs,
-					abortSignal: this.signal(),
+					abortSignal: signal,
 				})) as IN8nHttpFullResponse;
 			} catch (error) {
-				if (attempt < MAX_RETRIES && !this.cancelled() && classifyTransportError(error) !== 'cancelled') {
+				const failure = this.cancelled() ? 'cancelled' : deadline.aborted ? 'timeout' : classifyTransportError(error);
+				if (attempt < MAX_RETRIES && failure !== 'cancelled' && failure !== 'timeout') {
 					await this.backoff(attempt, undefined);
 					continue;
 				}
-				const failure = this.cancelled() ? 'cancelled' : classifyTransportError(error);
-				throw this.apiError({
-					code: failure === 'cancelled' ? 'cancelled' : 'download_failed',
-					apiMessage:
-						failure === 'timeout'
-							? `Could not download the image from ${hostOf(url, '')}: no answer within ${Math.round(this.options.timeoutMs / 1000)} s (the Timeout option)`
-							: `Could not download the image from ${hostOf(url, '')}: ${failure === 'cancelled' ? 'the execution was cancelled' : (transportCode(error) ?? 'connection failed')}`,
-					source: 'node',
-				});
+				if (failure === 'cancelled') {
+					throw this.apiError({ code: 'cancelled', apiMessage: `The execution was cancelled while downloading the image from ${host}`, source: 'node' });
+				}
+				throw failed(failure === 'timeout' ? `no answer within ${seconds} s (the Timeout option)` : (transportCode(error) ?? 'the connection failed'));
 			}
 			const stream = response.body as Readable;
 			if (response.statusCode < 300) {
+				const length = Number(response.headers['content-length']);
+				const tooLarge = () => failed(`it is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (the Max Download Size option)`);
+				if (Number.isFinite(length) && length > maxBytes) {
+					stream.destroy?.();
+					throw tooLarge();
+				}
+				let cut: Error | undefined;
+				capStream(stream, maxBytes, 0, () => (cut = tooLarge()));
+				// The deadline covers the whole body, not only the first byte: a trickling host is cut off.
+				signal.addEventListener(
+					'abort',
+					() => {
+						cut ??= deadline.aborted
+							? failed(`it did not finish within ${seconds} s (the Timeout option)`)
+							: this.apiError({ code: 'cancelled', apiMessage: `The node stopped while downloading the image from ${host}`, source: 'node' });
+						stream.destroy(cut);
+					},
+					{ once: true },
+				);
 				const type = response.headers['content-type'];
-				return { stream, contentType: typeof type === 'string' ? type : undefined };
+				return { stream, host, contentType: typeof type === 'string' ? type : undefined, failure: () => cut };
 			}
 			stream.destroy?.();
 			if (isRetryable(response.statusCode, 'transient') && attempt < MAX_RETRIES) {
 				await this.backoff(attempt, retryAfterMs(response.headers));
 				continue;
 			}
-			throw this.apiError({
-				httpCode: response.statusCode,
-				code: 'download_failed',
-				apiMessage: `Could not download the image: the image host answered HTTP ${response.statusCode} for ${this.describeUrl(url)}`,
-				source: 'node',
-			});
+			throw failed(`the image host answered HTTP ${response.statusCode}`, response.statusCode);
 		}
+	}
+
+	/** The text with the token replaced: for anything taken from an answer before it is emitted. */
+	scrub(text: string): string {
+		return redact(text, this.options.token);
 	}
 
 	apiError(details: AceDataErrorDetails): NodeApiError {
@@ -348,10 +365,26 @@ export class AceDataClient {
 				}
 			}
 			if (status >= 200 && status < 300) {
-				const parsed = errorBody(answer);
-				// Some gateways answer 200 with an error body.
+				const parsed = errorBody(answer, this.options.token);
+				// AceData sometimes answers 200 with an error body: it refused the request.
 				if (answer && typeof answer === 'object' && (answer as IDataObject).success === false && parsed.code) {
-					throw this.apiError({ httpCode: status, code: parsed.code, apiMessage: parsed.message ?? '', traceId: parsed.traceId });
+					throw this.apiError({
+						httpCode: status,
+						code: parsed.code,
+						apiMessage: parsed.message ?? '',
+						traceId: parsed.traceId,
+						accepted: 'no',
+					});
+				}
+				if (!answer || typeof answer !== 'object') {
+					// Not AceData's JSON (a proxy's page?): whether a billed job was accepted cannot be told.
+					throw this.apiError({
+						httpCode: status,
+						code: 'unexpected_answer',
+						apiMessage: `The Base URL answered HTTP ${status} with something that is not AceData's JSON${parsed.text ? `: "${parsed.text}"` : ''}`,
+						source: 'node',
+						accepted: 'maybe',
+					});
 				}
 				return answer;
 			}
@@ -369,14 +402,25 @@ export class AceDataClient {
 				await this.backoff(attempt, retryAfterMs(response.headers), signal);
 				if (!signal?.aborted) continue;
 			}
-			const parsed = errorBody(answer);
+			const parsed = errorBody(answer, this.options.token);
+			// A 5xx may come after AceData accepted the job; any 4xx means it did not.
+			const accepted = status >= 500 ? 'maybe' : 'no';
+			if (!parsed.code) {
+				// Not AceData's error body: something on the way (proxy, gateway) answered. No AceData advice for it.
+				throw this.apiError({
+					httpCode: status,
+					code: `http_${status}`,
+					apiMessage: `The Base URL answered HTTP ${status} without AceData's error body, so something on the way (a proxy or gateway) refused the call${parsed.text || parsed.message ? `: "${parsed.text ?? parsed.message}"` : ''}`,
+					source: 'node',
+					accepted,
+				});
+			}
 			throw this.apiError({
 				httpCode: status,
-				code: parsed.code ?? CODE_BY_STATUS[status] ?? `http_${status}`,
+				code: parsed.code,
 				apiMessage: parsed.message ?? '',
 				traceId: parsed.traceId,
-				// A 5xx may come after AceData accepted the job; any 4xx means it did not.
-				accepted: status >= 500 ? 'maybe' : 'no',
+				accepted,
 			});
 		}
 	}
@@ -404,11 +448,6 @@ export class AceDataClient {
 			source: 'node',
 			accepted: failure === 'refused' ? 'no' : 'maybe',
 		});
-	}
-
-	private describeUrl(url: string): string {
-		// Signed image links carry their signature in the query: report the host and path only.
-		return url.split('?')[0];
 	}
 
 	private async backoff(attempt: number, askedMs: number | undefined, signal = this.signal()): Promise<void> {

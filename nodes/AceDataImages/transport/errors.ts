@@ -108,11 +108,24 @@ export function classifyTransportError(error: unknown): TransportFailure {
 	return 'other';
 }
 
-/** The code (ECONNRESET, ...) of a transport error or of one of its causes, for messages. */
+/** Words for transport codes. The raw codes stay out of messages: n8n replaces a message that holds one with its own. */
+const CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	EPIPE: 'connection closed while sending',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+};
+
+/** What a transport error's code (on the error or one of its causes) means, in words, for messages. */
 export function transportCode(error: unknown): string | undefined {
 	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return CODE_WORDS[code] ?? code.toLowerCase().replace(/_/g, ' ');
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

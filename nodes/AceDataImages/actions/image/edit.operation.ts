@@ -12,11 +12,21 @@ import { assertValid, imageSubmission } from './submit';
 
 export const description = imageProperties('edit');
 
-/** Comma- or newline-separated list, blanks dropped. */
+/** Comma- or newline-separated names (binary fields), or an array from an expression; blanks dropped. */
 function splitList(value: unknown): string[] {
-	return String(value ?? '')
-		.split(/[,\n]/)
-		.map((entry) => entry.trim())
+	const entries = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[,\n]/);
+	return entries.map((entry) => entry.trim()).filter(Boolean);
+}
+
+/**
+ * Image URLs: one per line, or an array from an expression. A comma splits a line only where the next URL starts,
+ * so a URL that holds commas (signed or transformed image links often do) stays whole.
+ */
+export function splitUrls(value: unknown): string[] {
+	const lines = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/\r?\n/);
+	return lines
+		.flatMap((line) => line.split(/,\s*(?=https?:\/\/)/i))
+		.map((entry) => entry.trim().replace(/,$/, ''))
 		.filter(Boolean);
 }
 
@@ -63,7 +73,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, signal
 			parts.push(mask.part);
 		}
 	} else {
-		edit.urls = splitList(this.getNodeParameter('imageUrls', itemIndex, ''));
+		edit.urls = splitUrls(this.getNodeParameter('imageUrls', itemIndex, ''));
 		if (maskProperty) edit.mask = { property: maskProperty, bytes: 0 };
 	}
 	assertValid(this, job, () => validateEditInput(job.input.model, edit));

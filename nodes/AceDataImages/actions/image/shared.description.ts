@@ -5,6 +5,7 @@ import {
 	binaryPropertyOption,
 	downloadImagesOption,
 	fileNameOption,
+	maxDownloadOption,
 	outputLayoutOption,
 	timeoutOption,
 } from '../output.description';
@@ -158,6 +159,7 @@ export function imageOptions(): INodeProperties {
 		},
 		downloadImagesOption,
 		fileNameOption,
+		maxDownloadOption,
 		{
 			displayName: 'Input Fidelity',
 			name: 'inputFidelity',

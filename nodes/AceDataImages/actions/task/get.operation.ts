@@ -8,6 +8,7 @@ import {
 	binaryPropertyOption,
 	downloadImagesOption,
 	fileNameOption,
+	maxDownloadOption,
 	outputLayoutOption,
 	timeoutOption,
 } from '../output.description';
@@ -34,7 +35,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [binaryPropertyOption, downloadImagesOption, fileNameOption, outputLayoutOption, timeoutOption],
+		options: [binaryPropertyOption, downloadImagesOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption],
 	},
 ];
 

@@ -11,10 +11,9 @@ const END = '<!-- model-table:end -->';
 
 const list = (values) => (values && values.length ? values.map((value) => `\`${value}\``).join(', ') : '—');
 
-function sizeText(size) {
+function sizeText(size, describeSize) {
 	if (size.kind === 'list') return list(size.values);
-	if (size.kind === 'gptImage2') return '`auto` or any `WxH`: sides multiples of 16, long side ≤ 3840, 655,360–8,294,400 px, aspect ≤ 3:1';
-	return '`auto`, any `WxH`, or empty (AceData decides)';
+	return describeSize(size).replace(/WIDTHxHEIGHT/g, '`WxH`').replace(/^auto/, '`auto`');
 }
 
 function editText(edit) {
@@ -26,24 +25,26 @@ function editText(edit) {
 	return parts.join(', ');
 }
 
-function renderModelTable(rules) {
-	const rows = [
-		['', ...rules.map((rule) => `\`${rule.id}\``)],
-		['Prompt length', ...rules.map((rule) => rule.promptMaxLength.toLocaleString('en-US'))],
-		['Number of Images', ...rules.map((rule) => (rule.maxImages === 1 ? '1' : `1–${rule.maxImages}`))],
-		['Size', ...rules.map((rule) => sizeText(rule.size))],
-		['Quality', ...rules.map((rule) => list(rule.quality))],
-		['Style', ...rules.map((rule) => list(rule.style))],
-		['Background', ...rules.map((rule) => list(rule.background))],
-		['Moderation', ...rules.map((rule) => list(rule.moderation))],
-		['Output Format', ...rules.map((rule) => list(rule.outputFormat))],
-		['Output Compression', ...rules.map((rule) => (rule.outputCompression ? '0–100 (jpeg/webp)' : '—'))],
-		['Partial Images', ...rules.map((rule) => (rule.partialImages ? '0–3' : '—'))],
-		['Response Format', ...rules.map((rule) => list(rule.responseFormat))],
-		['Edit', ...rules.map((rule) => editText(rule.edit))],
-	];
+/** One row per model: what it accepts, from the model table itself. */
+function renderModelTable(rules, describeSize) {
+	const header = ['Model', 'Prompt length', 'Images', 'Size', 'Quality', 'Style', 'Background', 'Moderation', 'Output Format', 'Compression', 'Partial Images', 'Response Format', 'Edit'];
+	const rows = rules.map((rule) => [
+		rule.id === 'custom' ? '`custom` (and any model AceData lists that the node does not know)' : `\`${rule.id}\``,
+		rule.promptMaxLength.toLocaleString('en-US'),
+		rule.maxImages === 1 ? '1' : `1–${rule.maxImages}`,
+		sizeText(rule.size, describeSize),
+		list(rule.quality),
+		list(rule.style),
+		list(rule.background),
+		list(rule.moderation),
+		list(rule.outputFormat),
+		rule.outputCompression ? '0–100 (jpeg/webp)' : '—',
+		rule.partialImages ? '0–3' : '—',
+		rule.responseFormat ? `${list(rule.responseFormat)}${rule.base64SingleImage ? ' (b64_json: 1 image)' : ''}` : '—',
+		editText(rule.edit),
+	]);
 	const line = (cells) => `| ${cells.join(' | ')} |`;
-	return [line(rows[0]), line(rows[0].map(() => '---')), ...rows.slice(1).map(line)].join('\n');
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 function replaceSection(readme, table) {
@@ -56,9 +57,9 @@ function replaceSection(readme, table) {
 module.exports = { renderModelTable, replaceSection, START, END };
 
 if (require.main === module) {
-	const { MODEL_RULES } = require('../dist/nodes/AceDataImages/models/modelRules');
+	const { MODEL_RULES, describeSize } = require('../dist/nodes/AceDataImages/models/modelRules');
 	const readmePath = path.join(__dirname, '..', 'README.md');
-	const table = renderModelTable(MODEL_RULES);
+	const table = renderModelTable(MODEL_RULES, describeSize);
 	if (process.argv.includes('--write')) {
 		fs.writeFileSync(readmePath, replaceSection(fs.readFileSync(readmePath, 'utf8'), table));
 		console.error('README.md model table updated');

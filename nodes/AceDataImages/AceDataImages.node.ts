@@ -8,6 +8,7 @@ import {
 
 import { properties } from './actions/node.description';
 import { route } from './actions/router';
+import { listEditModels, listModels } from './methods/loadOptions';
 
 export class AceDataImages implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,6 +32,10 @@ export class AceDataImages implements INodeType {
 			},
 		],
 		properties,
+	};
+
+	methods = {
+		loadOptions: { listModels, listEditModels },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -5,6 +5,7 @@ const crypto = require('crypto');
 const http = require('http');
 
 const { makeImage, makePng, sha256, MIME, EXTENSION } = require('./images');
+const CONTRACT = require('./contract.json');
 const { parseMultipart } = require('./multipart');
 
 /** Every error code of ACEDATA-API.md with the HTTP status AceData answers it with. */
@@ -47,8 +48,12 @@ const DEFAULTS = {
 	port: 0,
 	token: 'sim-token',
 	latencyMs: 0,
-	/** How GPT image models answer when no response_format is asked: 'b64_json' (the spec) or 'url' (AceData's examples). */
-	gptImageAnswer: 'b64_json',
+	/** How GPT image models answer when no response_format is asked: 'url' (newest guides) or 'b64_json' (an older page). */
+	gptImageAnswer: 'url',
+	/** Only jobs with a callback URL are stored as tasks (the tasks guide), instead of every job (AceData's clients). */
+	storeOnlyWithCallback: false,
+	/** Repeated multipart `image` parts: 'last' keeps the last one (as a form parser does), 'all' keeps them all. */
+	repeatedImagePart: 'last',
 	/** A task finishes on the Nth poll that sees it... */
 	taskPolls: 2,
 	/** ...or this long after submission, whichever comes first (0: polls only). */
@@ -67,6 +72,47 @@ function directives(prompt) {
 	return found;
 }
 
+const C = CONTRACT.data;
+const family = (model) =>
+	model.startsWith('nano-banana') ? 'nano-banana' : /^gpt-image-2/.test(model) ? 'grid' : model.startsWith('gpt-image') ? 'gpt-image' : model;
+
+function gridProblem(size) {
+	if (size === 'auto' || size === '') return null;
+	const match = /^([1-9]\d*)x([1-9]\d*)$/.exec(size);
+	if (!match) return 'size must be auto or WIDTHxHEIGHT';
+	const [w, h] = [Number(match[1]), Number(match[2])];
+	const g = C.grid;
+	const ok = w % g.multipleOf === 0 && h % g.multipleOf === 0 && Math.max(w, h) <= g.maxSide && w * h >= g.minPixels && w * h <= g.maxPixels && Math.max(w, h) <= g.maxAspect * Math.min(w, h);
+	return ok ? null : `size ${size} is not accepted`;
+}
+
+/** What AceData refuses in an image request, per the contract (null: accepted). */
+function requestProblem(body, endpoint) {
+	const model = String(body.model ?? '');
+	if (!C.models.includes(model)) return `model ${model || '(none)'} is not supported`;
+	const kind = family(model);
+	const prompt = String(body.prompt ?? '');
+	if (!prompt.trim()) return 'prompt is required';
+	const limit = C.promptMaxLength[model] ?? C.promptMaxLength.default;
+	if (Array.from(prompt).length > limit) return `prompt is longer than ${limit} characters`;
+	if (kind === 'nano-banana') return null; // honours only model, prompt and size; everything else is ignored
+	const n = body.n === undefined ? 1 : Number(body.n);
+	if (!Number.isInteger(n) || n < 1 || n > (model === 'dall-e-3' ? 1 : C.maxImages)) return `n ${body.n} is not accepted by ${model}`;
+	if (body.size !== undefined) {
+		const problem = kind === 'grid' ? gridProblem(String(body.size)) : (C.sizes[model] ?? []).includes(body.size) ? null : `size ${body.size} is not accepted by ${model}`;
+		if (problem) return problem;
+	}
+	const gpt = kind === 'grid' || kind === 'gpt-image';
+	if (body.quality !== undefined && !(C.quality[gpt ? 'gpt-image' : model] ?? []).includes(body.quality)) return `quality ${body.quality} is not accepted by ${model}`;
+	if (body.style !== undefined && model !== 'dall-e-3') return `style is not accepted by ${model}`;
+	for (const key of ['background', 'moderation', 'output_format', 'output_compression']) {
+		if (body[key] !== undefined && !gpt) return `${key} is not accepted by ${model}`;
+	}
+	if (body.response_format === 'b64_json' && gpt && n !== 1) return 'b64_json is answered for one image only';
+	if (endpoint === 'edits' && Array.isArray(body.image) && body.image.length > C.editMaxImages) return `at most ${C.editMaxImages} images`;
+	return null;
+}
+
 function isLoopbackUrl(url) {
 	try {
 		const { hostname, protocol } = new URL(url);
@@ -78,7 +124,7 @@ function isLoopbackUrl(url) {
 
 function createSimulator(options = {}) {
 	const config = { ...DEFAULTS, ...options };
-	const state = { requests: [], faults: [], tasks: new Map(), files: options.files ?? new Map(), callbacks: [], sink: [], served: 0, inFlight: 0, maxInFlight: 0 };
+	const state = { requests: [], faults: [], tasks: new Map(), unstored: new Map(), files: options.files ?? new Map(), callbacks: [], sink: [], served: 0, inFlight: 0, maxInFlight: 0 };
 	let server;
 	let baseUrl;
 	let lifetimeTimer;
@@ -161,13 +207,16 @@ function createSimulator(options = {}) {
 	/** The answer a successful generation or edit gets: real image bytes as URLs or base64. */
 	function buildAnswer(body, found) {
 		const model = String(body.model ?? 'dall-e-2');
-		const count = Math.max(1, Number(body.n ?? 1));
+		const isNano = model.startsWith('nano-banana');
+		// Nano Banana makes one image whatever n says, and answers URLs only.
+		const count = isNano ? 1 : Math.max(1, Number(body.n ?? 1));
 		const format = ['png', 'jpeg', 'webp'].includes(body.output_format) ? body.output_format : 'png';
 		const isGptImage = model.startsWith('gpt-image');
-		const mode =
-			body.response_format ??
-			(found.respond === 'url' || found.respond === 'b64_json' ? found.respond : undefined) ??
-			(isGptImage ? config.gptImageAnswer : 'url');
+		const mode = isNano
+			? 'url'
+			: (body.response_format ??
+				(found.respond === 'url' || found.respond === 'b64_json' ? found.respond : undefined) ??
+				(isGptImage ? config.gptImageAnswer : 'url'));
 		const files = [];
 		const data = [];
 		for (let index = 0; index < count; index++) {
@@ -177,7 +226,7 @@ function createSimulator(options = {}) {
 			if (model === 'dall-e-3') datum.revised_prompt = `${body.prompt} (revised by the simulator)`;
 			data.push(datum);
 		}
-		const answer = { created: model === 'nano-banana' ? 0 : Math.floor(Date.now() / 1000), data };
+		const answer = { created: isNano ? 0 : Math.floor(Date.now() / 1000), data };
 		if (isGptImage) {
 			const input = Math.ceil(String(body.prompt).length / 4);
 			answer.usage = { input_tokens: input, output_tokens: 1056 * count, total_tokens: input + 1056 * count };
@@ -256,7 +305,11 @@ function createSimulator(options = {}) {
 				if (part.filename === undefined) body[part.name] = part.value;
 			}
 			if (body.n !== undefined) body.n = Number(body.n);
-			body.image = parts.filter((part) => part.name === 'image' || part.name === 'image[]').map((part) => part.filename);
+			// Repeated `image` parts: a form parser keeps the last one (AceData's guides send `image[]` for several).
+			const repeated = parts.filter((part) => part.name === 'image');
+			const arrayParts = parts.filter((part) => part.name === 'image[]');
+			const single = config.repeatedImagePart === 'last' ? repeated.slice(-1) : repeated;
+			body.image = [...single, ...arrayParts].map((part) => part.filename);
 			if (body.async !== undefined) body.async = body.async === 'true';
 			entry.body = body;
 		} else {
@@ -269,8 +322,10 @@ function createSimulator(options = {}) {
 		}
 		const found = directives(body.prompt);
 		if (found.error) return sendError(res, found.error, { retryAfter: found.retryAfter });
-		if (!body.prompt) return sendError(res, 'bad_request', { message: 'prompt is required.' });
-		if (body.n !== undefined && (body.n < 1 || body.n > 10)) return sendError(res, 'bad_request', { message: 'n must be 1 to 10.' });
+		// What Nano Banana makes of the size: one it does not map silently becomes 1:1 (logged for the tests).
+		if (String(body.model ?? '').startsWith('nano-banana')) entry.aspect = C.nanoBananaAspects[body.size] ?? '1:1';
+		const problem = requestProblem(body, endpoint);
+		if (problem) return sendError(res, 'bad_request', { message: `${problem}.` });
 		if (endpoint === 'edits' && (!body.image || body.image.length === 0)) {
 			return sendError(res, 'bad_request', { message: 'image is required.' });
 		}
@@ -298,7 +353,8 @@ function createSimulator(options = {}) {
 				never: found.never === true,
 				callbackUrl: body.callback_url,
 			};
-			state.tasks.set(id, task);
+			if (!config.storeOnlyWithCallback || task.callbackUrl) state.tasks.set(id, task);
+			else state.unstored.set(id, task); // accepted and billed, but never answered by a look-up
 			entry.taskId = id;
 			if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
 			if (task.callbackUrl && !task.never) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
@@ -310,7 +366,9 @@ function createSimulator(options = {}) {
 		const id = crypto.randomUUID();
 		const now = Date.now() / 1000;
 		const full = { success: true, task_id: id, trace_id: traceId, ...answer };
-		state.tasks.set(id, { id, trace_id: traceId, request: body, response: full, created_at: now, finished_at: now, elapsed: 0, polls: 0, pollsToFinish: 0 });
+		if (!config.storeOnlyWithCallback) {
+			state.tasks.set(id, { id, trace_id: traceId, request: body, response: full, created_at: now, finished_at: now, elapsed: 0, polls: 0, pollsToFinish: 0 });
+		}
 		entry.taskId = id;
 		return send(res, 200, config.legacySyncAnswer ? answer : full);
 	}
@@ -395,7 +453,17 @@ function createSimulator(options = {}) {
 			while (sent < fault.hugeBytes && !res.destroyed) {
 				const ok = res.write(sent === 0 ? chunk : Buffer.alloc(chunk.length));
 				sent += chunk.length;
-				if (!ok) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+				if (!ok) {
+					await new Promise((resolve) => {
+						const done = () => {
+							res.off('drain', done);
+							res.off('close', done);
+							resolve();
+						};
+						res.on('drain', done);
+						res.on('close', done);
+					});
+				}
 			}
 			state.hugeSent = sent;
 			res.end();
@@ -479,6 +547,13 @@ function createSimulator(options = {}) {
 			if (!file) return (entry.status = send(res, 404, { error: { code: 'no_api', message: 'No such file.' } }));
 			return (entry.status = send(res, 200, file.bytes, { 'content-type': MIME[file.format] }));
 		}
+		if (req.method === 'GET' && path === '/openai/models') {
+			const authProblem = checkAuth(req);
+			if (authProblem) return (entry.status = sendError(res, authProblem));
+			// AceData's list (plus a chat model, as an OpenAI-compatible list may hold, and one the node does not know).
+			const ids = [...C.models, 'gpt-4o-mini', ...(config.extraModels ?? [])];
+			return (entry.status = send(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', owned_by: 'acedata' })) }));
+		}
 		if (req.method !== 'POST') return (entry.status = sendError(res, 'no_api'));
 		const authProblem = checkAuth(req);
 		if (authProblem) return (entry.status = sendError(res, authProblem));
@@ -524,6 +599,7 @@ function createSimulator(options = {}) {
 		state.sink.length = 0;
 		state.maxInFlight = 0;
 		state.tasks.clear();
+		state.unstored.clear();
 		state.files.clear();
 	}
 

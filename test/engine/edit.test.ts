@@ -63,7 +63,7 @@ describe('Edit from binary fields (multipart)', () => {
 		expect(items[0].pairedItem).toEqual({ item: 0 });
 	});
 
-	it('sends several images in the listed order, each with its own type', async () => {
+	it('sends several images as image[] parts in the listed order, each with its own type, and AceData uses them all', async () => {
 		const jpeg = makeImage('jpeg', 'a') as Buffer;
 		const webp = makeImage('webp', 'b') as Buffer;
 		await edit({ binaryPropertyNames: 'product, logo' }, [
@@ -71,9 +71,16 @@ describe('Edit from binary fields (multipart)', () => {
 		]);
 		const files = billed()[0].parts?.filter((part) => part.filename !== undefined);
 		expect(files).toEqual([
-			{ name: 'image', filename: 'product.jpg', contentType: 'image/jpeg', size: jpeg.length, sha256: sha(jpeg) },
-			{ name: 'image', filename: 'logo.webp', contentType: 'image/webp', size: webp.length, sha256: sha(webp) },
+			{ name: 'image[]', filename: 'product.jpg', contentType: 'image/jpeg', size: jpeg.length, sha256: sha(jpeg) },
+			{ name: 'image[]', filename: 'logo.webp', contentType: 'image/webp', size: webp.length, sha256: sha(webp) },
 		]);
+		// The simulator keeps the last of repeated `image` parts, as a form parser would: image[] keeps both.
+		expect(billed()[0].body?.image).toEqual(['product.jpg', 'logo.webp']);
+	});
+
+	it('sends one image as a plain image part', async () => {
+		await edit({});
+		expect(billed()[0].parts?.filter((part) => part.filename !== undefined).map((part) => part.name)).toEqual(['image']);
 	});
 
 	it('names a missing binary field and sends nothing', async () => {

@@ -24,6 +24,7 @@ describe('Generate through the n8n engine', () => {
 		['jpeg', 'image/jpeg', '.jpg'],
 		['webp', 'image/webp', '.webp'],
 	])('turns base64 %s answers into binaries with the same bytes, mime and extension', async (format, mime, extension) => {
+		simulator.config.gptImageAnswer = 'b64_json'; // the older guide page: GPT image models always answer base64
 		const { items, error } = await generate({ options: { outputFormat: format } });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
@@ -130,7 +131,7 @@ describe('Generate through the n8n engine', () => {
 	});
 
 	it('never sends an option hidden for the model (left over from another model)', async () => {
-		const { error } = await generate({ options: { style: 'natural', responseFormat: 'url' } });
+		const { error } = await generate({ options: { style: 'natural' } });
 		expect(error).toBeUndefined();
 		expect(billed()[0].body).toEqual({ model: 'gpt-image-1', prompt: 'A cute baby sea otter', n: 1, size: 'auto', trace_id: expect.any(String) });
 	});
@@ -140,11 +141,28 @@ describe('Generate through the n8n engine', () => {
 		expect(billed()[0].body).toEqual({ model: 'gpt-image-2:official', prompt: 'A cute baby sea otter', n: 1, trace_id: expect.any(String) });
 	});
 
-	it('sends nano-banana only what it honours', async () => {
-		const { items } = await generate({ model: 'nano-banana', size: '1024x1024', n: 2 });
-		expect(billed()[0].body).toEqual({ model: 'nano-banana', prompt: 'A cute baby sea otter', n: 2, size: '1024x1024', trace_id: expect.any(String) });
-		expect(items).toHaveLength(2);
+	it('sends nano-banana only what it honours, with a size it maps (16:9)', async () => {
+		const { items } = await generate({ model: 'nano-banana', size: '1792x1024', n: 1 });
+		expect(billed()[0].body).toEqual({ model: 'nano-banana', prompt: 'A cute baby sea otter', n: 1, size: '1792x1024', trace_id: expect.any(String) });
+		expect(billed()[0]).toMatchObject({ aspect: '16:9' });
+		expect(items).toHaveLength(1);
 		expect(items[0].json).not.toHaveProperty('created'); // nano-banana answers created: 0
+	});
+
+	it.each([
+		['nano-banana-pro', { n: 3 }, 'Number of Images'],
+		['nano-banana-2', { size: '1536x1024' }, 'Size'],
+	])('refuses %s what AceData would silently shrink (%j)', async (model, extra, label) => {
+		const { error } = await generate({ model, size: '1024x1024', n: 1, ...extra });
+		expect(error?.message).toContain(`Parameter "${label}"`);
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it('asks GPT image models for base64 with response_format (one image) and stores the decoded file', async () => {
+		const { items } = await generate({ model: 'gpt-image-2', size: '2048x2048', options: { responseFormat: 'b64_json' } });
+		expect(billed()[0].body).toMatchObject({ response_format: 'b64_json', n: 1 });
+		expect(simulator.requests.filter((entry) => entry.path.startsWith('/files/'))).toHaveLength(0);
+		expect(binaryBytes(items[0].binary?.data).equals(sentImages()[0])).toBe(true);
 	});
 });
 

@@ -1,42 +1,42 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { imageProperties } from '../../nodes/AceDataImages/actions/image/shared.description';
 import { ENUM_OPTIONS, MODEL_IDS, MODEL_RULES, getModelRule } from '../../nodes/AceDataImages/models/modelRules';
 
+import contract from '../../scripts/simulator/contract.json';
+
 const properties = imageProperties('generate');
 const options = properties.find((property) => property.name === 'options')?.options as INodeProperties[];
 
-function shownFor(property: INodeProperties, model: string, key: 'model' | '/model'): boolean {
-	const models = property.displayOptions?.show?.[key] as string[] | undefined;
-	return models === undefined || models.includes(model);
+/** n8n's rule for one model: every `show` list naming the key must hold it, no `hide` list may. */
+function visibleFor(displayOptions: IDisplayOptions | undefined, model: string, key: 'model' | '/model'): boolean {
+	const shown = displayOptions?.show?.[key] as string[] | undefined;
+	const hidden = displayOptions?.hide?.[key] as string[] | undefined;
+	return (shown === undefined || shown.includes(model)) && !(hidden ?? []).includes(model);
 }
 
 function values(property: INodeProperties): string[] {
 	return ((property.options ?? []) as INodePropertyOptions[]).map((option) => String(option.value));
 }
 
+/** A model AceData's live list may offer that the table does not know: it is treated like Custom Model ID. */
+const UNKNOWN = 'gpt-image-3-preview';
+
 describe('model table', () => {
-	it('has exactly one rule for every model of the contract', () => {
-		expect(MODEL_RULES.map((rule) => rule.id)).toEqual([...MODEL_IDS]);
-		expect([...MODEL_IDS]).toEqual([
-			'dall-e-2',
-			'dall-e-3',
-			'gpt-image-1',
-			'gpt-image-1.5',
-			'gpt-image-2',
-			'nano-banana',
-			'custom',
-		]);
+	it('knows every model AceData offers on this endpoint (the contract), then Custom Model ID', () => {
+		expect([...MODEL_IDS]).toEqual([...contract.data.models, 'custom']);
 	});
 
-	it('offers the model list from the table', () => {
-		const model = properties.find((property) => property.name === 'model');
-		expect(values(model as INodeProperties)).toEqual([...MODEL_IDS]);
+	it('loads the Model list live, and keeps the default a saved workflow relies on', () => {
+		const model = properties.find((property) => property.name === 'model') as INodeProperties;
+		expect(model.typeOptions?.loadOptionsMethod).toBe('listModels');
+		expect(model.default).toBe('gpt-image-1');
+		expect(imageProperties('edit').find((property) => property.name === 'model')?.typeOptions?.loadOptionsMethod).toBe('listEditModels');
 	});
 
-	it.each(MODEL_RULES.map((rule) => [rule.id]))('shows %s exactly one Size, with its own sizes', (id) => {
+	it.each([...MODEL_RULES.map((rule) => [rule.id]), [UNKNOWN]])('shows %s exactly one Size, with its own sizes', (id) => {
 		const rule = getModelRule(id);
-		const sizes = properties.filter((property) => property.name === 'size' && shownFor(property, id, 'model'));
+		const sizes = properties.filter((property) => property.name === 'size' && visibleFor(property.displayOptions, id, 'model'));
 		expect(sizes).toHaveLength(1);
 		if (rule.size.kind === 'list') {
 			expect(sizes[0].type).toBe('options');
@@ -47,10 +47,10 @@ describe('model table', () => {
 		expect(sizes[0].default).toBe(rule.size.default);
 	});
 
-	it.each(MODEL_RULES.map((rule) => [rule.id]))('shows %s each option only with the values it accepts', (id) => {
+	it.each([...MODEL_RULES.map((rule) => [rule.id]), [UNKNOWN]])('shows %s each option only with the values it accepts', (id) => {
 		const rule = getModelRule(id);
 		for (const option of ENUM_OPTIONS) {
-			const entries = options.filter((entry) => entry.name === option && shownFor(entry, id, '/model'));
+			const entries = options.filter((entry) => entry.name === option && visibleFor(entry.displayOptions, id, '/model'));
 			const accepted = rule[option];
 			if (!accepted) {
 				expect({ option, shown: entries.length }).toEqual({ option, shown: 0 });
@@ -62,17 +62,29 @@ describe('model table', () => {
 		}
 	});
 
-	it('shows compression and partial images only to the models that take them', () => {
-		const compression = options.find((entry) => entry.name === 'outputCompression') as INodeProperties;
-		const partial = options.find((entry) => entry.name === 'partialImages') as INodeProperties;
-		expect(compression.displayOptions?.show?.['/model']).toEqual(['gpt-image-1', 'gpt-image-1.5', 'gpt-image-2', 'custom']);
-		expect(partial.displayOptions?.show?.['/model']).toEqual(['gpt-image-1', 'gpt-image-1.5', 'gpt-image-2', 'custom']);
+	it('shows compression and partial images exactly to the models that take them (and to unknown models)', () => {
+		for (const [name, takes] of [
+			['outputCompression', (id: string) => getModelRule(id).outputCompression],
+			['partialImages', (id: string) => getModelRule(id).partialImages],
+		] as const) {
+			const entry = options.find((candidate) => candidate.name === name) as INodeProperties;
+			for (const id of [...MODEL_IDS, UNKNOWN]) {
+				expect({ name, id, shown: visibleFor(entry.displayOptions, id, '/model') }).toEqual({ name, id, shown: takes(id) });
+			}
+		}
 	});
 
-	it('hides DALL·E-only and GPT-image-only options from nano-banana', () => {
-		const nano = options.filter((entry) => shownFor(entry, 'nano-banana', '/model')).map((entry) => entry.name);
-		for (const name of ['quality', 'style', 'background', 'moderation', 'outputFormat', 'outputCompression', 'responseFormat']) {
-			expect(nano).not.toContain(name);
+	it('offers the Nano Banana models only prompt, size and one image', () => {
+		for (const id of ['nano-banana', 'nano-banana-2', 'nano-banana-2-lite', 'nano-banana-pro']) {
+			const shown = options.filter((entry) => visibleFor(entry.displayOptions, id, '/model')).map((entry) => entry.name);
+			for (const name of ['quality', 'style', 'background', 'moderation', 'outputFormat', 'outputCompression', 'responseFormat']) {
+				expect(shown).not.toContain(name);
+			}
+			expect(getModelRule(id).maxImages).toBe(1);
 		}
+	});
+
+	it('treats a model it does not know like Custom Model ID', () => {
+		expect(getModelRule(UNKNOWN)).toBe(getModelRule('custom'));
 	});
 });

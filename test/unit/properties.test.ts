@@ -183,6 +183,7 @@ function wrongParameters(value: ImageRequestInput, rule: ModelRule): Set<string>
 	}
 	if (value.partialImages !== undefined && (!isWhole(value.partialImages, 0, 3) || !rule.partialImages)) wrong.add('partialImages');
 	if (value.background === 'transparent' && value.outputFormat === 'jpeg') wrong.add('background');
+	if (value.responseFormat === 'b64_json' && rule.base64SingleImage && value.n !== 1) wrong.add('responseFormat');
 	if (value.callbackUrl !== undefined && !/^https?:\/\/[^\s/]+\S*$/.test(value.callbackUrl)) wrong.add('callbackUrl');
 	if ((value.traceId ?? '').length > 200) wrong.add('traceId');
 	return wrong;

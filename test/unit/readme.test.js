@@ -3,13 +3,13 @@
 const fs = require('fs');
 const path = require('path');
 
-const { MODEL_RULES } = require('../../nodes/AceDataImages/models/modelRules');
+const { MODEL_RULES, describeSize } = require('../../nodes/AceDataImages/models/modelRules');
 const { renderModelTable, START, END } = require('../../scripts/model-table');
 
 test('README.md holds the table rendered from the model rules', () => {
 	const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 	const section = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END)).trim();
-	expect(section).toBe(renderModelTable(MODEL_RULES));
+	expect(section).toBe(renderModelTable(MODEL_RULES, describeSize));
 });
 
 test('README.md documents every option of the contract', () => {

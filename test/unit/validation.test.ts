@@ -1,4 +1,4 @@
-import type { ModelId } from '../../nodes/AceDataImages/models/modelRules';
+
 import {
 	ImageRequestValidationError,
 	sizeProblem,
@@ -7,7 +7,7 @@ import {
 } from '../../nodes/AceDataImages/models/validation';
 import { getModelRule } from '../../nodes/AceDataImages/models/modelRules';
 
-function input(model: ModelId, extra: Partial<ImageRequestInput> = {}): ImageRequestInput {
+function input(model: string, extra: Partial<ImageRequestInput> = {}): ImageRequestInput {
 	return { operation: 'generate', model, modelId: model, prompt: 'A cute baby sea otter', n: 1, ...extra };
 }
 
@@ -50,7 +50,11 @@ describe('validation before any request', () => {
 		['compression on dall-e-3', input('dall-e-3', { outputCompression: 50 }), 'outputCompression', 'not accepted'],
 		['partial images 4', input('gpt-image-1', { partialImages: 4 }), 'partialImages', 'from 0 to 3'],
 		['partial images on dall-e-2', input('dall-e-2', { partialImages: 1 }), 'partialImages', 'not accepted'],
-		['response format on gpt-image-1', input('gpt-image-1', { responseFormat: 'url' }), 'responseFormat', 'not accepted'],
+		['base64 answers for 2 images on gpt-image-1', input('gpt-image-1', { responseFormat: 'b64_json', n: 2 }), 'responseFormat', 'one image only'],
+		['response format on nano-banana', input('nano-banana', { responseFormat: 'url' }), 'responseFormat', 'not accepted'],
+		['2 images on nano-banana (it makes one)', input('nano-banana', { n: 2 }), 'n', 'must be 1 for nano-banana'],
+		['a 16:10 size on nano-banana (it would silently be square)', input('nano-banana', { size: '1536x1024' }), 'size', 'allowed: 1024x1024, 1792x1024, 1024x1792, 512x512, 256x256'],
+		['a gpt-image-2.5-flare size off the grid', input('gpt-image-2.5-flare', { size: '1000x1000' }), 'size', 'multiples of 16'],
 		['quality on nano-banana', input('nano-banana', { quality: 'high' }), 'quality', 'not accepted by nano-banana'],
 		['an ftp callback', input('gpt-image-1', { callbackUrl: 'ftp://example.com/x' }), 'callbackUrl', 'http(s) URL'],
 		['a custom model without id', input('custom', { modelId: '' }), 'customModel', 'Parameter "Custom Model ID" is required'],
@@ -70,7 +74,8 @@ describe('validation before any request', () => {
 		['gpt-image-2 4K landscape', input('gpt-image-2', { size: '3840x2160', quality: 'high' })],
 		['gpt-image-2 3:1', input('gpt-image-2', { size: '3072x1024' })],
 		['gpt-image-2 auto', input('gpt-image-2', { size: 'auto', partialImages: 2 })],
-		['nano-banana with a size', input('nano-banana', { size: '1024x1024', n: 4 })],
+		['nano-banana with a size it maps', input('nano-banana', { size: '1792x1024', n: 1 })],
+		['base64 answers for one image on gpt-image-2', input('gpt-image-2', { responseFormat: 'b64_json', n: 1 })],
 		['a custom model with anything', input('custom', { modelId: 'gpt-image-2:official', size: '4096x4096', quality: 'hd' })],
 		['an https callback', input('gpt-image-1', { callbackUrl: 'https://n8n.example.com/webhook/x' })],
 	])('accepts %s', (_, request) => {

@@ -1,6 +1,5 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { ModelId } from '../models/modelRules';
 import { PARAMETER_LABELS, type Delivery, type ImageRequestInput } from '../models/validation';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../actions/output.description';
 import type { OutputLayout, OutputOptions } from './output';
@@ -89,7 +88,7 @@ export function readPollSettings(ctx: IExecuteFunctions, itemIndex: number, opti
 
 /** Everything one input item asks of an image operation, read once, before any check or request. */
 export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operation: 'generate' | 'edit'): ImageJob {
-	const model = ctx.getNodeParameter('model', itemIndex) as ModelId;
+	const model = String(ctx.getNodeParameter('model', itemIndex));
 	const customModel = model === 'custom' ? String(ctx.getNodeParameter('customModel', itemIndex, '')).trim() : '';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const input: ImageRequestInput = {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 
-import { ENUM_OPTIONS, getModelRule, type EnumOption, type ModelId, type ModelRule } from './modelRules';
+import { ENUM_OPTIONS, describeSize, getModelRule, type EnumOption, type ModelRule } from './modelRules';
 
 export type Delivery = 'wait' | 'poll' | 'submit';
 
 /** What the user asked for, as read from the node's parameters (before any check). */
 export interface ImageRequestInput {
 	operation: 'generate' | 'edit';
-	model: ModelId;
+	/** The Model field: a model ID, or `custom`. */
+	model: string;
 	/** The model id sent on the wire: the table's id, or the custom model id. */
 	modelId: string;
 	prompt: string;
@@ -88,24 +89,22 @@ const SIZE_PATTERN = /^([1-9]\d*)x([1-9]\d*)$/;
 /** Why a size is refused, or null when the model accepts it. */
 export function sizeProblem(rule: ModelRule, size: string): string | null {
 	const spec = rule.size;
-	if (spec.kind === 'list') {
-		return spec.values.includes(size) ? null : `allowed: ${spec.values.join(', ')}`;
-	}
+	if (spec.kind === 'list') return spec.values.includes(size) ? null : `allowed: ${describeSize(spec)}`;
 	if (size === 'auto' || (spec.kind === 'free' && size === '')) return null;
 	const match = SIZE_PATTERN.exec(size);
 	if (!match) return 'use auto or WIDTHxHEIGHT with positive whole numbers, e.g. 1024x1024';
+	if (spec.kind === 'free') return null;
 	const width = Number(match[1]);
 	const height = Number(match[2]);
-	if (spec.kind === 'free') return null;
 	const long = Math.max(width, height);
-	const short = Math.min(width, height);
 	const pixels = width * height;
-	if (width % 16 !== 0 || height % 16 !== 0) return 'both sides must be multiples of 16';
-	if (long > 3840) return 'the long side must be at most 3840';
-	if (pixels < 655_360 || pixels > 8_294_400) {
-		return `the image must have 655,360 to 8,294,400 pixels (this one has ${pixels.toLocaleString('en-US')})`;
+	const number = (value: number) => value.toLocaleString('en-US');
+	if (width % spec.multipleOf !== 0 || height % spec.multipleOf !== 0) return `both sides must be multiples of ${spec.multipleOf}`;
+	if (long > spec.maxSide) return `the long side must be at most ${spec.maxSide}`;
+	if (pixels < spec.minPixels || pixels > spec.maxPixels) {
+		return `the image must have ${number(spec.minPixels)} to ${number(spec.maxPixels)} pixels (this one has ${number(pixels)})`;
 	}
-	if (long / short > 3) return 'the aspect ratio must be at most 3:1';
+	if (long > spec.maxAspect * Math.min(width, height)) return `the aspect ratio must be at most ${spec.maxAspect}:1`;
 	return null;
 }
 
@@ -195,6 +194,13 @@ function schemaFor(rule: ModelRule) {
 					message: 'transparent needs an Output Format with alpha: png or webp',
 				});
 			}
+			if (input.responseFormat === 'b64_json' && rule.base64SingleImage && input.n !== 1) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: ['responseFormat'],
+					message: `b64_json is answered for one image only by ${rule.id}: set Number of Images to 1, or use url`,
+				});
+			}
 			if (input.partialImages !== undefined && !rule.partialImages) {
 				ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['partialImages'], message: `is not accepted by ${rule.id}` });
 			}
@@ -220,7 +226,7 @@ function refuse(parameter: string, message: string): never {
 const MB = 1024 * 1024;
 
 /** Refuses, before anything is sent or billed, input images the model cannot edit. */
-export function validateEditInput(model: ModelId, edit: EditInput): void {
+export function validateEditInput(model: string, edit: EditInput): void {
 	const rule = getModelRule(model);
 	const limits = rule.edit;
 	if (!limits) refuse('model', `${model} cannot edit images; choose one of the models in the list`);

@@ -67,6 +67,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, signal
 			edit.images.push(image.info);
 			parts.push(image.part);
 		}
+		// Several images go as repeated `image[]` parts (AceData's guides, OpenAI's API): a server that keeps the
+		// last value of repeated `image` parts would use one of them and bill it.
+		if (parts.length > 1) for (const part of parts) part.name = 'image[]';
 		if (maskProperty) {
 			const mask = await readBinary(this, itemIndex, maskProperty, 'mask');
 			edit.mask = mask.info;

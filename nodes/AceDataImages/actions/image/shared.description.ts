@@ -1,6 +1,15 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { MODEL_RULES, modelsWhere, valueGroups, type EnumOption, type ModelRule } from '../../models/modelRules';
+import {
+	CUSTOM_MODEL,
+	MODEL_IDS,
+	MODEL_RULES,
+	describeSize,
+	modelsWhere,
+	valueGroups,
+	type EnumOption,
+	type ModelRule,
+} from '../../models/modelRules';
 import {
 	binaryPropertyOption,
 	downloadImagesOption,
@@ -58,6 +67,16 @@ function toOptions(values: readonly string[]): INodePropertyOptions[] {
 	return values.map((value) => ({ name: label(value), value }));
 }
 
+/**
+ * Shown for these models. A group that holds `custom` is shown for every model the table does not know too (models
+ * from AceData's live list): it is written as "hidden for the known models outside the group".
+ */
+function forModels(models: string[], key: '/model' | 'model' = '/model', show: IDisplayOptions['show'] = {}): IDisplayOptions {
+	if (!models.includes(CUSTOM_MODEL)) return { show: { ...show, [key]: models } };
+	const hidden = MODEL_IDS.filter((id) => !models.includes(id));
+	return { ...(Object.keys(show).length ? { show } : {}), hide: { [key]: hidden } };
+}
+
 /** One collection entry per distinct value list, each shown only for the models that accept exactly those values. */
 function enumOptionEntries(option: EnumOption): INodeProperties[] {
 	const text = OPTION_TEXT[option];
@@ -70,30 +89,28 @@ function enumOptionEntries(option: EnumOption): INodeProperties[] {
 			options: toOptions(values),
 			default: defaultValue,
 			description: text.description,
-			displayOptions: { show: { '/model': models } },
+			displayOptions: forModels(models),
 		};
 	});
 }
 
-function modelOption(rule: ModelRule): INodePropertyOptions {
-	return { name: rule.name, value: rule.id, description: rule.description };
-}
-
 export function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
-	const rules = operation === 'edit' ? MODEL_RULES.filter((rule) => rule.edit) : MODEL_RULES;
 	return {
-		displayName: 'Model',
+		displayName: 'Model Name or ID',
 		name: 'model',
 		type: 'options',
-		options: rules.map(modelOption),
+		typeOptions: { loadOptionsMethod: operation === 'edit' ? 'listEditModels' : 'listModels' },
+		// n8n leaves parameters at their default out of saved workflows: this default must stay what it was when
+		// the list was static, or every saved workflow that kept it would lose its model.
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
 		default: 'gpt-image-1',
-		description: 'The image model. Each model is offered only the sizes and options it accepts.',
+		description:
+			'The image model: the models AceData offers (loaded live), each offered only the sizes and options it accepts. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show: { resource: ['image'], operation: [operation] } },
 	};
 }
 
 function sizeProperties(): INodeProperties[] {
-	const show = (models: string[]) => ({ show: { resource: ['image'], model: models } });
 	const byKey = new Map<string, { rule: ModelRule; models: string[] }>();
 	for (const rule of MODEL_RULES) {
 		const key = JSON.stringify(rule.size);
@@ -115,7 +132,7 @@ function sizeProperties(): INodeProperties[] {
 				})),
 				default: defaultSize,
 				description: 'Width x height of the images, in pixels',
-				displayOptions: show(models),
+				displayOptions: forModels(models, 'model', { resource: ['image'] }),
 			};
 		}
 		return {
@@ -124,16 +141,11 @@ function sizeProperties(): INodeProperties[] {
 			type: 'string',
 			default: defaultSize,
 			placeholder: 'e.g. 1536x1024',
-			description:
-				size.kind === 'gptImage2'
-					? `Auto, or WIDTHxHEIGHT with both sides multiples of 16, long side at most 3840, 655,360–8,294,400 pixels, aspect ratio at most 3:1 (e.g. ${size.suggestions.join(', ')})`
-					: `Auto, WIDTHxHEIGHT (e.g. ${size.suggestions.join(', ')}), or empty to let AceData choose`,
-			displayOptions: show(models),
+			description: `Accepted: ${describeSize(size)}. For example ${size.suggestions.join(', ')}.`,
+			displayOptions: forModels(models, 'model', { resource: ['image'] }),
 		};
 	});
 }
-
-const forModels = (models: string[]) => ({ show: { '/model': models } });
 
 /** Options every image operation shares; edit-only entries are shown only for edits. */
 export function imageOptions(): INodeProperties {
@@ -170,7 +182,11 @@ export function imageOptions(): INodeProperties {
 			],
 			default: 'low',
 			description: 'How closely the edit keeps the input image (faces, logos)',
-			displayOptions: { show: { '/operation': ['edit'], '/model': modelsWhere((rule) => !!rule.edit?.inputFidelity) } },
+			displayOptions: forModels(
+				modelsWhere((rule) => !!rule.edit?.inputFidelity),
+				'/model',
+				{ '/operation': ['edit'] },
+			),
 		},
 		{
 			displayName: 'Max Wait (Seconds)',
@@ -189,9 +205,10 @@ export function imageOptions(): INodeProperties {
 			placeholder: 'e.g. mask',
 			description:
 				'Binary field holding a PNG mask (transparent where the image should change), the size of the first image',
-			displayOptions: {
-				show: { '/operation': ['edit'], '/imageSource': ['binary'], '/model': modelsWhere((rule) => !!rule.edit?.mask) },
-			},
+			displayOptions: forModels(modelsWhere((rule) => !!rule.edit?.mask), '/model', {
+				'/operation': ['edit'],
+				'/imageSource': ['binary'],
+			}),
 		},
 		...enumOptionEntries('moderation'),
 		{
@@ -302,7 +319,7 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			default: '',
 			placeholder: 'e.g. gpt-image-2:official',
 			description: 'Sent verbatim as the model; only generic checks apply',
-			displayOptions: { show: { ...show, model: ['custom'] } },
+			displayOptions: { show: { ...show, model: [CUSTOM_MODEL] } },
 		},
 		...(operation === 'edit' ? editSourceProperties(show) : []),
 		{

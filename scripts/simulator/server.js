@@ -54,6 +54,10 @@ const DEFAULTS = {
 	storeOnlyWithCallback: false,
 	/** Repeated multipart `image` parts: 'last' keeps the last one (as a form parser does), 'all' keeps them all. */
 	repeatedImagePart: 'last',
+	/** Synchronous answers in the older shape: only `created` and `data` (no success, task_id, trace_id). */
+	legacySyncAnswer: false,
+	/** Model IDs `GET /openai/models` lists beyond the contract's (a newer model the node does not know). */
+	extraModels: [],
 	/** A task finishes on the Nth poll that sees it... */
 	taskPolls: 2,
 	/** ...or this long after submission, whichever comes first (0: polls only). */
@@ -86,9 +90,10 @@ function gridProblem(size) {
 	return ok ? null : `size ${size} is not accepted`;
 }
 
-/** What AceData refuses in an image request, per the contract (null: accepted). */
-function requestProblem(body, endpoint) {
+/** What AceData refuses in an image request, per the contract (null: accepted). `extra`: listed models without rules here. */
+function requestProblem(body, endpoint, extra = []) {
 	const model = String(body.model ?? '');
+	if (extra.includes(model)) return String(body.prompt ?? '').trim() ? null : 'prompt is required';
 	if (!C.models.includes(model)) return `model ${model || '(none)'} is not supported`;
 	const kind = family(model);
 	const prompt = String(body.prompt ?? '');
@@ -324,7 +329,7 @@ function createSimulator(options = {}) {
 		if (found.error) return sendError(res, found.error, { retryAfter: found.retryAfter });
 		// What Nano Banana makes of the size: one it does not map silently becomes 1:1 (logged for the tests).
 		if (String(body.model ?? '').startsWith('nano-banana')) entry.aspect = C.nanoBananaAspects[body.size] ?? '1:1';
-		const problem = requestProblem(body, endpoint);
+		const problem = requestProblem(body, endpoint, config.extraModels);
 		if (problem) return sendError(res, 'bad_request', { message: `${problem}.` });
 		if (endpoint === 'edits' && (!body.image || body.image.length === 0)) {
 			return sendError(res, 'bad_request', { message: 'image is required.' });

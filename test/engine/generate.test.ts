@@ -54,6 +54,14 @@ describe('Generate through the n8n engine', () => {
 		expect(binaryBytes(items[0].binary?.data).equals(sentImages()[0])).toBe(true);
 	});
 
+	it('names files after prompts in any script', async () => {
+		const { items } = await generate(
+			{ prompt: '={{ $json.prompt }}' },
+			{ items: [{ json: { prompt: '一只可爱的海獭' } }, { json: { prompt: 'Маленькая выдра' } }, { json: { prompt: 'Loutre câline' } }] },
+		);
+		expect(items.map((item) => item.binary?.data.fileName)).toEqual(['一只可爱的海獭-1.png', 'маленькая-выдра-1.png', 'loutre-câline-1.png']);
+	});
+
 	it('handles GPT image models answering with hosted URLs too', async () => {
 		simulator.config.gptImageAnswer = 'url';
 		const { items } = await generate({ n: 2, options: { outputFormat: 'jpeg' } });

@@ -25,9 +25,30 @@ describe('image type from the bytes', () => {
 describe('file names', () => {
 	it('slugs the prompt', () => {
 		expect(slugify('A cute baby sea otter!')).toBe('a-cute-baby-sea-otter');
-		expect(slugify('Crème brûlée, 4K')).toBe('creme-brulee-4k');
 		expect(slugify('!!!')).toBe('image');
-		expect(slugify('x'.repeat(100)).length).toBe(48);
+		expect(Buffer.byteLength(slugify('x'.repeat(100)))).toBe(64);
+	});
+
+	it('keeps the words of any script, accents included', () => {
+		expect(slugify('Crème brûlée, 4K')).toBe('crème-brûlée-4k');
+		expect(slugify('一只可爱的海獭，在水里玩耍')).toBe('一只可爱的海獭-在水里玩耍');
+		expect(slugify('Маленькая выдра на камне')).toBe('маленькая-выдра-на-камне');
+		expect(slugify('ＡＢＣ１２３')).toBe('abc123'); // full-width forms become plain ones
+	});
+
+	it('bounds names in bytes without cutting a character in two', () => {
+		const slug = slugify('海'.repeat(100));
+		expect(Buffer.byteLength(slug)).toBeLessThanOrEqual(64);
+		expect(slug).toBe('海'.repeat(21));
+		const name = buildFileName('{prompt}'.repeat(10), { prompt: '海'.repeat(100), model: 'm', index: 0, itemIndex: 0, extension: 'png' });
+		expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+		expect(name.endsWith('.png')).toBe(true);
+	});
+
+	it('drops separators and control characters from templates', () => {
+		const parts = { prompt: 'x', model: 'm', index: 0, itemIndex: 0, extension: 'png' };
+		expect(buildFileName('a/b\\c\u0000d\u202ee\nf', parts)).toBe('a-b-cdef.png');
+		expect(buildFileName(' . ', parts)).toBe('image.png');
 	});
 
 	it('defaults to the prompt slug and a 1-based number, with the extension of the bytes', () => {
@@ -40,7 +61,7 @@ describe('file names', () => {
 		const parts = { prompt: 'Sea otter', model: 'gpt-image-2:official', index: 1, itemIndex: 4, taskId: 't-9', extension: 'jpg' };
 		expect(buildFileName('{model}_{item}_{index}_{taskId}', parts)).toBe('gpt-image-2-official_4_1_t-9.jpg');
 		expect(buildFileName('cover.png', parts)).toBe('cover.jpg');
-		expect(buildFileName('../etc/passwd', parts)).toBe('..-etc-passwd.jpg');
+		expect(buildFileName('../etc/passwd', parts)).toBe('-etc-passwd.jpg');
 	});
 });
 

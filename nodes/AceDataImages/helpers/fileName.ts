@@ -10,17 +10,36 @@ export interface FileNameParts {
 
 export const DEFAULT_FILE_NAME_TEMPLATE = '{prompt}-{number}';
 
-/** A short, file-system-safe slug of the prompt: `A cute baby sea otter!` → `a-cute-baby-sea-otter`. */
-export function slugify(text: string, maxLength = 48): string {
+/** The longest prefix of `text` within `maxBytes` of UTF-8, never cutting a character in two. */
+export function truncateBytes(text: string, maxBytes: number): string {
+	let bytes = 0;
+	let out = '';
+	for (const char of text) {
+		bytes += Buffer.byteLength(char, 'utf8');
+		if (bytes > maxBytes) break;
+		out += char;
+	}
+	return out;
+}
+
+/**
+ * A short, file-system-safe slug of the prompt that keeps its words in any script: `A cute baby sea otter!` →
+ * `a-cute-baby-sea-otter`, `一只可爱的海獭` stays `一只可爱的海獭`, `Crème brûlée` → `crème-brûlée`. Letters, marks and
+ * digits of every script stay; everything else (separators, punctuation, control characters) becomes `-`.
+ * Bounded in bytes, as file systems count (255 bytes a name on most).
+ */
+export function slugify(text: string, maxBytes = 64): string {
 	const slug = text
-		.normalize('NFKD')
-		.replace(/[\u0300-\u036f]/g, '')
+		.normalize('NFKC')
 		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
 		.replace(/^-+|-+$/g, '');
-	const cut = slug.slice(0, maxLength).replace(/-+$/g, '');
+	const cut = truncateBytes(slug, maxBytes).replace(/-+$/g, '');
 	return cut || 'image';
 }
+
+/** A file name's base is kept under this many bytes, leaving room for the extension. */
+const MAX_BASE_BYTES = 200;
 
 /**
  * Fills a file name template ({prompt}, {number}, {index}, {item}, {model}, {taskId}) and makes the extension
@@ -39,8 +58,8 @@ export function buildFileName(template: string | undefined, parts: FileNameParts
 		/\{(\w+)\}/g,
 		(whole, key: string) => values[key] ?? whole,
 	);
-	const printable = [...filled].filter((char) => char.charCodeAt(0) >= 0x20).join('');
-	const safe = printable.replace(/[/\\?%*:|"<>]+/g, '-').trim() || 'image';
-	const base = safe.replace(/\.(png|jpe?g|webp|gif)$/i, '');
+	const printable = filled.normalize('NFC').replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
+	const safe = printable.replace(/[/\\?%*:|"<>]+/g, '-').replace(/^[.\s]+|[.\s]+$/g, '') || 'image';
+	const base = truncateBytes(safe.replace(/\.(png|jpe?g|webp|gif)$/i, ''), MAX_BASE_BYTES).replace(/[.\s]+$/, '') || 'image';
 	return `${base}.${parts.extension}`;
 }

@@ -1,0 +1,203 @@
+'use strict';
+// The contract test: every fact of scripts/simulator/contract.json (what AceData publishes) is checked against the
+// simulator over HTTP, so the tests that run against the simulator run against AceData's published behaviour.
+// A fact without a check, or a check without a fact, fails.
+const contract = require('../../scripts/simulator/contract.json');
+const { useSimulator, TOKEN } = require('../harness/simulator');
+
+const { simulator } = useSimulator();
+
+async function call(method, path, body, { token = TOKEN, multipart } = {}) {
+	const headers = { authorization: `Bearer ${token}` };
+	let payload;
+	if (multipart) {
+		payload = multipart.body;
+		headers['content-type'] = multipart.contentType;
+	} else if (body !== undefined) {
+		payload = JSON.stringify(body);
+		headers['content-type'] = 'application/json';
+	}
+	const response = await fetch(`${simulator.url}${path}`, { method, headers, body: payload });
+	const text = await response.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, json };
+}
+
+const generate = (body) => call('POST', '/openai/images/generations', { prompt: 'A heron', ...body });
+const tasks = (body) => call('POST', '/openai/tasks', body);
+
+function multipart(fields, files) {
+	const boundary = 'contract-boundary';
+	const chunks = [];
+	for (const [name, value] of Object.entries(fields)) {
+		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+	}
+	for (const [name, filename] of files) {
+		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`));
+		chunks.push(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('\r\n'));
+	}
+	chunks.push(Buffer.from(`--${boundary}--\r\n`));
+	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+const CHECKS = {
+	'auth-bearer': async () => {
+		expect((await generate({ model: 'dall-e-2' })).status).toBe(200);
+		const { status, json } = await call('POST', '/openai/images/generations', { model: 'dall-e-2', prompt: 'x' }, { token: 'wrong' });
+		expect([status, json.error.code]).toEqual([401, 'invalid_token']);
+	},
+	'error-shape': async () => {
+		const { json } = await generate({ model: 'dall-e-2', size: '999x999' });
+		expect(json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, trace_id: expect.any(String) });
+	},
+	'error-statuses': async () => {
+		const expected = { token_mismatched: 400, api_not_implemented: 400, invalid_token: 401, forbidden: 403, too_many_requests: 429, api_error: 500, timeout: 504 };
+		for (const [code, status] of Object.entries(expected)) {
+			simulator.inject({ path: '/openai/images/', code, times: 1 });
+			expect({ code, status: (await generate({ model: 'dall-e-2' })).status }).toEqual({ code, status });
+		}
+	},
+	'success-shape': async () => {
+		const { json } = await generate({ model: 'gpt-image-1' });
+		expect(json).toMatchObject({ success: true, task_id: expect.any(String), trace_id: expect.any(String), created: expect.any(Number), data: [expect.any(Object)] });
+		simulator.config.legacySyncAnswer = true;
+		const legacy = await generate({ model: 'dall-e-2' });
+		expect(Object.keys(legacy.json).sort()).toEqual(['created', 'data']);
+	},
+	'async-ack': async () => {
+		const { json } = await generate({ model: 'gpt-image-1', async: true });
+		expect(json).toMatchObject({ task_id: expect.any(String) });
+		expect(json.data).toBeUndefined();
+	},
+	'trace-id-echo': async () => {
+		const { json } = await generate({ model: 'gpt-image-1', trace_id: 'echo-me' });
+		expect(json.trace_id).toBe('echo-me');
+		expect((await tasks({ action: 'retrieve', id: json.task_id })).json.trace_id).toBe('echo-me');
+	},
+	'gpt-answers-url': async () => {
+		expect(Object.keys((await generate({ model: 'gpt-image-1' })).json.data[0])).toEqual(['url']);
+		expect(Object.keys((await generate({ model: 'gpt-image-1', response_format: 'b64_json' })).json.data[0])).toEqual(['b64_json']);
+		simulator.config.gptImageAnswer = 'b64_json';
+		expect(Object.keys((await generate({ model: 'gpt-image-2' })).json.data[0])).toEqual(['b64_json']);
+	},
+	'gpt-b64-single': async () => {
+		expect((await generate({ model: 'gpt-image-1', n: 2, response_format: 'b64_json' })).status).toBe(400);
+		expect((await generate({ model: 'gpt-image-1', n: 1, response_format: 'b64_json' })).status).toBe(200);
+	},
+	'dalle3-one-image': async () => {
+		expect((await generate({ model: 'dall-e-3', n: 2 })).status).toBe(400);
+		expect((await generate({ model: 'dall-e-3', n: 1 })).status).toBe(200);
+	},
+	'n-range': async () => {
+		for (const model of ['dall-e-2', 'gpt-image-1', 'gpt-image-2']) {
+			expect([model, (await generate({ model, n: 10 })).json.data.length]).toEqual([model, 10]);
+			expect([model, (await generate({ model, n: 11 })).status]).toEqual([model, 400]);
+		}
+	},
+	'prompt-limits': async () => {
+		for (const [model, limit] of [['dall-e-2', 1000], ['dall-e-3', 4000], ['gpt-image-1', 32000]]) {
+			expect((await generate({ model, prompt: '猫'.repeat(limit) })).status).toBe(200);
+			expect((await generate({ model, prompt: '猫'.repeat(limit + 1) })).status).toBe(400);
+		}
+	},
+	'sizes-dalle': async () => {
+		expect((await generate({ model: 'dall-e-2', size: '512x512' })).status).toBe(200);
+		expect((await generate({ model: 'dall-e-2', size: '1792x1024' })).status).toBe(400);
+		expect((await generate({ model: 'dall-e-3', size: '1792x1024' })).status).toBe(200);
+		expect((await generate({ model: 'dall-e-3', size: '512x512' })).status).toBe(400);
+	},
+	'sizes-gpt-image-1': async () => {
+		expect((await generate({ model: 'gpt-image-1.5', size: '1536x1024' })).status).toBe(200);
+		expect((await generate({ model: 'gpt-image-1', size: '2048x2048' })).status).toBe(400);
+	},
+	'sizes-grid': async () => {
+		for (const [size, status] of [['3840x2160', 200], ['auto', 200], ['2880x960', 200], ['3856x2160', 400], ['1000x1000', 400], ['800x800', 400], ['2896x960', 400]]) {
+			expect({ size, status: (await generate({ model: 'gpt-image-2.5-flare', size })).status }).toEqual({ size, status });
+		}
+	},
+	'nano-banana-sizes': async () => {
+		await generate({ model: 'nano-banana', size: '1792x1024' });
+		await generate({ model: 'nano-banana', size: '1536x1024' });
+		expect(simulator.billed().map((entry) => [entry.status, entry.aspect])).toEqual([[200, '16:9'], [200, '1:1']]);
+	},
+	'nano-banana-one-image': async () => {
+		const { json } = await generate({ model: 'nano-banana-pro', n: 3, quality: 'hd', response_format: 'b64_json' });
+		expect([json.data.length, Object.keys(json.data[0]), json.created]).toEqual([1, ['url'], 0]);
+	},
+	'gpt-only-options': async () => {
+		expect((await generate({ model: 'dall-e-3', background: 'transparent' })).status).toBe(400);
+		expect((await generate({ model: 'gpt-image-1', style: 'vivid' })).status).toBe(400);
+		expect((await generate({ model: 'gpt-image-1', background: 'transparent', output_format: 'webp', output_compression: 50 })).status).toBe(200);
+	},
+	'edit-multipart': async () => {
+		const fields = { model: 'gpt-image-1', prompt: 'Add a hat' };
+		await call('POST', '/openai/images/edits', undefined, { multipart: multipart(fields, [['image[]', 'a.png'], ['image[]', 'b.png']]) });
+		await call('POST', '/openai/images/edits', undefined, { multipart: multipart(fields, [['image', 'a.png'], ['image', 'b.png']]) });
+		expect(simulator.billed().map((entry) => entry.body.image)).toEqual([['a.png', 'b.png'], ['b.png']]);
+	},
+	'edit-json': async () => {
+		const edit = (image) => call('POST', '/openai/images/edits', { model: 'gpt-image-1', prompt: 'Add a hat', image });
+		expect((await edit('https://a.example/1.png')).status).toBe(200);
+		expect((await edit(Array.from({ length: 16 }, (_, i) => `https://a.example/${i}.png`))).status).toBe(200);
+		expect((await edit(Array.from({ length: 17 }, (_, i) => `https://a.example/${i}.png`))).status).toBe(400);
+	},
+	'tasks-retrieve': async () => {
+		const { json } = await generate({ model: 'gpt-image-1', async: true });
+		expect((await tasks({ action: 'retrieve', id: json.task_id })).json.id).toBe(json.task_id);
+		expect(await tasks({ action: 'retrieve', id: 'no-such-task' })).toEqual({ status: 200, json: {} });
+	},
+	'tasks-retrieve-trace': async () => {
+		const first = await generate({ model: 'gpt-image-1', async: true, trace_id: 'trace-a' });
+		const second = await generate({ model: 'gpt-image-1', async: true, trace_id: 'trace-b' });
+		expect((await tasks({ action: 'retrieve', trace_id: 'trace-a' })).json.id).toBe(first.json.task_id);
+		expect((await tasks({ action: 'retrieve', id: first.json.task_id, trace_id: 'trace-b' })).json.id).toBe(second.json.task_id);
+	},
+	'tasks-batch-paging': async () => {
+		const ids = [];
+		for (let index = 0; index < 14; index++) ids.push((await generate({ model: 'dall-e-2', async: true })).json.task_id);
+		const page = (await tasks({ action: 'retrieve_batch', ids })).json;
+		expect([page.items.length, page.count]).toEqual([12, 14]);
+		const rest = (await tasks({ action: 'retrieve_batch', ids, offset: 12, limit: 12 })).json;
+		expect(rest.items.map((item) => item.id)).toEqual(ids.slice(12));
+	},
+	'task-record': async () => {
+		const { json } = await generate({ model: 'gpt-image-1', async: true });
+		const record = (await tasks({ action: 'retrieve', id: json.task_id })).json;
+		expect(Object.keys(record)).toEqual(expect.arrayContaining(['id', 'trace_id', 'type', 'request', 'created_at', 'started_at', 'finished_at']));
+		expect(record.status).toBeUndefined();
+	},
+	'tasks-stored': async () => {
+		const stored = await generate({ model: 'gpt-image-1', async: true });
+		expect((await tasks({ action: 'retrieve', id: stored.json.task_id })).json.id).toBe(stored.json.task_id);
+		simulator.config.storeOnlyWithCallback = true;
+		const unstored = await generate({ model: 'gpt-image-1', async: true });
+		expect((await tasks({ action: 'retrieve', id: unstored.json.task_id })).json).toEqual({});
+	},
+	'callback-body': async () => {
+		simulator.config.callbackDelayMs = 10;
+		const { json } = await generate({ model: 'gpt-image-1', callback_url: `${simulator.url}/__sim/sink/contract` });
+		const until = Date.now() + 5000;
+		while (simulator.sink.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(simulator.sink[0].body).toMatchObject({ success: true, task_id: json.task_id, trace_id: expect.any(String), data: { created: expect.any(Number), data: [expect.any(Object)] } });
+	},
+	'models-list': async () => {
+		const { json } = await call('GET', '/openai/models');
+		expect(json.data.map((entry) => entry.id)).toEqual(expect.arrayContaining(contract.data.models));
+	},
+};
+
+test('every fact of the contract has a check, and every check a fact', () => {
+	expect(Object.keys(CHECKS).sort()).toEqual(contract.facts.map((fact) => fact.id).sort());
+	for (const fact of contract.facts) expect({ id: fact.id, sourced: fact.source.length > 0 }).toEqual({ id: fact.id, sourced: true });
+});
+
+describe.each(contract.facts.map((fact) => [fact.id, fact]))('contract: %s', (id, fact) => {
+	test(`${fact.fact} [${fact.source}]`, async () => {
+		await CHECKS[id]();
+	});
+});

@@ -642,9 +642,6 @@ function createSimulator(options = {}) {
 		get callbacks() {
 			return state.callbacks;
 		},
-		get tasks() {
-			return state.tasks;
-		},
 		/** The most billed requests answered at the same time since the last reset. */
 		get maxInFlight() {
 			return state.maxInFlight;
@@ -680,4 +677,4 @@ function createSimulator(options = {}) {
 	};
 }
 
-module.exports = { createSimulator, ERROR_STATUS, ERROR_MESSAGE };
+module.exports = { createSimulator };

@@ -194,10 +194,6 @@ export function getModelRule(id: string): ModelRule {
 	return MODEL_RULES.find((rule) => rule.id === id) ?? MODEL_RULES[MODEL_RULES.length - 1];
 }
 
-export function isKnownModel(id: string): boolean {
-	return MODEL_RULES.some((rule) => rule.id === id && rule.id !== CUSTOM_MODEL);
-}
-
 /** What a size rule accepts, in words: for the Size hint, the README and the refusal. */
 export function describeSize(size: SizeRule): string {
 	if (size.kind === 'list') return size.values.join(', ');

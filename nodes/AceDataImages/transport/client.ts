@@ -56,7 +56,7 @@ export interface CallOptions {
 }
 
 /** Pauses, ending early (without error) as soon as `signal` aborts. The one wait every pause of the node uses. */
-export async function abortableWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+async function abortableWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	const until = Date.now() + ms;
 	while (Date.now() < until && !signal?.aborted) {
 		await sleep(Math.min(ABORT_CHECK_MS, until - Date.now()));

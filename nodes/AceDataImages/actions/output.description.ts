@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_FILE_NAME_TEMPLATE } from '../helpers/fileName';
+import { PARAMETER_LABELS } from '../models/validation';
 import { DEFAULT_TIMEOUT_SECONDS } from '../transport/client';
 
 /** Options about the emitted files, shared by every operation that emits images. */
@@ -55,7 +56,7 @@ export const outputLayoutOption: INodeProperties = {
 };
 
 export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout (Seconds)',
+	displayName: PARAMETER_LABELS.timeout,
 	name: 'timeout',
 	type: 'number',
 	typeOptions: { minValue: 1 },

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { optionalNumber } from '../helpers/parameters';
+import { MAX_CONCURRENCY, optionalNumber } from '../helpers/parameters';
 import { PARAMETER_LABELS } from '../models/validation';
 import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
@@ -12,8 +12,6 @@ export const OPERATIONS: Record<string, Record<string, OperationModule>> = {
 	image: { generate, edit },
 	task: { get },
 };
-
-const MAX_CONCURRENCY = 20;
 
 /** Picks the operation, reads the node-level settings, and lets the runner take every item to one outcome. */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

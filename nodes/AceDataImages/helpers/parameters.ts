@@ -21,6 +21,8 @@ export interface ImageJob {
 }
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+/** Input items in flight at once, at most. */
+export const MAX_CONCURRENCY = 20;
 export const DEFAULT_MAX_WAIT_SECONDS = 1800;
 
 function optionalString(value: unknown): string | undefined {

@@ -3,7 +3,7 @@ import type { TaskRecord } from './types';
 
 /** Polls back off from the first interval by this factor up to the ceiling. */
 const BACKOFF_FACTOR = 1.5;
-const MAX_POLL_INTERVAL_SECONDS = 30;
+export const MAX_POLL_INTERVAL_SECONDS = 30;
 /** retrieve_batch takes this many ids at most per request. */
 const BATCH_SIZE = 50;
 /** How long a job AceData does not know yet counts as "not recorded yet": 12 polls, 0.5 s to 60 s. */

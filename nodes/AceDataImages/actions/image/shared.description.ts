@@ -10,6 +10,9 @@ import {
 	type EnumOption,
 	type ModelRule,
 } from '../../models/modelRules';
+import { MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS, DEFAULT_POLL_INTERVAL_SECONDS } from '../../helpers/parameters';
+import { PARAMETER_LABELS } from '../../models/validation';
+import { MAX_POLL_INTERVAL_SECONDS } from '../../transport/polling';
 import {
 	binaryPropertyOption,
 	downloadImagesOption,
@@ -43,17 +46,17 @@ const VALUE_LABELS: Record<string, string> = {
 };
 
 const OPTION_TEXT: Record<EnumOption, { displayName: string; description: string; preferredDefault: string[] }> = {
-	quality: { displayName: 'Quality', description: 'Higher quality costs more and takes longer', preferredDefault: ['auto', 'standard'] },
-	style: { displayName: 'Style', description: 'Vivid is hyper-real and dramatic, natural more neutral', preferredDefault: ['vivid'] },
+	quality: { displayName: PARAMETER_LABELS.quality, description: 'Higher quality costs more and takes longer', preferredDefault: ['auto', 'standard'] },
+	style: { displayName: PARAMETER_LABELS.style, description: 'Vivid is hyper-real and dramatic, natural more neutral', preferredDefault: ['vivid'] },
 	background: {
-		displayName: 'Background',
+		displayName: PARAMETER_LABELS.background,
 		description: 'Transparent needs PNG or WebP output',
 		preferredDefault: ['auto'],
 	},
-	moderation: { displayName: 'Moderation', description: 'Low relaxes content filtering', preferredDefault: ['auto'] },
-	outputFormat: { displayName: 'Output Format', description: 'File format of the images', preferredDefault: ['png'] },
+	moderation: { displayName: PARAMETER_LABELS.moderation, description: 'Low relaxes content filtering', preferredDefault: ['auto'] },
+	outputFormat: { displayName: PARAMETER_LABELS.outputFormat, description: 'File format of the images', preferredDefault: ['png'] },
 	responseFormat: {
-		displayName: 'Response Format',
+		displayName: PARAMETER_LABELS.responseFormat,
 		description: 'How AceData returns the images; both become binary files unless Download Images is off',
 		preferredDefault: ['url'],
 	},
@@ -66,6 +69,9 @@ function label(value: string): string {
 function toOptions(values: readonly string[]): INodePropertyOptions[] {
 	return values.map((value) => ({ name: label(value), value }));
 }
+
+const MAX_IMAGES = Math.max(...MODEL_RULES.map((rule) => rule.maxImages));
+const MAX_EDIT_IMAGES = Math.max(...MODEL_RULES.map((rule) => rule.edit?.maxImages ?? 0));
 
 /**
  * Shown for these models. A group that holds `custom` is shown for every model the table does not know too (models
@@ -123,7 +129,7 @@ function sizeProperties(): INodeProperties[] {
 		const defaultSize = size.default;
 		if (size.kind === 'list') {
 			return {
-				displayName: 'Size',
+				displayName: PARAMETER_LABELS.size,
 				name: 'size',
 				type: 'options',
 				options: toOptions(size.values).map((option) => ({
@@ -136,7 +142,7 @@ function sizeProperties(): INodeProperties[] {
 			};
 		}
 		return {
-			displayName: 'Size',
+			displayName: PARAMETER_LABELS.size,
 			name: 'size',
 			type: 'string',
 			default: defaultSize,
@@ -153,7 +159,7 @@ export function imageOptions(): INodeProperties {
 		...enumOptionEntries('background'),
 		binaryPropertyOption,
 		{
-			displayName: 'Callback URL',
+			displayName: PARAMETER_LABELS.callbackUrl,
 			name: 'callbackUrl',
 			type: 'string',
 			default: '',
@@ -162,10 +168,10 @@ export function imageOptions(): INodeProperties {
 				'AceData POSTs the finished result to this URL (for example an n8n Webhook node). With Wait or Poll the node still returns the images.',
 		},
 		{
-			displayName: 'Concurrency',
+			displayName: PARAMETER_LABELS.concurrency,
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 20 },
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: 1,
 			description: 'How many input items are processed at the same time',
 		},
@@ -173,7 +179,7 @@ export function imageOptions(): INodeProperties {
 		fileNameOption,
 		maxDownloadOption,
 		{
-			displayName: 'Input Fidelity',
+			displayName: PARAMETER_LABELS.inputFidelity,
 			name: 'inputFidelity',
 			type: 'options',
 			options: [
@@ -189,16 +195,16 @@ export function imageOptions(): INodeProperties {
 			),
 		},
 		{
-			displayName: 'Max Wait (Seconds)',
+			displayName: PARAMETER_LABELS.maxWait,
 			name: 'maxWait',
 			type: 'number',
 			typeOptions: { minValue: 10 },
-			default: 1800,
+			default: DEFAULT_MAX_WAIT_SECONDS,
 			description:
 				'How long to wait for a task in all before giving up (the task ID is reported): Poll, Wait with a Callback URL, and the look-up of a job whose answer was lost',
 		},
 		{
-			displayName: 'Mask Binary Field',
+			displayName: PARAMETER_LABELS.maskBinaryPropertyName,
 			name: 'maskBinaryPropertyName',
 			type: 'string',
 			default: '',
@@ -212,7 +218,7 @@ export function imageOptions(): INodeProperties {
 		},
 		...enumOptionEntries('moderation'),
 		{
-			displayName: 'Output Compression',
+			displayName: PARAMETER_LABELS.outputCompression,
 			name: 'outputCompression',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 100 },
@@ -223,7 +229,7 @@ export function imageOptions(): INodeProperties {
 		...enumOptionEntries('outputFormat'),
 		outputLayoutOption,
 		{
-			displayName: 'Partial Images',
+			displayName: PARAMETER_LABELS.partialImages,
 			name: 'partialImages',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 3 },
@@ -232,20 +238,20 @@ export function imageOptions(): INodeProperties {
 			displayOptions: forModels(modelsWhere((rule) => rule.partialImages)),
 		},
 		{
-			displayName: 'Poll Interval (Seconds)',
+			displayName: PARAMETER_LABELS.pollInterval,
 			name: 'pollInterval',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 5,
+			default: DEFAULT_POLL_INTERVAL_SECONDS,
 			description:
-				'Seconds before the first task check (Poll, Wait with a Callback URL, or the look-up of a job whose answer was lost); later checks back off up to 30 s',
+				`Seconds before the first task check (Poll, Wait with a Callback URL, or the look-up of a job whose answer was lost); later checks back off up to ${MAX_POLL_INTERVAL_SECONDS} s`,
 		},
 		...enumOptionEntries('quality'),
 		...enumOptionEntries('responseFormat'),
 		...enumOptionEntries('style'),
 		timeoutOption,
 		{
-			displayName: 'Trace ID',
+			displayName: PARAMETER_LABELS.traceId,
 			name: 'traceId',
 			type: 'string',
 			default: '',
@@ -278,22 +284,22 @@ function editSourceProperties(show: Record<string, string[]>): INodeProperties[]
 			displayOptions: { show },
 		},
 		{
-			displayName: 'Input Binary Fields',
+			displayName: PARAMETER_LABELS.binaryPropertyNames,
 			name: 'binaryPropertyNames',
 			type: 'string',
 			default: 'data',
 			placeholder: 'e.g. data, logo',
-			description: 'Binary fields of the input item holding the images to edit, comma-separated (up to 16)',
+			description: `Binary fields of the input item holding the images to edit, comma-separated (up to ${MAX_EDIT_IMAGES})`,
 			displayOptions: { show: { ...show, imageSource: ['binary'] } },
 		},
 		{
-			displayName: 'Image URLs',
+			displayName: PARAMETER_LABELS.imageUrls,
 			name: 'imageUrls',
 			type: 'string',
 			typeOptions: { rows: 3 },
 			default: '',
 			placeholder: 'https://example.com/photo.png',
-			description: 'Public http(s) URLs of the images to edit, comma- or newline-separated (up to 16)',
+			description: `Public http(s) URLs of the images to edit, one per line or comma-separated (up to ${MAX_EDIT_IMAGES})`,
 			displayOptions: { show: { ...show, imageSource: ['url'] } },
 		},
 	];
@@ -312,7 +318,7 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 	return [
 		modelProperty(operation),
 		{
-			displayName: 'Custom Model ID',
+			displayName: PARAMETER_LABELS.customModel,
 			name: 'customModel',
 			type: 'string',
 			required: true,
@@ -323,7 +329,7 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 		},
 		...(operation === 'edit' ? editSourceProperties(show) : []),
 		{
-			displayName: 'Prompt',
+			displayName: PARAMETER_LABELS.prompt,
 			name: 'prompt',
 			type: 'string',
 			typeOptions: { rows: 4 },
@@ -336,10 +342,10 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			displayOptions: { show },
 		},
 		{
-			displayName: 'Number of Images',
+			displayName: PARAMETER_LABELS.n,
 			name: 'n',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 10 },
+			typeOptions: { minValue: 1, maxValue: MAX_IMAGES },
 			default: 1,
 			description: 'How many images to make (1–10; DALL·E 3 makes exactly 1)',
 			displayOptions: { show },

@@ -50,5 +50,11 @@ export class AceDataCloudApi implements ICredentialType {
 			method: 'POST',
 			body: { action: 'retrieve_batch', ids: [] },
 		},
+		// AceData's own words for the usual failures, instead of a bare "Unauthorized".
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: 'The specified token is invalid or wrong (AceData: invalid_token). Paste the API Token again from the AceData Cloud console.' } },
+			{ type: 'responseCode', properties: { value: 403, message: 'AceData refused the token (forbidden or balance used up): check the application in the AceData Cloud console.' } },
+			{ type: 'responseCode', properties: { value: 404, message: 'No AceData API at this Base URL: use https://api.acedata.cloud (or your proxy that forwards to it).' } },
+		],
 	};
 }

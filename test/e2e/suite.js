@@ -114,10 +114,10 @@ function defineSuite(version) {
 			expect(Object.values(items[0].binary).map((binary) => sha(n8n.binaryBytes(binary)))).toEqual(sentShas());
 		});
 
-		test('dall-e-3 with n=2 fails naming the parameter, and the simulator saw no request', async () => {
+		test('a size gpt-image-2 does not make fails naming the parameter, and the simulator saw no request', async () => {
 			const result = await n8n.execute('e2eInvalidN2001');
 			expect(result.code).not.toBe(0);
-			expect(`${result.stdout}\n${result.stderr}`).toContain('Parameter "Number of Images" must be 1 for dall-e-3');
+			expect(`${result.stdout}\n${result.stderr}`).toContain('Parameter "Size" "1000x1000" is not accepted by gpt-image-2: both sides must be multiples of 16');
 			expect(simulator.requests).toHaveLength(0);
 		});
 
@@ -163,8 +163,8 @@ function defineSuite(version) {
 			expect(written.map((item) => path.basename(item.json.fileName))).toEqual([
 				'a-watercolor-lighthouse-at-dawn-1.webp',
 				'a-watercolor-lighthouse-at-dawn-2.webp',
-				'a-cozy-reading-nook-with-a-cat-isometric-illustr-1.webp',
-				'a-cozy-reading-nook-with-a-cat-isometric-illustr-2.webp',
+				'a-cozy-reading-nook-with-a-cat-isometric-illustration-1.webp',
+				'a-cozy-reading-nook-with-a-cat-isometric-illustration-2.webp',
 			]);
 			const onDisk = written.map((item) => sha(fs.readFileSync(item.json.fileName)));
 			expect(onDisk.sort()).toEqual(sentShas().sort());

@@ -157,13 +157,26 @@ describe('Generate through the n8n engine', () => {
 		expect(items[0].json).not.toHaveProperty('created'); // nano-banana answers created: 0
 	});
 
-	it.each([
-		['nano-banana-pro', { n: 3 }, 'Number of Images'],
-		['nano-banana-2', { size: '1536x1024' }, 'Size'],
-	])('refuses %s what AceData would silently shrink (%j)', async (model, extra, label) => {
-		const { error } = await generate({ model, size: '1024x1024', n: 1, ...extra });
-		expect(error?.message).toContain(`Parameter "${label}"`);
+	it('refuses a Nano Banana size AceData would silently turn square', async () => {
+		const { error } = await generate({ model: 'nano-banana-2', size: '1536x1024' });
+		expect(error?.message).toContain('Parameter "Size" "1536x1024" is not accepted by nano-banana-2: allowed: 1024x1024, 1792x1024, 1024x1792');
 		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it.each([
+		['dall-e-3', { model: 'dall-e-3', size: '1024x1024', n: 2 }],
+		['nano-banana-pro', { model: 'nano-banana-pro', size: '1024x1024', n: 3 }],
+	])('does not offer Number of Images for %s (one image per request): a value left from another model is dropped by n8n', async (_, parameters) => {
+		const { items, error } = await generate(parameters);
+		expect(error).toBeUndefined();
+		expect(billed()[0].body?.n).toBe(1);
+		expect(items).toHaveLength(1);
+	});
+
+	it('offers Output Compression only with JPEG or WebP: left over with PNG it is not sent', async () => {
+		const { error } = await generate({ options: { outputFormat: 'png', outputCompression: 10 } });
+		expect(error).toBeUndefined();
+		expect(billed()[0].body).not.toHaveProperty('output_compression');
 	});
 
 	it('asks GPT image models for base64 with response_format (one image) and stores the decoded file', async () => {
@@ -176,13 +189,11 @@ describe('Generate through the n8n engine', () => {
 
 describe('refusals before any request', () => {
 	it.each<[string, INodeParameters, string]>([
-		['dall-e-3 with n=2', { model: 'dall-e-3', size: '1024x1024', n: 2 }, 'Parameter "Number of Images" must be 1 for dall-e-3'],
 		['a size dall-e-2 does not make', { model: 'dall-e-2', size: '1024x1792' }, 'Parameter "Size"'],
 		['a gpt-image-2 size off the 16 grid', { model: 'gpt-image-2', size: '1000x1000' }, 'multiples of 16'],
 		['a prompt over dall-e-2 limit', { model: 'dall-e-2', size: '512x512', prompt: 'x'.repeat(1001) }, 'Parameter "Prompt"'],
 		['HD on a GPT image model', { options: { quality: 'hd' } }, 'Parameter "Quality"'],
 		['transparent JPEG', { options: { background: 'transparent', outputFormat: 'jpeg' } }, 'Parameter "Background"'],
-		['compression for PNG', { options: { outputFormat: 'png', outputCompression: 10 } }, 'Parameter "Output Compression"'],
 		['a non-http callback', { options: { callbackUrl: 'file:///etc/passwd' } }, 'Parameter "Callback URL"'],
 		['an empty custom model', { model: 'custom', customModel: ' ' }, 'Parameter "Custom Model ID"'],
 	])('refuses %s, names the parameter and sends nothing', async (_, parameters, message) => {
@@ -281,11 +292,11 @@ describe('Continue On Fail', () => {
 
 	it('also turns refusals into error items', async () => {
 		const { items } = await generate(
-			{ model: 'dall-e-3', size: '1024x1024', n: '={{ $json.n }}' },
-			{ items: [{ json: { n: 2 } }, { json: { n: 1 } }], continueOnFail: true },
+			{ model: 'gpt-image-2', size: '={{ $json.size }}' },
+			{ items: [{ json: { size: '1000x1000' } }, { json: { size: '1024x1024' } }], continueOnFail: true },
 		);
 		expect(items.map((item) => [item.pairedItem, item.json.error ?? item.binary?.data.mimeType])).toEqual([
-			[{ item: 0 }, 'Parameter "Number of Images" must be 1 for dall-e-3: it makes one image per request'],
+			[{ item: 0 }, 'Parameter "Size" "1000x1000" is not accepted by gpt-image-2: both sides must be multiples of 16'],
 			[{ item: 1 }, 'image/png'],
 		]);
 		expect(billed()).toHaveLength(1);

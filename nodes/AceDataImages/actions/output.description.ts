@@ -7,11 +7,11 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../transport/client';
 /** Options about the emitted files, shared by every operation that emits images. */
 
 export const binaryPropertyOption: INodeProperties = {
-	displayName: 'Binary Property',
+	displayName: 'Put Output File in Field',
 	name: 'binaryPropertyName',
 	type: 'string',
 	default: 'data',
-	description: 'Name of the binary property the images are written to (with Single Item, suffixed _0, _1, …)',
+	hint: 'The name of the output binary field to put the image in (One Item per Input Item adds _0, _1, …)',
 };
 
 export const downloadImagesOption: INodeProperties = {
@@ -50,7 +50,7 @@ export const outputLayoutOption: INodeProperties = {
 	type: 'options',
 	options: [
 		{ name: 'One Item per Image', value: 'itemPerImage' },
-		{ name: 'One Item per Input (Binaries _0, _1, …)', value: 'singleItem' },
+		{ name: 'One Item per Input Item (All Its Images)', value: 'singleItem' },
 	],
 	default: 'itemPerImage',
 };

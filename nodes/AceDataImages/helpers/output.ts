@@ -176,6 +176,15 @@ export async function answerToItems(
 	}
 	const pairedItem = { item: context.itemIndex };
 	const property = output.binaryPropertyName || 'data';
+	images.forEach((image, index) => {
+		if (!image.binary) return;
+		// What an AI Agent (which sees only the JSON) can tell a person: the file exists, and what it is.
+		const field = output.outputLayout === 'singleItem' ? `${property}_${index}` : property;
+		image.json.fileName = image.binary.fileName;
+		image.json.mimeType = image.binary.mimeType;
+		if (image.binary.fileSize) image.json.fileSize = image.binary.fileSize;
+		image.json.file = `The image is attached to this item as a file in the binary field "${field}" (${image.binary.fileName}, ${image.binary.mimeType}${image.binary.fileSize ? `, ${image.binary.fileSize}` : ''})`;
+	});
 
 	if (output.outputLayout === 'singleItem') {
 		const binary: Record<string, IBinaryData> = {};

@@ -70,6 +70,16 @@ function toOptions(values: readonly string[]): INodePropertyOptions[] {
 	return values.map((value) => ({ name: label(value), value }));
 }
 
+/** "Up to 32,000 characters (DALL·E 2: 1,000; DALL·E 3: 4,000)", from the table. */
+function promptHint(): string {
+	const count = (value: number) => value.toLocaleString('en-US');
+	const byLength = new Map<number, string[]>();
+	for (const rule of MODEL_RULES) byLength.set(rule.promptMaxLength, [...(byLength.get(rule.promptMaxLength) ?? []), rule.name]);
+	const [common, ...others] = [...byLength.entries()].sort((a, b) => b[1].length - a[1].length);
+	const exceptions = others.map(([length, names]) => `${names.join(', ')}: ${count(length)}`).join('; ');
+	return `Up to ${count(common[0])} characters${exceptions ? ` (${exceptions})` : ''}, counted as people count them`;
+}
+
 const MAX_IMAGES = Math.max(...MODEL_RULES.map((rule) => rule.maxImages));
 const MAX_EDIT_IMAGES = Math.max(...MODEL_RULES.map((rule) => rule.edit?.maxImages ?? 0));
 
@@ -223,8 +233,9 @@ export function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 100 },
 			default: 100,
-			description: 'Compression level in percent, for JPEG or WebP output',
-			displayOptions: forModels(modelsWhere((rule) => rule.outputCompression)),
+			description: 'Compression level in percent (JPEG and WebP output only)',
+			// Offered once Output Format is JPEG or WebP, where it acts.
+			displayOptions: forModels(modelsWhere((rule) => rule.outputCompression), '/model', { outputFormat: ['jpeg', 'webp'] }),
 		},
 		...enumOptionEntries('outputFormat'),
 		outputLayoutOption,
@@ -336,9 +347,8 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			required: true,
 			default: '',
 			placeholder: 'e.g. A cute baby sea otter floating on its back, watercolor',
-			description: `What to ${operation === 'edit' ? 'change in the images' : 'generate'}. Limits: ${MODEL_RULES.filter((rule) => rule.id !== 'custom')
-				.map((rule) => `${rule.id} ${rule.promptMaxLength.toLocaleString('en-US')}`)
-				.join(', ')} characters.`,
+			description: `What to ${operation === 'edit' ? 'change in the images' : 'generate'}`,
+			hint: promptHint(),
 			displayOptions: { show },
 		},
 		{
@@ -347,8 +357,15 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_IMAGES },
 			default: 1,
-			description: 'How many images to make (1–10; DALL·E 3 makes exactly 1)',
-			displayOptions: { show },
+			description: `How many images to make, 1–${MAX_IMAGES}. Not offered for models that make one image per request (${MODEL_RULES.filter((rule) => rule.maxImages === 1)
+				.map((rule) => rule.name)
+				.join(', ')}).`,
+			// Hidden where the model makes one image: n8n then passes the default, 1.
+			displayOptions: forModels(
+				modelsWhere((rule) => rule.maxImages > 1),
+				'model',
+				show,
+			),
 		},
 		...sizeProperties().map(withOperation),
 		{

@@ -110,19 +110,37 @@ function enumOptionEntries(option: EnumOption): INodeProperties[] {
 	});
 }
 
+const MODEL_HINT = 'The models AceData offers, loaded live; each is offered only the sizes and options it accepts';
+
+/**
+ * The Model field, its list loaded live. Its default stays what it was when the list was static: n8n leaves a
+ * parameter at its default out of saved workflows, so another default would change their model.
+ */
 export function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
+	const displayOptions = { show: { resource: ['image'], operation: [operation] } };
+	if (operation === 'edit') {
+		return {
+			displayName: 'Model Name or ID',
+			name: 'model',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'listEditModels' },
+			default: 'gpt-image-1',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			hint: MODEL_HINT,
+			displayOptions,
+		};
+	}
 	return {
 		displayName: 'Model Name or ID',
 		name: 'model',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: operation === 'edit' ? 'listEditModels' : 'listModels' },
-		// n8n leaves parameters at their default out of saved workflows: this default must stay what it was when
-		// the list was static, or every saved workflow that kept it would lose its model.
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
+		typeOptions: { loadOptionsMethod: 'listModels' },
 		default: 'gpt-image-1',
 		description:
-			'The image model: the models AceData offers (loaded live), each offered only the sizes and options it accepts. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { resource: ['image'], operation: [operation] } },
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: MODEL_HINT,
+		displayOptions,
 	};
 }
 

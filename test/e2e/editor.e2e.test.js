@@ -1,0 +1,125 @@
+'use strict';
+// The editor as a person meets it: n8n 2.41.1 served, Debian's Chromium driven by playwright-core. The node is
+// found by search, offers each model its own fields, loads the model list live, runs, and shows its image in the
+// output panel; the credential test speaks AceData's words. Screenshots are kept in artifacts/editor/.
+const fs = require('fs');
+const path = require('path');
+
+const { chromium, selectors } = require('playwright-core');
+
+const { N8n } = require('../../scripts/lib/n8n');
+const { createSimulator } = require('../../scripts/simulator/server');
+
+const TOKEN = 'sk-editor-3c1e9a7b5d2f4e6a8b0c2d4e6f8a0b1c';
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', '..', 'artifacts', 'editor');
+
+selectors.setTestIdAttribute('data-test-id');
+
+describe('n8n 2.41.1 editor', () => {
+	const simulator = createSimulator({ token: TOKEN });
+	let n8n;
+	let server;
+	let browser;
+	let page;
+
+	const shot = async (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+	beforeAll(async () => {
+		// Installed by scripts/provision-n8n.sh; a missing browser fails here, it is never skipped.
+		if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/provision-n8n.sh browser`);
+		fs.mkdirSync(SHOTS, { recursive: true });
+		await simulator.start();
+		n8n = new N8n('2.41.1', { baseUrl: simulator.url, token: TOKEN });
+		await n8n.setup();
+		server = await n8n.serve();
+		await n8n.ownerSession();
+		browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		page = await context.newPage();
+		page.setDefaultTimeout(30000);
+		await page.goto(`${n8n.serverUrl}/signin`);
+		await page.getByLabel('Email').fill('owner@example.com');
+		await page.getByLabel('Password').fill('Passw0rd-e2e');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.includes('signin'));
+		await page.goto(`${n8n.serverUrl}/workflow/new`);
+		await page.getByTestId('node-creator-plus-button').waitFor();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+		await simulator.stop();
+		n8n?.cleanup();
+	});
+
+	test('searching the add-node panel finds the node by its name, by "image", "DALL", "GPT Image" and "Nano Banana"', async () => {
+		await page.getByTestId('node-creator-plus-button').click();
+		const found = {};
+		for (const term of ['AceData', 'image', 'DALL', 'GPT Image', 'Nano Banana']) {
+			await page.keyboard.press('Control+A');
+			await page.keyboard.type(term);
+			await page.getByTestId('node-creator-item-name').first().waitFor();
+			await page.waitForTimeout(300); // the list settles after the last keystroke
+			found[term] = (await page.getByTestId('node-creator-item-name').allTextContents()).includes('AceData Cloud Images');
+		}
+		await shot('1-search-nano-banana');
+		expect(found).toEqual({ AceData: true, image: true, DALL: true, 'GPT Image': true, 'Nano Banana': true });
+	});
+
+	test('the node opens with the credential, the live model list and the fields GPT Image 1 takes', async () => {
+		await page.keyboard.press('Control+A');
+		await page.keyboard.type('AceData');
+		await page.getByTestId('node-creator-item-name').filter({ hasText: 'AceData Cloud Images' }).click();
+		await page.getByText('Generate images', { exact: true }).click();
+		await page.getByTestId('ndv').waitFor();
+		await page.getByTestId('node-credentials-select').waitFor();
+		// The list is loaded from AceData (GET /openai/models); the field then shows the model's name.
+		const model = page.getByTestId('parameter-input-model').locator('input');
+		await page.waitForFunction((input) => input && input.value !== '', await model.elementHandle());
+		expect(await model.inputValue()).toBe('GPT Image 1');
+		expect(await page.getByTestId('parameter-input-n').count()).toBe(1);
+		expect(simulator.requests.filter((entry) => entry.path === '/openai/models')).not.toHaveLength(0);
+		await shot('2-gpt-image-1');
+	});
+
+	test('DALL·E 3 hides Number of Images (one image per request) and offers its own sizes', async () => {
+		await page.getByTestId('parameter-input-prompt').locator('textarea').fill('A lighthouse at dawn');
+		await page.getByTestId('parameter-input-model').click();
+		await page.getByRole('option', { name: /DALL·E 3/ }).first().click();
+		await page.getByTestId('parameter-input-n').waitFor({ state: 'detached' });
+		await page.getByTestId('parameter-input-size').click();
+		const sizes = await page.getByRole('option').allTextContents();
+		await page.keyboard.press('Escape');
+		expect(sizes.map((size) => size.trim())).toEqual(expect.arrayContaining(['1024x1024', '1792x1024', '1024x1792']));
+		expect(sizes.map((size) => size.trim())).not.toContain('256x256');
+		await shot('3-dall-e-3');
+	});
+
+	test('Execute step: the image appears in the output panel, sent as the panel shows it', async () => {
+		simulator.reset();
+		await page.getByTestId('node-execute-button').click();
+		const output = page.getByTestId('output-panel');
+		await output.getByText('a-lighthouse-at-dawn-1.png').first().waitFor({ timeout: 60000 });
+		await shot('4-output');
+		const billed = simulator.billed();
+		expect(billed).toHaveLength(1);
+		expect(billed[0].body).toMatchObject({ model: 'dall-e-3', prompt: 'A lighthouse at dawn', size: '1024x1024' });
+		expect(billed[0].body.n).toBe(1);
+	});
+
+	test("the credential test says AceData's words for a wrong token", async () => {
+		await page.getByTestId('credential-edit-button').click();
+		const modal = page.getByTestId('editCredential-modal');
+		await modal.waitFor();
+		const token = modal.getByTestId('parameter-input-apiToken').locator('input');
+		await token.fill('sk-not-the-right-token');
+		await modal.getByTestId('credential-save-button').click();
+		await modal.getByText("Couldn't connect with these settings").or(modal.getByText('Couldn’t connect with these settings')).first().waitFor();
+		await modal.getByText('More details').click();
+		await modal.getByText('The specified token is invalid or wrong').first().waitFor();
+		await shot('5-credential-test');
+		expect(JSON.stringify(simulator.requests.map((entry) => entry.headers.authorization))).toContain('Bearer sk-not-the-right-token');
+	});
+});

@@ -8,4 +8,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 	setupFiles: ['<rootDir>/test/harness/setup.js'],
 	testTimeout: 60000,
+	// Jest's default on 2 cores is one worker: the fault matrix is split in two files to run side by side.
+	maxWorkers: 2,
 };

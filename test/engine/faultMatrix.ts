@@ -1,0 +1,369 @@
+/**
+ * The fault matrix: every fault × delivery × Continue On Fail × 1 and 5 items, through n8n's real engine against
+ * the simulator. Each cell checks what a paying user relies on: one outcome per input item, paired to it; one
+ * billed submission per item; every paid job either emitted or named; the item's own images; no token anywhere;
+ * a bounded run.
+ */
+import { createHash } from "crypto";
+
+import type { INodeExecutionData, INodeParameters } from "n8n-workflow";
+
+import { binaryBytes, imageRunner, type RunResult } from "../harness/engine";
+import { report } from "../harness/report";
+import type { Fault, LoggedRequest, Simulator } from "../harness/simulator";
+import { TOKEN, useSimulator } from "../harness/simulator";
+
+export type Delivery = "wait" | "poll" | "submit" | "callback";
+const DELIVERIES: Delivery[] = ["wait", "poll", "submit", "callback"];
+/** Deliveries whose node looks tasks up (wait with a callback URL gets a task and polls it). */
+const POLLING: Delivery[] = ["poll", "callback"];
+
+interface FaultCase {
+  name: string;
+  /** Faults for the simulator, aimed at the target item through its prompt. */
+  faults?: (target: string) => Fault[];
+  /** Appended to the target item's prompt (simulator directives). */
+  promptSuffix?: string;
+  /** Where the target item fails (elsewhere it must succeed). */
+  failsIn: Delivery[];
+  /** Every item fails there, not only the target. */
+  allFailIn?: Delivery[];
+  /** The target's job is not paid when it fails (AceData refused it). */
+  unpaid?: boolean;
+  /** Text the target's error must contain. */
+  says?: RegExp;
+}
+
+const CASES: FaultCase[] = [
+  { name: "no fault", failsIn: [] },
+  {
+    name: "submission refused (403 used_up)",
+    faults: (prompt) => [
+      { path: "/openai/images/", prompt, code: "used_up", times: 10 },
+    ],
+    failsIn: DELIVERIES,
+    unpaid: true,
+    says: /balance is used up/,
+  },
+  {
+    name: "submission accepted, answer 500",
+    faults: (prompt) => [
+      {
+        path: "/openai/images/",
+        prompt,
+        accept: true,
+        code: "api_error",
+        times: 1,
+      },
+    ],
+    failsIn: [],
+  },
+  {
+    name: "submission not accepted, answer 502",
+    faults: (prompt) => [
+      {
+        path: "/openai/images/",
+        prompt,
+        code: "api_error",
+        status: 502,
+        times: 1,
+      },
+    ],
+    failsIn: DELIVERIES,
+    says: /no record of a job with trace ID/,
+  },
+  {
+    name: "submission accepted, connection dropped",
+    faults: (prompt) => [
+      { path: "/openai/images/", prompt, accept: true, drop: true, times: 1 },
+    ],
+    failsIn: [],
+  },
+  {
+    name: "submission accepted, answer after the Timeout",
+    faults: (prompt) => [
+      { path: "/openai/images/", prompt, accept: true, hangMs: 1500, times: 1 },
+    ],
+    failsIn: [],
+  },
+  {
+    name: "look-ups fail (502) for a while",
+    faults: () => [
+      { path: "/openai/tasks", code: "api_error", status: 502, times: 4 },
+    ],
+    failsIn: [],
+  },
+  {
+    name: "look-ups of the target's task always fail (500)",
+    faults: (prompt) => [
+      { path: "/openai/tasks", prompt, code: "api_error", times: 10000 },
+    ],
+    failsIn: POLLING,
+    says: /still running after 1\.5 s \(Max Wait\)\. The last look-up failed/,
+  },
+  {
+    name: "look-ups refused (401 invalid_token)",
+    faults: () => [
+      { path: "/openai/tasks", code: "invalid_token", times: 10000 },
+    ],
+    failsIn: POLLING,
+    allFailIn: POLLING,
+    says: /credential/,
+  },
+  {
+    name: "task unknown ({}) for its first look-ups",
+    faults: (prompt) => [
+      { path: "/openai/tasks", prompt, unknown: true, times: 2 },
+    ],
+    failsIn: [],
+  },
+  {
+    name: "task unknown ({}) for good",
+    faults: (prompt) => [
+      { path: "/openai/tasks", prompt, unknown: true, times: 10000 },
+    ],
+    failsIn: POLLING,
+    says: /no record of task/,
+  },
+  {
+    name: "look-ups answer another task's record",
+    faults: (prompt) => [
+      { path: "/openai/tasks", prompt, wrongRecord: true, times: 2 },
+    ],
+    failsIn: [],
+  },
+  {
+    name: "image download fails (500)",
+    faults: (prompt) => [
+      { path: "/files/", prompt, code: "api_error", times: 10000 },
+    ],
+    failsIn: ["wait", "poll", "callback"],
+    says: /Could not download the image/,
+  },
+  {
+    name: "task fails at AceData",
+    promptSuffix: " [[task:fail]]",
+    failsIn: POLLING,
+    says: /upstream image service failed/,
+  },
+  {
+    name: "task outlives Max Wait",
+    promptSuffix: " [[never]]",
+    failsIn: POLLING,
+    says: /still running after 1\.5 s/,
+  },
+];
+
+const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * Defines the matrix for some deliveries (the test files split it, so that jest runs the halves in parallel).
+ * Each file gets its own simulator.
+ */
+export function defineFaultMatrix(deliveries: Delivery[]): void {
+  const { simulator, credentials } = useSimulator({ gptImageAnswer: "url" });
+  const run = imageRunner(credentials, {
+    resource: "image",
+    operation: "generate",
+    model: "gpt-image-1",
+    prompt: "={{ $json.prompt }}",
+    n: 1,
+    size: "1024x1024",
+    options: { pollInterval: 0.05, maxWait: 1.5, timeout: 0.5 },
+  });
+
+  function parametersFor(delivery: Delivery): INodeParameters {
+    if (delivery !== "callback") return { delivery };
+    return {
+      delivery: "wait",
+      options: { callbackUrl: `${simulator.url}/__sim/sink/matrix` },
+    };
+  }
+
+  const totals = {
+    cells: 0,
+    runs: 0,
+    items: 0,
+    outcomes: 0,
+    billed: 0,
+    paid: 0,
+    emitted: 0,
+    named: 0,
+    slowestMs: 0,
+  };
+
+  function itemOf(entry: LoggedRequest): number {
+    return Number(/^Item (\d+):/.exec(String(entry.body?.prompt ?? ""))?.[1]);
+  }
+
+  /** Everything the user can see of a run, to search for the token. */
+  function visible(result: RunResult): string {
+    return JSON.stringify({ items: result.items, error: result.error ?? null });
+  }
+
+  function checkCell(
+    sim: Simulator,
+    result: RunResult,
+    fault: FaultCase,
+    delivery: Delivery,
+    continueOnFail: boolean,
+    count: number,
+    target: number,
+  ) {
+    const billed = sim.billed();
+    // One billed submission per item that was started, never a second one.
+    const perItem = new Map<number, LoggedRequest[]>();
+    for (const entry of billed)
+      perItem.set(itemOf(entry), [
+        ...(perItem.get(itemOf(entry)) ?? []),
+        entry,
+      ]);
+    for (const entries of perItem.values()) expect(entries).toHaveLength(1);
+    const paid = billed.filter((entry) => entry.taskId);
+    totals.billed += billed.length;
+    totals.paid += paid.length;
+
+    expect(visible(result)).not.toContain(TOKEN);
+
+    const fails = (index: number) =>
+      fault.failsIn.includes(delivery) &&
+      (index === target || (fault.allFailIn ?? []).includes(delivery));
+    const anyFails = Array.from({ length: count }, (_, index) => index).some(
+      fails,
+    );
+
+    if (!continueOnFail && anyFails) {
+      // Nothing is emitted: the error names every paid job (task ID, or trace ID when the answer was lost).
+      expect(result.error).toBeDefined();
+      if (fault.says) expect(result.error?.message).toMatch(fault.says);
+      const text = `${result.error?.message} ${result.error?.description}`;
+      for (const entry of paid) {
+        const named =
+          text.includes(String(entry.taskId)) ||
+          text.includes(String(entry.body?.trace_id));
+        if (!named)
+          throw new Error(
+            `paid job of item ${itemOf(entry)} (${entry.taskId}) is not named in: ${text}`,
+          );
+        totals.named++;
+      }
+      if (paid.length > 0)
+        expect(result.error?.message).not.toMatch(
+          /run (it |the workflow )?again/i,
+        );
+      return;
+    }
+
+    expect(result.error).toBeUndefined();
+    const byInput = new Map<number, INodeExecutionData[]>();
+    for (const item of result.items) {
+      const paired = item.pairedItem as { item: number };
+      byInput.set(paired.item, [...(byInput.get(paired.item) ?? []), item]);
+    }
+    expect([...byInput.keys()].sort()).toEqual(
+      Array.from({ length: count }, (_, index) => index),
+    );
+    totals.items += count;
+    for (const [index, items] of byInput) {
+      totals.outcomes++;
+      const job = paid.find((entry) => itemOf(entry) === index);
+      if (fails(index)) {
+        // Exactly one error item, carrying the job's IDs and what to do.
+        expect(items).toHaveLength(1);
+        const json = items[0].json;
+        expect(json.error).toEqual(expect.any(String));
+        if (fault.says) expect(json.error).toMatch(fault.says);
+        if (!fault.unpaid)
+          expect(String(json.error)).not.toMatch(
+            /run (it |the workflow )?again/i,
+          );
+        if (fault.unpaid) {
+          expect(job).toBeUndefined();
+          expect(json.billing).toBe("none");
+        } else {
+          expect(json.traceId).toBe(
+            billed.find((entry) => itemOf(entry) === index)?.body?.trace_id,
+          );
+          if (job)
+            expect(json.taskId === job.taskId || !json.taskId).toBe(true);
+          expect(json.whatToDo).toMatch(/Task › Get|failed at AceData/);
+          totals.named++;
+        }
+        continue;
+      }
+      expect(items.every((item) => item.json.error === undefined)).toBe(true);
+      expect(job).toBeDefined();
+      totals.emitted++;
+      if (delivery === "submit") {
+        expect(items).toEqual([
+          expect.objectContaining({
+            json: expect.objectContaining({
+              status: "submitted",
+              taskId: job?.taskId,
+            }),
+          }),
+        ]);
+        continue;
+      }
+      // The item's own images, never another task's.
+      const own = (job?.images ?? []).map((image) => image.sha256);
+      expect(items.map((item) => sha(binaryBytes(item.binary?.data)))).toEqual(
+        own,
+      );
+      expect(items.every((item) => item.json.taskId === job?.taskId)).toBe(
+        true,
+      );
+    }
+  }
+
+  describe.each(CASES)("fault: $name", (fault) => {
+    describe.each(deliveries)("delivery %s", (delivery) => {
+      it.each([
+        [false, 1],
+        [false, 5],
+        [true, 1],
+        [true, 5],
+      ])(
+        "Continue On Fail %s, %i item(s): one outcome per item, every paid job emitted or named",
+        async (continueOnFail, count) => {
+          const target = count === 1 ? 0 : 2;
+          const marker = `Item ${target}:`;
+          simulator.inject(...(fault.faults?.(marker) ?? []));
+          const items = Array.from({ length: count }, (_, index) => ({
+            json: {
+              prompt: `Item ${index}: a lighthouse${index === target ? (fault.promptSuffix ?? "") : ""}`,
+            },
+          }));
+          const started = Date.now();
+          const result = await run(parametersFor(delivery), {
+            items,
+            continueOnFail,
+          });
+          const elapsed = Date.now() - started;
+          totals.cells++;
+          totals.runs++;
+          totals.slowestMs = Math.max(totals.slowestMs, elapsed);
+          expect(elapsed).toBeLessThan(20_000); // bounded: Max Wait is 1.5 s, Timeout 0.5 s
+          checkCell(
+            simulator,
+            result,
+            fault,
+            delivery,
+            continueOnFail,
+            count,
+            target,
+          );
+        },
+      );
+    });
+  });
+
+  afterAll(() => {
+    // The matrix's totals, printed with the test output.
+    report(
+      `fault matrix: ${totals.cells} cells (${CASES.length} faults × ${deliveries.length} deliveries (${deliveries.join(", ")}) × Continue On Fail on/off × 1 and 5 items); ` +
+        `${totals.billed} billed submissions, ${totals.paid} paid jobs: ${totals.emitted} emitted, ${totals.named} named in errors; ` +
+        `${totals.outcomes} outcomes for ${totals.items} input items under Continue On Fail; slowest run ${totals.slowestMs} ms; token found: 0`,
+    );
+  });
+}

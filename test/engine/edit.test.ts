@@ -83,6 +83,14 @@ describe('Edit from binary fields (multipart)', () => {
 		expect(billed()[0].parts?.filter((part) => part.filename !== undefined).map((part) => part.name)).toEqual(['image']);
 	});
 
+	it('refuses an image over the limit from the size n8n recorded, before reading its bytes', async () => {
+		// n8n records `bytes` with a stored binary: 60 MB here, while the bytes at hand are a small PNG.
+		const recorded = { ...binary(photo, 'huge.png'), bytes: 60 * 1024 * 1024 };
+		const { error } = await edit({}, [{ json: {}, binary: { data: recorded } }]);
+		expect(error?.message).toContain('"data" is 60.0 MB; gpt-image-1 accepts at most 50 MB per image');
+		expect(simulator.requests).toHaveLength(0);
+	});
+
 	it('names a missing binary field and sends nothing', async () => {
 		const { error } = await edit({ binaryPropertyNames: 'data, logo' });
 		expect(error?.message).toContain('logo');

@@ -225,6 +225,14 @@ function refuse(parameter: string, message: string): never {
 
 const MB = 1024 * 1024;
 
+/** Refuses an input image larger than the model edits; called with the size n8n recorded, before reading it. */
+export function checkEditImageSize(model: string, property: string, bytes: number): void {
+	const limit = getModelRule(model).edit?.maxImageBytes;
+	if (limit !== undefined && bytes > limit) {
+		refuse('binaryPropertyNames', `"${property}" is ${(bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limit / MB} MB per image`);
+	}
+}
+
 /** Refuses, before anything is sent or billed, input images the model cannot edit. */
 export function validateEditInput(model: string, edit: EditInput): void {
 	const rule = getModelRule(model);
@@ -240,12 +248,7 @@ export function validateEditInput(model: string, edit: EditInput): void {
 		if (!/^https?:\/\/[^\s/]+\S*$/i.test(url)) refuse('imageUrls', `must hold http(s) URLs without spaces: "${url}" is not one`);
 	}
 	for (const image of edit.images) {
-		if (image.bytes > limits.maxImageBytes) {
-			refuse(
-				'binaryPropertyNames',
-				`"${image.property}" is ${(image.bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limits.maxImageBytes / MB} MB per image`,
-			);
-		}
+		checkEditImageSize(model, image.property, image.bytes);
 		if (!image.format) refuse('binaryPropertyNames', `"${image.property}" is not a PNG, JPEG, WebP or GIF image`);
 		if (limits.squarePngOnly && (image.format !== 'png' || image.width !== image.height)) {
 			refuse('binaryPropertyNames', `"${image.property}" must be a square PNG for ${model}`);

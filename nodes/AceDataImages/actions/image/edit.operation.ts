@@ -1,10 +1,10 @@
-import { randomString, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { randomString, type IBinaryData, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { buildMultipart, type FilePart } from '../../helpers/multipart';
 import { pngDimensions, sniffImageType } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
 import { buildImageFields } from '../../helpers/requestBody';
-import { validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
+import { checkEditImageSize, validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
 import { AceDataClient } from '../../transport/client';
 import type { Outcome } from '../types';
 import { imageProperties } from './shared.description';
@@ -35,9 +35,26 @@ interface ReadImage {
 	part: FilePart;
 }
 
-/** Reads a binary field through n8n's helpers (works when n8n keeps binaries on disk or in S3). */
-async function readBinary(ctx: IExecuteFunctions, itemIndex: number, property: string, partName: string): Promise<ReadImage> {
+/** The size n8n recorded for a binary (its `bytes`, or the inline base64's length), without reading it. */
+function declaredSize(meta: IBinaryData): number | undefined {
+	if (typeof meta.bytes === 'number') return meta.bytes;
+	return meta.id || !meta.data ? undefined : Math.floor((meta.data.length * 3) / 4);
+}
+
+/**
+ * Reads a binary field through n8n's helpers (works when n8n keeps binaries on disk or in S3). An image larger than
+ * the model edits is refused from its recorded size, before its bytes are read into memory.
+ */
+async function readBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	partName: string,
+	sizeCheck?: (bytes: number) => void,
+): Promise<ReadImage> {
 	const meta = ctx.helpers.assertBinaryData(itemIndex, property);
+	const declared = declaredSize(meta);
+	if (declared !== undefined) sizeCheck?.(declared);
 	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	const type = sniffImageType(bytes.subarray(0, 16));
 	const dimensions = pngDimensions(bytes.subarray(0, 24));
@@ -63,7 +80,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, signal
 
 	if (source === 'binary') {
 		for (const property of splitList(this.getNodeParameter('binaryPropertyNames', itemIndex, 'data'))) {
-			const image = await readBinary(this, itemIndex, property, 'image');
+			const image = await readBinary(this, itemIndex, property, 'image', (bytes) =>
+				assertValid(this, job, () => checkEditImageSize(job.input.model, property, bytes)),
+			);
 			edit.images.push(image.info);
 			parts.push(image.part);
 		}

@@ -58,13 +58,16 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s editor', (version) => {
 	test('searching the add-node panel finds the node by its name, by "image", "DALL", "GPT Image" and "Nano Banana"', async () => {
 		await page.getByTestId('node-creator-plus-button').click();
 		const found = {};
+		const ours = page.getByTestId('node-creator-item-name').filter({ hasText: /^AceData Cloud Images$/ });
 		for (const term of ['AceData', 'image', 'DALL', 'GPT Image', 'Nano Banana']) {
+			// First a search that finds nothing of ours, so a result below cannot be left over from the term before.
+			await page.keyboard.press('Control+A');
+			await page.keyboard.type('zzqx');
+			await ours.first().waitFor({ state: 'detached' });
 			await page.keyboard.press('Control+A');
 			await page.keyboard.type(term);
 			// Found when the node shows up in the results within 15 s (the list refreshes as the search settles).
-			found[term] = await page
-				.getByTestId('node-creator-item-name')
-				.filter({ hasText: /^AceData Cloud Images$/ })
+			found[term] = await ours
 				.first()
 				.waitFor({ timeout: 15000 })
 				.then(

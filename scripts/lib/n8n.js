@@ -105,7 +105,8 @@ class N8n {
 	 * version: a key of VERSIONS. baseUrl/token: what the credential points at.
 	 * workflowDirs: folders of workflow JSON to import. dir: a folder to keep (default: a fresh temporary one).
 	 */
-	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir, serverPort }) {
+	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir, serverPort, extraCredentials = [] }) {
+		this.extraCredentials = extraCredentials;
 		this.serverPort = serverPort;
 		this.version = version;
 		this.major = VERSIONS[version].major;
@@ -156,6 +157,7 @@ class N8n {
 					type: 'aceDataCloudApi',
 					data: { apiToken: this.token, baseUrl: this.baseUrl },
 				},
+				...this.extraCredentials,
 			]),
 		);
 		await this.cli(['import:credentials', `--input=${credentials}`]);

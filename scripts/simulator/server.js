@@ -581,14 +581,19 @@ function createSimulator(options = {}) {
 			if (fault.drop) return (entry.status = dropConnection(req, res));
 			return (entry.status = sendError(res, fault.code ?? 'api_error', fault));
 		}
-		if (path === '/openai/images/generations' || path === '/openai/images/edits') {
+		// OpenAI's own path (`<base>/v1/images/generations`): n8n's OpenAI node pointed here, for the benchmark's
+		// side-by-side comparison. GPT image models answer base64 there, as OpenAI does.
+		const openAiPath = path === '/v1/images/generations';
+		if (openAiPath) entry.body = { ...(entry.body ?? {}), response_format: entry.body?.response_format ?? 'b64_json' };
+		if (path === '/openai/images/generations' || path === '/openai/images/edits' || openAiPath) {
 			const endpoint = path.endsWith('edits') ? 'edits' : 'generations';
 			// How many billed requests are being answered at once: what the node's Concurrency option controls.
 			state.inFlight++;
 			state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 			try {
 				if (fault?.accept) return (entry.status = await acceptThenFail(req, res, entry, endpoint, raw, fault));
-				return (entry.status = await handleImages(req, res, entry, endpoint, raw));
+				const body = openAiPath ? Buffer.from(JSON.stringify(entry.body)) : raw;
+				return (entry.status = await handleImages(req, res, entry, endpoint, body));
 			} finally {
 				state.inFlight--;
 			}
@@ -672,7 +677,7 @@ function createSimulator(options = {}) {
 		},
 		/** Requests to the billed endpoints. */
 		billed() {
-			return state.requests.filter((entry) => entry.path.startsWith('/openai/images/'));
+			return state.requests.filter((entry) => entry.path.startsWith('/openai/images/') || entry.path === '/v1/images/generations');
 		},
 	};
 }

@@ -350,7 +350,7 @@ export class AceDataClient {
 				// A refused connection never reached AceData: nothing can have been billed, so it is safe to try again.
 				const retry = failure === 'refused' || (!billed && failure !== 'cancelled');
 				if (retry && attempt < maxRetries) {
-					await abortableWait(BACKOFF_BASE_MS * 2 ** attempt, signal);
+					await this.backoff(attempt, undefined, signal);
 					if (!signal?.aborted) continue;
 				}
 				throw this.networkError(error, failure, path, billed, request.timeout as number);

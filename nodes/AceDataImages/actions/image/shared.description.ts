@@ -114,7 +114,8 @@ const MODEL_HINT = 'The models AceData offers, loaded live; each is offered only
 
 /**
  * The Model field, its list loaded live. Its default stays what it was when the list was static: n8n leaves a
- * parameter at its default out of saved workflows, so another default would change their model.
+ * parameter at its default out of saved workflows, so another default would change their model. Two literal
+ * objects, not one with a computed method name: n8n's lint (and its scanner) only sees a literal loadOptionsMethod.
  */
 export function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
 	const displayOptions = { show: { resource: ['image'], operation: [operation] } };

@@ -1,4 +1,4 @@
-/** End-to-end suite: real n8n processes; see test/e2e/n8n.js. */
+/** End-to-end suite: one served n8n per version (test/e2e/suite.js), the two versions side by side. */
 module.exports = {
 	testEnvironment: 'node',
 	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],

@@ -100,6 +100,15 @@ function parseRun(stdout) {
 	return undefined;
 }
 
+/** Statuses of an execution that has ended (1.x may report a running one as `unknown` at first). */
+const ENDED = ['success', 'error', 'crashed', 'canceled'];
+
+/** An execution that has ended and whose run data n8n has saved (1.x may answer with the status first). */
+function ended(execution) {
+	const result = execution.data?.resultData;
+	return ENDED.includes(execution.status) && Boolean(execution.stoppedAt) && Boolean(result?.runData?.[result.lastNodeExecuted]);
+}
+
 class N8n {
 	/**
 	 * version: a key of VERSIONS. baseUrl/token: what the credential points at.
@@ -236,12 +245,14 @@ class N8n {
 	 * Serves n8n (`n8n start`) on serverPort; resolves once it is healthy. stdio 'inherit' shows its log
 	 * (npm start); the default keeps it quiet (tests). stop() ends it.
 	 */
-	async serve({ verbose = false, timeoutMs = 180000 } = {}) {
+	async serve({ verbose = false, timeoutMs = 180000, onLog, env: extraEnv = {} } = {}) {
 		const env = {
 			...this.env,
 			N8N_PORT: String(this.serverPort),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			WEBHOOK_URL: `${this.serverUrl}/`,
+			...extraEnv,
 		};
 		const child = spawn(this.nodeBin, [this.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -251,6 +262,7 @@ class N8n {
 			const watch = (stream, target) =>
 				stream.on('data', (chunk) => {
 					if (verbose) target.write(chunk);
+					onLog?.(chunk.toString());
 					seen = (seen + chunk.toString()).slice(-2000);
 					if (seen.includes('Editor is now accessible')) resolve();
 				});
@@ -279,6 +291,86 @@ class N8n {
 	}
 
 
+
+	/**
+	 * Starts this n8n once for a whole suite (`n8n start`, owner account, REST session); run() then executes
+	 * workflows through its REST API, as the editor's Execute button does. Returns the session.
+	 */
+	async start() {
+		this.logLines = [];
+		this.server = await this.serve({ onLog: (text) => this.logLines.push(text) });
+		this.session = await this.ownerSession();
+		const flattedPath = require.resolve('flatted', { paths: [path.dirname(path.dirname(this.bin))] });
+		this.flatted = require(flattedPath);
+		return this.session;
+	}
+
+	async stop() {
+		await this.server?.stop();
+		this.server = undefined;
+	}
+
+	/** What n8n logged since `from` (an index into the log), to look for a token that must never appear. */
+	logSince(from = 0) {
+		return this.logLines.slice(from).join('');
+	}
+
+	/** Reads an execution over REST; `data` unflattened. */
+	async getExecution(executionId) {
+		const execution = await this.session.call('GET', `/executions/${executionId}`);
+		return { ...execution, data: typeof execution.data === 'string' ? this.flatted.parse(execution.data) : execution.data };
+	}
+
+	/** Waits (on the execution's own state, not a fixed pause) until it satisfies `done`; returns it. */
+	async waitForExecution(executionId, done = ended, timeoutMs = 240000) {
+		const until = Date.now() + timeoutMs;
+		for (;;) {
+			const execution = await this.getExecution(executionId);
+			if (done(execution)) return execution;
+			if (Date.now() > until) throw new Error(`execution ${executionId} is still ${execution.status} after ${timeoutMs / 1000} s`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+
+	/**
+	 * Starts a workflow's manual run on the served n8n (as the editor does) and returns its execution id at once.
+	 */
+	async startRun(workflowId) {
+		const workflow = await this.session.call('GET', `/workflows/${workflowId}`);
+		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		const started = await this.session.call('POST', `/workflows/${workflowId}/run`, {
+			workflowData: workflow,
+			triggerToStartFrom: { name: trigger.name },
+		});
+		if (!started?.executionId) throw new Error(`n8n did not start ${workflowId}: ${JSON.stringify(started)}`);
+		return started.executionId;
+	}
+
+	/**
+	 * Runs a workflow on the served n8n and waits for it to end; the same shape as execute(): code (0 = success),
+	 * run data, output(node), error, and `stdout`/`stderr` (the execution as JSON and what n8n logged meanwhile).
+	 */
+	async run(workflowId, { until } = {}) {
+		const logFrom = this.logLines.length;
+		const executionId = await this.startRun(workflowId);
+		const execution = await this.waitForExecution(executionId, until);
+		return this.result(execution, logFrom);
+	}
+
+	result(execution, logFrom = 0) {
+		const data = execution.data;
+		const error = data?.resultData?.error;
+		return {
+			executionId: execution.id,
+			status: execution.status,
+			code: execution.status === 'success' ? 0 : 1,
+			data: { data },
+			stdout: [error?.message, error?.description, JSON.stringify(data)].filter(Boolean).join('\n'),
+			stderr: this.logSince(logFrom),
+			error,
+			output: (nodeName, run = 0) => data?.resultData?.runData?.[nodeName]?.[run]?.data?.main?.[0] ?? [],
+		};
+	}
 
 	async cli(args) {
 		const result = await run(this.nodeBin, [this.bin, ...args], this.env);

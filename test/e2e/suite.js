@@ -8,6 +8,7 @@ const path = require('path');
 const { makePng } = require('../../scripts/simulator/images');
 const { createSimulator } = require('../../scripts/simulator/server');
 const { N8n } = require('../../scripts/lib/n8n');
+const { defineEditorTests } = require('./editor');
 
 const TOKEN = 'sk-e2e-5b1f0c3a9d7e4f2b8a6c1d3e5f7a9b0c';
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
@@ -25,12 +26,17 @@ function defineSuite(version) {
 				workflowDirs: [path.join(__dirname, 'workflows'), path.join(__dirname, '..', '..', 'examples')],
 			});
 			await n8n.setup();
+			// One served n8n for the whole suite: workflows run through its REST API as the editor runs them.
+			await n8n.activate('e2eCallbackRecv1');
+			await n8n.activate('e2ePollCancel01');
+			await n8n.start();
 		});
 		beforeEach(() => {
 			simulator.reset();
 			simulator.config.taskPolls = 2;
 		});
 		afterAll(async () => {
+			await n8n?.stop();
 			await simulator.stop();
 			n8n?.cleanup();
 		});
@@ -48,7 +54,7 @@ function defineSuite(version) {
 				{ path: '/openai/images/', prompt: 'An owl', accept: true, drop: true, times: 1 },
 				{ path: '/openai/tasks', prompt: 'A whale', code: 'api_error', times: 100000 },
 			);
-			const result = await n8n.execute('e2eFaultsPoll001');
+			const result = await n8n.run('e2eFaultsPoll001');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			const job = (prompt) => billed().find((entry) => entry.body.prompt === prompt);
@@ -65,7 +71,7 @@ function defineSuite(version) {
 		});
 
 		test('dall-e-3 with URL answers: downloaded into the binary store, same bytes, no Authorization on the download', async () => {
-			const result = await n8n.execute('e2eDalle3Url001');
+			const result = await n8n.run('e2eDalle3Url001');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(1);
@@ -81,7 +87,7 @@ function defineSuite(version) {
 		});
 
 		test('gpt-image-1, n=3, webp: three image/webp items paired to the input', async () => {
-			const result = await n8n.execute('e2eGptWebpN3001');
+			const result = await n8n.run('e2eGptWebpN3001');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(3);
@@ -105,7 +111,7 @@ function defineSuite(version) {
 		});
 
 		test('single item layout: one item with data_0..data_2', async () => {
-			const result = await n8n.execute('e2eSingleItem01');
+			const result = await n8n.run('e2eSingleItem01');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(1);
@@ -115,14 +121,14 @@ function defineSuite(version) {
 		});
 
 		test('a size gpt-image-2 does not make fails naming the parameter, and the simulator saw no request', async () => {
-			const result = await n8n.execute('e2eInvalidN2001');
+			const result = await n8n.run('e2eInvalidN2001');
 			expect(result.code).not.toBe(0);
 			expect(`${result.stdout}\n${result.stderr}`).toContain('Parameter "Size" "1000x1000" is not accepted by gpt-image-2: both sides must be multiples of 16');
 			expect(simulator.requests).toHaveLength(0);
 		});
 
 		test('used_up: the failure says balance, carries the trace id, and never the token', async () => {
-			const result = await n8n.execute('e2eUsedUp000001');
+			const result = await n8n.run('e2eUsedUp000001');
 			expect(result.code).not.toBe(0);
 			const all = `${result.stdout}\n${result.stderr}`;
 			expect(all).toContain('Your AceData balance is used up');
@@ -132,7 +138,7 @@ function defineSuite(version) {
 		});
 
 		test('Continue On Fail over two items: one error item and one image item, both paired', async () => {
-			const result = await n8n.execute('e2eContinueFail1');
+			const result = await n8n.run('e2eContinueFail1');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(2);
@@ -147,7 +153,7 @@ function defineSuite(version) {
 		});
 
 		test('chaining: the image reaches Write Files to Disk and Extract From File intact', async () => {
-			const result = await n8n.execute('e2eChainFiles01');
+			const result = await n8n.run('e2eChainFiles01');
 			expect(result.code).toBe(0);
 			const written = fs.readFileSync(path.join(n8n.outputDir, 'bicycle-1.jpg'));
 			expect(sha(written)).toBe(sentShas()[0]);
@@ -157,7 +163,7 @@ function defineSuite(version) {
 		});
 
 		test('the generate-and-save example runs as published: four WebP files on disk, two prompts in parallel', async () => {
-			const result = await n8n.execute('exGenerateSave01');
+			const result = await n8n.run('exGenerateSave01');
 			expect(result.code).toBe(0);
 			const written = result.output('Write Files to Disk');
 			expect(written.map((item) => path.basename(item.json.fileName))).toEqual([
@@ -172,7 +178,7 @@ function defineSuite(version) {
 		});
 
 		test('poll: one billed submission, polls until done, then images like wait', async () => {
-			const result = await n8n.execute('e2ePoll00000001');
+			const result = await n8n.run('e2ePoll00000001');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(2);
@@ -191,7 +197,7 @@ function defineSuite(version) {
 		});
 
 		test('poll: five input items share one retrieve_batch per round, one billed submission each', async () => {
-			const result = await n8n.execute('e2ePollBatch001');
+			const result = await n8n.run('e2ePollBatch001');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
 			expect(items.map((item) => [item.pairedItem.item, item.json.prompt])).toEqual(
@@ -206,7 +212,7 @@ function defineSuite(version) {
 		});
 
 		test('poll: running out of Max Wait fails naming the task, billed once', async () => {
-			const result = await n8n.execute('e2ePollTimeout1');
+			const result = await n8n.run('e2ePollTimeout1');
 			expect(result.code).not.toBe(0);
 			const all = `${result.stdout}\n${result.stderr}`;
 			expect(all).toContain(`Task ${billed()[0].taskId} is still running after 1 s`);
@@ -216,7 +222,7 @@ function defineSuite(version) {
 
 		test('submit, then Task › Get: running while unfinished, the images once finished', async () => {
 			simulator.config.taskPolls = 5;
-			const running = await n8n.execute('e2eSubmitGet001');
+			const running = await n8n.run('e2eSubmitGet001');
 			expect(running.code).toBe(0);
 			const [submitted] = running.output('Submit');
 			expect(submitted.json).toMatchObject({ status: 'submitted', traceId: 'e2e-trace-1' });
@@ -226,7 +232,7 @@ function defineSuite(version) {
 			]);
 
 			simulator.config.taskPolls = 1;
-			const finished = await n8n.execute('e2eSubmitGet001');
+			const finished = await n8n.run('e2eSubmitGet001');
 			expect(finished.code).toBe(0);
 			const images = finished.output('Get Task');
 			expect(images).toHaveLength(1);
@@ -238,7 +244,7 @@ function defineSuite(version) {
 
 		test('Task › Get of a failed task fails the execution with the task id', async () => {
 			simulator.config.taskPolls = 1;
-			const result = await n8n.execute('e2eFailedTask01');
+			const result = await n8n.run('e2eFailedTask01');
 			expect(result.code).not.toBe(0);
 			const all = `${result.stdout}\n${result.stderr}`;
 			expect(all).toContain('upstream image service failed');
@@ -246,53 +252,46 @@ function defineSuite(version) {
 		});
 
 		test('served n8n: the callback reaches a Webhook workflow, and the credential Test button works', async () => {
-			await n8n.activate('e2eCallbackRecv1');
-			await n8n.activate('e2ePollCancel01');
-			const server = await n8n.serve();
-			try {
-				// The credential's Test button, as the editor calls it: free retrieve_batch, token in the header only.
-				const session = await n8n.ownerSession();
-				const good = await session.testCredential({ apiToken: TOKEN, baseUrl: `${simulator.url}/` });
-				expect(good).toMatchObject({ status: 'OK' });
-				expect(simulator.requests.map((entry) => [entry.path, entry.body, entry.headers.authorization])).toEqual([
-					['/openai/tasks', { action: 'retrieve_batch', ids: [] }, `Bearer ${TOKEN}`],
-				]);
-				const bad = await session.testCredential({ apiToken: 'sk-not-the-token', baseUrl: simulator.url });
-				expect(bad.status).toBe('Error');
-				simulator.reset();
+			// The credential's Test button, as the editor calls it: free retrieve_batch, token in the header only.
+			const session = n8n.session;
+			const good = await session.testCredential({ apiToken: TOKEN, baseUrl: `${simulator.url}/` });
+			expect(good).toMatchObject({ status: 'OK' });
+			expect(simulator.requests.map((entry) => [entry.path, entry.body, entry.headers.authorization])).toEqual([
+				['/openai/tasks', { action: 'retrieve_batch', ids: [] }, `Bearer ${TOKEN}`],
+			]);
+			const bad = await session.testCredential({ apiToken: 'sk-not-the-token', baseUrl: simulator.url });
+			expect(bad.status).toBe('Error');
+			simulator.reset();
 
-				const result = await n8n.execute('e2eCallbackSub1');
-				expect(result.code).toBe(0);
-				const [submitted] = result.output('AceData Cloud Images');
-				expect(billed()[0].body.callback_url).toBe(`${n8n.serverUrl}/webhook/acedata-e2e-callback`);
-				const taskId = submitted.json.taskId;
-				const file = path.join(n8n.outputDir, `callback-${taskId}-1.png`);
-				const until = Date.now() + 60000;
-				while (!fs.existsSync(file) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
-				expect(simulator.callbacks[0].body).toMatchObject({ success: true, task_id: taskId });
-				expect(sha(fs.readFileSync(file))).toBe(sentShas()[0]);
-				expect(simulator.callbacks[0].status).toBe(200);
+			const result = await n8n.run('e2eCallbackSub1');
+			expect(result.code).toBe(0);
+			const [submitted] = result.output('AceData Cloud Images');
+			expect(billed()[0].body.callback_url).toBe(`${n8n.serverUrl}/webhook/acedata-e2e-callback`);
+			const taskId = submitted.json.taskId;
+			const file = path.join(n8n.outputDir, `callback-${taskId}-1.png`);
+			const until = Date.now() + 60000;
+			while (!fs.existsSync(file) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+			expect(simulator.callbacks[0].body).toMatchObject({ success: true, task_id: taskId });
+			expect(sha(fs.readFileSync(file))).toBe(sentShas()[0]);
+			expect(simulator.callbacks[0].status).toBe(200);
 
-				// Stopping a running execution in n8n stops the node's polling at once.
-				simulator.reset();
-				await fetch(`${n8n.serverUrl}/webhook/acedata-e2e-cancel`, { method: 'POST' });
-				const polls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks').length;
-				const pollUntil = Date.now() + 30000;
-				while (polls() < 2 && Date.now() < pollUntil) await new Promise((resolve) => setTimeout(resolve, 100));
-				expect(polls()).toBeGreaterThanOrEqual(2);
-				const execution = await session.runningExecution('e2ePollCancel01');
-				await session.call('POST', `/executions/${execution}/stop`);
-				const atStop = simulator.requests.length;
-				await new Promise((resolve) => setTimeout(resolve, 2000));
-				expect(simulator.requests.length - atStop).toBeLessThanOrEqual(1);
-				expect(billed()).toHaveLength(1);
-			} finally {
-				await server.stop();
-			}
+			// Stopping a running execution in n8n stops the node's polling at once.
+			simulator.reset();
+			await fetch(`${n8n.serverUrl}/webhook/acedata-e2e-cancel`, { method: 'POST' });
+			const polls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks').length;
+			const pollUntil = Date.now() + 30000;
+			while (polls() < 2 && Date.now() < pollUntil) await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(polls()).toBeGreaterThanOrEqual(2);
+			const execution = await session.runningExecution('e2ePollCancel01');
+			await session.call('POST', `/executions/${execution}/stop`);
+			const atStop = simulator.requests.length;
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+			expect(simulator.requests.length - atStop).toBeLessThanOrEqual(1);
+			expect(billed()).toHaveLength(1);
 		});
 
 		test('edit from binaries made inside n8n: exact bytes, file names, types from the bytes, the mask part', async () => {
-			const result = await n8n.execute('e2eEditBinary01');
+			const result = await n8n.run('e2eEditBinary01');
 			expect(result.code).toBe(0);
 			const [request] = billed();
 			expect(request.path).toBe('/openai/images/edits');
@@ -310,19 +309,21 @@ function defineSuite(version) {
 		});
 
 		test('edit names a missing binary field and sends nothing', async () => {
-			const result = await n8n.execute('e2eEditMissing1');
+			const result = await n8n.run('e2eEditMissing1');
 			expect(result.code).not.toBe(0);
 			expect(`${result.stdout}\n${result.stderr}`).toMatch(/logo/);
 			expect(simulator.requests).toHaveLength(0);
 		});
 
 		test('edit from URLs sends them as JSON', async () => {
-			const result = await n8n.execute('e2eEditUrls0001');
+			const result = await n8n.run('e2eEditUrls0001');
 			expect(result.code).toBe(0);
 			expect(billed()[0].headers['content-type']).toMatch(/^application\/json/);
 			expect(billed()[0].body.image).toEqual(['https://cdn.example.com/park.png', 'https://cdn.example.com/tree.jpg']);
 			expect(result.output('AceData Cloud Images')).toHaveLength(1);
 		});
+
+		describe('editor', () => defineEditorTests(version, { simulator, n8n: () => n8n }));
 	});
 }
 

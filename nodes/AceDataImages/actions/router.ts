@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { MAX_CONCURRENCY, optionalNumber } from '../helpers/parameters';
 import { PARAMETER_LABELS } from '../models/validation';
+import { hasAwaiting, parkOrEmit } from './image/callback';
 import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import { Runner } from './runner';
@@ -33,5 +34,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		);
 		return [runner.failAll(error)];
 	}
-	return [await runner.run(module, concurrency)];
+	const items = await runner.run(module, concurrency);
+	// Delivery Callback: the items are submitted tasks; emit the finished ones, park the execution for the rest.
+	return [hasAwaiting(items) ? await parkOrEmit(this, items) : items];
 }

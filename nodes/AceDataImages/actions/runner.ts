@@ -135,7 +135,8 @@ export class Runner {
 			itemIndex,
 			intervalSeconds: submission.poll.intervalSeconds,
 			maxWaitSeconds: submission.poll.maxWaitSeconds,
-			until: submission.delivery === 'submit' ? ('known' as const) : ('finished' as const),
+			// Submit and Callback only need AceData to have the job; its images come later.
+			until: submission.delivery === 'submit' || submission.delivery === 'callback' ? ('known' as const) : ('finished' as const),
 		};
 		let answer;
 		try {
@@ -163,7 +164,7 @@ export class Runner {
 			await this.emit(itemIndex, async () => await submission.emit(answer as ImagesAnswer, ids));
 			return undefined;
 		}
-		if (submission.delivery === 'submit') {
+		if (submission.delivery === 'submit' || submission.delivery === 'callback') {
 			this.results[itemIndex] = submission.submitted(ids);
 			return undefined;
 		}

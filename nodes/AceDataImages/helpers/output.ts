@@ -1,8 +1,8 @@
 import type { Readable } from '../transport/stream';
 
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { AceDataClient } from '../transport/client';
+import type { AceDataClient, NodeContext } from '../transport/client';
 import type { ImageDatum, ImagesAnswer } from '../transport/types';
 import { buildFileName } from './fileName';
 import { sniffImageType, type ImageType } from './mime';
@@ -95,7 +95,7 @@ function metadata(
 }
 
 async function emitImage(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	client: AceDataClient,
 	datum: ImageDatum,
 	answer: ImagesAnswer,
@@ -155,7 +155,7 @@ async function emitImage(
 
 /** Turns one answer into n8n items: one per image (default) or one per input item. */
 export async function answerToItems(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	client: AceDataClient,
 	answer: ImagesAnswer,
 	context: ImageContext,

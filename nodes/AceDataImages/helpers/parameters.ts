@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { PARAMETER_LABELS, type Delivery, type ImageRequestInput } from '../models/validation';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../actions/output.description';
+import { callbackUrlFor } from '../actions/image/callback';
 import type { OutputLayout, OutputOptions } from './output';
 
 /** How long to wait for asynchronous tasks. */
@@ -93,6 +94,13 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 	const model = String(ctx.getNodeParameter('model', itemIndex));
 	const customModel = model === 'custom' ? String(ctx.getNodeParameter('customModel', itemIndex, '')).trim() : '';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const delivery = ctx.getNodeParameter('delivery', itemIndex, 'wait') as Delivery;
+	if (delivery === 'callback' && optionalString(options.callbackUrl)) {
+		throw new NodeOperationError(ctx.getNode(), `Parameter "${PARAMETER_LABELS.callbackUrl}" must be empty with delivery "Wait for AceData's Callback"`, {
+			itemIndex,
+			description: "The node sets the callback to this execution's own resume URL. Nothing was sent to AceData and nothing was billed.",
+		});
+	}
 	const input: ImageRequestInput = {
 		operation,
 		model,
@@ -109,13 +117,13 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 		partialImages: optionalNumber(options.partialImages),
 		responseFormat: optionalString(options.responseFormat),
 		inputFidelity: operation === 'edit' ? optionalString(options.inputFidelity) : undefined,
-		callbackUrl: optionalString(options.callbackUrl),
+		callbackUrl: delivery === 'callback' ? callbackUrlFor(ctx, itemIndex) : optionalString(options.callbackUrl),
 		traceId: optionalString(options.traceId) ?? newTraceId(),
 	};
 	return {
 		itemIndex,
 		input,
-		delivery: ctx.getNodeParameter('delivery', itemIndex, 'wait') as Delivery,
+		delivery,
 		output: readOutputOptions(options),
 		poll: readPollSettings(ctx, itemIndex, options),
 		timeoutSeconds: secondsOption(ctx, itemIndex, options, 'timeout'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { ENUM_OPTIONS, describeSize, getModelRule, type EnumOption, type ModelRule } from './modelRules';
 
-export type Delivery = 'wait' | 'poll' | 'submit';
+export type Delivery = 'wait' | 'poll' | 'submit' | 'callback';
 
 /** What the user asked for, as read from the node's parameters (before any check). */
 export interface ImageRequestInput {

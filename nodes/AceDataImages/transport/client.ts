@@ -5,6 +5,7 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IWebhookFunctions,
 	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
 } from 'n8n-workflow';
@@ -33,6 +34,9 @@ const MAX_RETRY_WAIT_MS = 60_000;
 const ABORT_CHECK_MS = 100;
 /** retrieve_batch pages beyond this many pages are not followed (AceData pages 12 by default; the node asks for all). */
 const MAX_BATCH_PAGES = 20;
+
+/** Where the client runs: a node's execution, or its webhook when AceData calls back (delivery Callback). */
+export type NodeContext = IExecuteFunctions | IWebhookFunctions;
 
 export interface ClientOptions {
 	baseUrl: string;
@@ -126,12 +130,17 @@ function hostOf(url: string, base: string): string {
  */
 export class AceDataClient {
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: NodeContext,
 		private readonly options: ClientOptions,
 	) {}
 
+	/** The credential's Base URL, without a trailing slash. */
+	get baseUrl(): string {
+		return this.options.baseUrl;
+	}
+
 	static async create(
-		ctx: IExecuteFunctions,
+		ctx: NodeContext,
 		itemIndex: number,
 		timeoutSeconds?: number,
 		signal?: AbortSignal,
@@ -313,7 +322,10 @@ export class AceDataClient {
 	}
 
 	private executionSignal(): AbortSignal | undefined {
-		return typeof this.ctx.getExecutionCancelSignal === 'function' ? this.ctx.getExecutionCancelSignal() : undefined;
+		// A webhook (a callback being answered) has no execution to cancel.
+		return 'getExecutionCancelSignal' in this.ctx && typeof this.ctx.getExecutionCancelSignal === 'function'
+			? this.ctx.getExecutionCancelSignal()
+			: undefined;
 	}
 
 	private signal(): AbortSignal | undefined {

@@ -407,6 +407,12 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 					value: 'submit',
 					description: 'Return the task ID at once; fetch later with Task › Get or receive it at the Callback URL',
 				},
+				{
+					name: "Wait for AceData's Callback",
+					value: 'callback',
+					description:
+						"Submit, then park the execution (nothing held, no polling) until AceData calls back; the images come out as with Wait for Images. AceData must reach this n8n: set n8n's WEBHOOK_URL to a public address.",
+				},
 			],
 			default: 'wait',
 			displayOptions: { show },

@@ -6,6 +6,7 @@ import { ImageRequestValidationError, validateImageRequest } from '../../models/
 import type { AceDataClient } from '../../transport/client';
 import type { AsyncAcknowledgement, ImagesAnswer } from '../../transport/types';
 import type { ImageSubmission, JobIds } from '../types';
+import { assertReachable, awaitingItem } from './callback';
 
 export function isAcknowledgement(answer: ImagesAnswer | AsyncAcknowledgement): answer is AsyncAcknowledgement {
 	return typeof answer.task_id === 'string' && !Array.isArray((answer as ImagesAnswer).data);
@@ -37,6 +38,7 @@ export function imageSubmission(
 	headers?: IDataObject,
 ): { submission: ImageSubmission } {
 	const context = { itemIndex: job.itemIndex, model: job.input.modelId, prompt: job.input.prompt };
+	if (job.delivery === 'callback') assertReachable(ctx, job.itemIndex, job.input.callbackUrl ?? '', client.baseUrl);
 	return {
 		submission: {
 			client,
@@ -49,6 +51,18 @@ export function imageSubmission(
 			emit: async (answer: ImagesAnswer, ids: JobIds) =>
 				await answerToItems(ctx, client, answer, { ...context, ...ids }, job.output),
 			submitted: ({ taskId, traceId }: JobIds) => {
+				if (job.delivery === 'callback') {
+					return [
+						awaitingItem({
+							taskId: taskId ?? '',
+							traceId,
+							context,
+							output: job.output,
+							timeoutSeconds: job.timeoutSeconds,
+							maxWaitSeconds: job.poll.maxWaitSeconds,
+						}),
+					];
+				}
 				const json: IDataObject = { taskId, status: 'submitted', model: job.input.modelId, prompt: job.input.prompt };
 				if (traceId) json.traceId = traceId;
 				return [{ json, pairedItem: { item: job.itemIndex } }];

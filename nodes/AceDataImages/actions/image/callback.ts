@@ -1,0 +1,211 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { ImageContext, OutputOptions } from '../../helpers/output';
+import { answerToItems } from '../../helpers/output';
+import { isPublicUrl } from '../../helpers/address';
+import { AceDataClient, type NodeContext } from '../../transport/client';
+import { isFinished, taskFailure } from '../../transport/polling';
+import type { TaskRecord } from '../../transport/types';
+
+/**
+ * Delivery "Wait for AceData's Callback": every item is submitted with `callback_url` = this execution's resume
+ * URL, then the execution is parked in n8n's database (nothing in memory, no polling). Each callback runs the
+ * node's webhook, which answers without resuming until every task of the execution is finished (one
+ * `retrieve_batch` tells), then resumes once with every item's images, as Wait for Images would emit them.
+ *
+ * n8n keeps nothing from before the wait except the node's input in the parked execution, so the node parks
+ * with its input replaced by one "parked" item per outcome: an awaiting task (with everything needed to emit its
+ * images later), or an outcome already final (images, or an error item under Continue On Fail). When Max Wait
+ * passes, n8n resumes on its own without calling the webhook and passes that input through: the awaiting items
+ * then come out as error items naming their paid tasks, never as an empty success.
+ */
+
+/** The query parameter that tags each callback with its input item. */
+export const ITEM_TAG = 'acedata_item';
+
+/** What an awaiting parked item carries to emit its images after the resume. */
+export interface AwaitingTask {
+	taskId: string;
+	traceId?: string;
+	context: ImageContext;
+	output: OutputOptions;
+	timeoutSeconds?: number;
+	maxWaitSeconds: number;
+}
+
+/** A parked item's json: an awaiting task is named in the `callback` field; its error text is what Max Wait shows. */
+interface ParkedJson extends IDataObject {
+	callback?: IDataObject & { status: 'waiting'; task: IDataObject };
+}
+
+/** This item's callback URL: the execution's resume URL (unguessable, signed by n8n) tagged with the item. */
+export function callbackUrlFor(ctx: IExecuteFunctions, itemIndex: number): string {
+	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
+	if (!/^https?:\/\//i.test(resumeUrl)) {
+		throw new NodeOperationError(ctx.getNode(), 'n8n did not give this execution a resume URL, so AceData could not call back', {
+			itemIndex,
+			description: 'Nothing was sent to AceData and nothing was billed. Use Poll Until Done instead.',
+		});
+	}
+	return `${resumeUrl}${resumeUrl.includes('?') ? '&' : '?'}${ITEM_TAG}=${itemIndex}`;
+}
+
+/**
+ * AceData must reach n8n to call back: a loopback or private n8n address with a public Base URL can never work,
+ * so it is refused before anything is billed.
+ */
+export function assertReachable(ctx: IExecuteFunctions, itemIndex: number, callbackUrl: string, baseUrl: string): void {
+	if (isPublicUrl(callbackUrl) || !isPublicUrl(baseUrl)) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`AceData cannot call back to this n8n: its address ${new URL(callbackUrl).host} is private or local`,
+		{
+			itemIndex,
+			description:
+				"Nothing was sent to AceData and nothing was billed. Set n8n's WEBHOOK_URL to an address AceData can reach (your public domain or a tunnel), or use Poll Until Done.",
+		},
+	);
+}
+
+export function awaitingItem(task: AwaitingTask): INodeExecutionData {
+	const { taskId, traceId, context, maxWaitSeconds } = task;
+	const json: ParkedJson = {
+		error: `AceData did not call back for task ${taskId} within Max Wait (${maxWaitSeconds} s)`,
+		taskId,
+		...(traceId ? { traceId } : {}),
+		billing: 'paid',
+		whatToDo: `The job is paid: fetch its images with Task › Get and task ID ${taskId}; do not submit it again`,
+		callback: { status: 'waiting', task: task as unknown as IDataObject },
+	};
+	return { json, pairedItem: { item: context.itemIndex } };
+}
+
+function awaitingTask(item: INodeExecutionData): AwaitingTask | undefined {
+	const callback = (item.json as ParkedJson).callback;
+	return callback?.status === 'waiting' ? (callback.task as unknown as AwaitingTask) : undefined;
+}
+
+export function hasAwaiting(items: INodeExecutionData[]): boolean {
+	return items.some((item) => awaitingTask(item) !== undefined);
+}
+
+function continuesOnFail(ctx: NodeContext): boolean {
+	const node = ctx.getNode();
+	return node.continueOnFail === true || (node.onError !== undefined && node.onError !== 'stopWorkflow');
+}
+
+function errorItem(error: Error, task: AwaitingTask, whatToDo: string): INodeExecutionData {
+	const json: IDataObject = { error: error.message, taskId: task.taskId };
+	if (task.traceId) json.traceId = task.traceId;
+	json.billing = 'paid';
+	json.whatToDo = whatToDo;
+	return { json, pairedItem: { item: task.context.itemIndex } };
+}
+
+/**
+ * Looks up every awaiting task in one retrieve_batch (the callback's body is never trusted for images) and turns
+ * the finished ones into their final items; the others stay awaiting. Returns the items and how many still wait.
+ */
+async function settle(
+	ctx: NodeContext,
+	items: INodeExecutionData[],
+): Promise<{ items: INodeExecutionData[]; waiting: number; failures: Error[] }> {
+	const tasks = items.map(awaitingTask).filter((task): task is AwaitingTask => task !== undefined);
+	if (tasks.length === 0) return { items, waiting: 0, failures: [] };
+	const client = await AceDataClient.create(ctx, tasks[0].context.itemIndex, tasks[0].timeoutSeconds);
+	const records = await client.retrieveTasks(tasks.map((task) => task.taskId));
+	const settled: INodeExecutionData[] = [];
+	const failures: Error[] = [];
+	let waiting = 0;
+	for (const item of items) {
+		const task = awaitingTask(item);
+		const record: TaskRecord | undefined = task ? records.get(task.taskId) : undefined;
+		if (!task || !record || !isFinished(record)) {
+			if (task) waiting++;
+			settled.push(item);
+			continue;
+		}
+		const itemClient = client.withItem(task.context.itemIndex);
+		const failure = taskFailure(itemClient, record, task.taskId);
+		if (failure) {
+			failures.push(failure);
+			settled.push(
+				errorItem(failure, task, `Task ${task.taskId} failed at AceData, so it has no images (AceData generally does not bill failed tasks)`),
+			);
+			continue;
+		}
+		try {
+			const context = { ...task.context, taskId: task.taskId, traceId: record.trace_id ?? task.traceId };
+			settled.push(...(await answerToItems(ctx, itemClient, record.response ?? {}, context, task.output)));
+		} catch (error) {
+			failures.push(error as Error);
+			settled.push(
+				errorItem(error as Error, task, `The job is paid: fetch its images with Task › Get and task ID ${task.taskId}; do not submit it again`),
+			);
+		}
+	}
+	return { items: settled, waiting, failures };
+}
+
+/** Without Continue On Fail a failed task fails the node, naming it and every other paid task. */
+function failureWithoutContinue(ctx: NodeContext, items: INodeExecutionData[], failures: Error[]): NodeApiError | NodeOperationError {
+	const first = failures[0];
+	const error =
+		first instanceof NodeApiError || first instanceof NodeOperationError ? first : new NodeOperationError(ctx.getNode(), first);
+	const paid = items
+		.filter((item) => typeof item.json.taskId === 'string' && item.json.billing === 'paid')
+		.map((item) => item.json.taskId as string);
+	if (paid.length > 0) {
+		error.description = `${error.description ?? ''} · Paid tasks of this execution (fetch their images with Task › Get; do not submit them again): ${paid.join(', ')}`;
+	}
+	return error;
+}
+
+/**
+ * After every item was submitted: tasks already finished (their callbacks may have come before the execution
+ * was parked, and n8n refuses those) are emitted now; if any still runs, the execution is parked until AceData
+ * calls back or Max Wait passes.
+ */
+export async function parkOrEmit(ctx: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const { items: settled, waiting, failures } = await settle(ctx, items);
+	if (failures.length > 0 && !continuesOnFail(ctx)) throw failureWithoutContinue(ctx, settled, failures);
+	if (waiting === 0) return settled;
+	const maxWaitSeconds = Math.max(...settled.map((item) => awaitingTask(item)?.maxWaitSeconds ?? 0));
+	// The parked execution keeps only the node's input: it becomes these items (see the module comment).
+	const executeData = ctx.getExecuteData();
+	executeData.data = { ...executeData.data, main: [settled] };
+	await ctx.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
+	return settled;
+}
+
+function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * A callback from AceData. Refused (and nothing resumed) unless it names a task of this execution; otherwise the
+ * execution resumes once every task is finished, with each item's images or error.
+ */
+export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const parked = this.evaluateExpression('{{ $input.all() }}', 0) as unknown as INodeExecutionData[];
+	const body = this.getBodyData();
+	const taskId = typeof body.task_id === 'string' ? body.task_id : undefined;
+	const tasks = (Array.isArray(parked) ? parked : []).map(awaitingTask).filter((task) => task !== undefined);
+	const known = tasks.find((task) => task.taskId === taskId);
+	if (!known) {
+		return respond(this, 404, { error: 'This callback names no task this execution is waiting for; nothing was resumed' });
+	}
+	const { items, waiting, failures } = await settle(this, parked);
+	if (waiting > 0) return respond(this, 200, { received: true, tasksStillRunning: waiting });
+	if (failures.length > 0 && !continuesOnFail(this)) throw failureWithoutContinue(this, items, failures);
+	return { workflowData: [items] };
+}

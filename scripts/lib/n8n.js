@@ -199,12 +199,21 @@ class N8n {
 	/** Creates the owner account of a served n8n and returns a logged-in REST session (as the editor uses it). */
 	async ownerSession() {
 		const headers = { 'content-type': 'application/json', 'browser-id': 'acedata-e2e-browser' };
-		const setup = await fetch(`${this.serverUrl}/rest/owner/setup`, {
+		let setup = await fetch(`${this.serverUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers,
 			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e' }),
 		});
+		if (!setup.ok && this.ownerCreated) {
+			// Started again (a restart): the owner exists, sign in instead (1.x names the field email, 2.x not).
+			setup = await fetch(`${this.serverUrl}/rest/login`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ email: 'owner@example.com', emailOrLdapLoginId: 'owner@example.com', password: 'Passw0rd-e2e' }),
+			});
+		}
 		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+		this.ownerCreated = true;
 		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
 		const call = async (method, route, body) => {
 			const response = await fetch(`${this.serverUrl}/rest${route}`, {
@@ -297,7 +306,7 @@ class N8n {
 	 * workflows through its REST API, as the editor's Execute button does. Returns the session.
 	 */
 	async start() {
-		this.logLines = [];
+		this.logLines ??= [];
 		this.server = await this.serve({ onLog: (text) => this.logLines.push(text) });
 		this.session = await this.ownerSession();
 		const flattedPath = require.resolve('flatted', { paths: [path.dirname(path.dirname(this.bin))] });

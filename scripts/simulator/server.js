@@ -64,6 +64,8 @@ const DEFAULTS = {
 	taskSeconds: 0,
 	/** Delay before a callback is POSTed (the task finishes then). */
 	callbackDelayMs: 100,
+	/** Tasks with a callback URL do not finish by themselves: releaseCallbacks() finishes them (and calls back). */
+	holdCallbacks: false,
 	maxLifetimeMs: 30 * 60 * 1000,
 	maxRequests: 20000,
 	/** Pixels of generated PNGs (kept small: tests compare bytes, not pictures). */
@@ -243,7 +245,7 @@ function createSimulator(options = {}) {
 		if (task.finished_at) return;
 		task.finished_at = Date.now() / 1000;
 		task.elapsed = task.finished_at - task.created_at;
-		if (task.callbackUrl) void postCallback(task);
+		return task.callbackUrl ? postCallback(task) : Promise.resolve();
 	}
 
 	async function postCallback(task) {
@@ -362,7 +364,7 @@ function createSimulator(options = {}) {
 			else state.unstored.set(id, task); // accepted and billed, but never answered by a look-up
 			entry.taskId = id;
 			if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
-			if (task.callbackUrl && !task.never) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
+			if (task.callbackUrl && !task.never && !config.holdCallbacks) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
 			return send(res, 200, { success: true, task_id: id, trace_id: traceId });
 		}
 		const { answer, files } = buildAnswer(body, found);
@@ -643,6 +645,16 @@ function createSimulator(options = {}) {
 		},
 		get requests() {
 			return state.requests;
+		},
+		/**
+		 * Finishes the held tasks (holdCallbacks) that `which` selects, one after another, each calling back;
+		 * resolves with the callbacks' log entries once they were answered.
+		 */
+		async releaseCallbacks(which = () => true) {
+			const held = [...state.tasks.values()].filter((task) => task.callbackUrl && !task.finished_at && !task.never && which(task));
+			const from = state.callbacks.length;
+			for (const task of held) await finishTask(task);
+			return state.callbacks.slice(from);
 		},
 		get callbacks() {
 			return state.callbacks;

@@ -323,6 +323,68 @@ function defineSuite(version) {
 			expect(result.output('AceData Cloud Images')).toHaveLength(1);
 		});
 
+		test('delivery callback: parks, refuses a foreign task, survives a restart, resumes with the images; Max Wait names the task', async () => {
+			simulator.config.holdCallbacks = true;
+			const kites = await n8n.startRun('e2eCallbackWait1');
+			const owl = await n8n.startRun('e2eCallbackMaxW1');
+			const parked = (execution) => execution.status === 'waiting';
+			const waiting = await n8n.waitForExecution(kites, parked);
+			await n8n.waitForExecution(owl, parked);
+			expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now() + 60000); // Max Wait 120 s
+			const kiteJobs = billed().filter((entry) => entry.body.prompt.includes('kite'));
+			expect(kiteJobs).toHaveLength(3);
+			for (const job of kiteJobs) {
+				const item = ['A red kite', 'A blue kite', 'A green kite'].indexOf(job.body.prompt);
+				expect(job.body.callback_url).toMatch(new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}(\\?signature=[0-9a-f]+&|\\?)acedata_item=${item}$`));
+				expect(job.body.async).toBe(true);
+			}
+			// No polling while parked: one free retrieve_batch per execution, right before it parked.
+			const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
+			expect(lookups().map((entry) => entry.body.action)).toEqual(['retrieve_batch', 'retrieve_batch']);
+
+			// A callback naming a task that is not this execution's: refused, nothing resumed, nothing looked up.
+			const forged = await fetch(kiteJobs[0].body.callback_url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ success: true, task_id: 'a-task-of-someone-else', data: { data: [{ url: 'https://evil.example/x.png' }] } }),
+			});
+			expect(forged.status).toBe(404);
+			expect((await n8n.getExecution(kites)).status).toBe('waiting');
+			expect(lookups()).toHaveLength(2);
+
+			// n8n stops and starts again while both wait; the owl's Max Wait (2 s) passes meanwhile.
+			await n8n.stop();
+			await n8n.start();
+			const owlEnded = await n8n.waitForExecution(owl);
+			const [owlItem] = n8n.result(owlEnded).output('AceData Cloud Images');
+			const owlJob = billed().find((entry) => entry.body.prompt === 'A silent owl');
+			expect(owlItem.binary).toBeUndefined();
+			expect(owlItem.json).toMatchObject({ taskId: owlJob.taskId, billing: 'paid' });
+			expect(owlItem.json.error).toBe(`AceData did not call back for task ${owlJob.taskId} within Max Wait (2 s)`);
+			expect(owlItem.json.whatToDo).toContain('fetch its images with Task › Get');
+
+			// AceData calls back after the restart: the first two only answer, the last one resumes with every image.
+			const callbacks = await simulator.releaseCallbacks((task) => kiteJobs.some((job) => job.taskId === task.id));
+			expect(callbacks.map((callback) => callback.status)).toEqual([200, 200, 200]);
+			const result = n8n.result(await n8n.waitForExecution(kites));
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(items.map((item) => [item.pairedItem, item.binary.data.fileName, item.binary.data.mimeType])).toEqual([
+				[{ item: 0 }, 'a-red-kite-1.png', 'image/png'],
+				[{ item: 1 }, 'a-blue-kite-1.png', 'image/png'],
+				[{ item: 2 }, 'a-green-kite-1.png', 'image/png'],
+			]);
+			const byPrompt = (prompt) => kiteJobs.find((job) => job.body.prompt === prompt).images[0].sha256;
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(
+				['A red kite', 'A blue kite', 'A green kite'].map(byPrompt),
+			);
+			expect(items.map((item) => item.json.taskId)).toEqual(['A red kite', 'A blue kite', 'A green kite'].map((prompt) => kiteJobs.find((job) => job.body.prompt === prompt).taskId));
+			const written = result.output('Write Files to Disk').map((item) => path.basename(item.json.fileName));
+			expect(written).toEqual(['callback-a-red-kite-1.png', 'callback-a-blue-kite-1.png', 'callback-a-green-kite-1.png']);
+			expect(billed()).toHaveLength(4); // nothing billed twice across the wait and the restart
+			noToken({ stdout: JSON.stringify(result.data), stderr: n8n.logSince(0) });
+		});
+
 		describe('editor', () => defineEditorTests(version, { simulator, n8n: () => n8n }));
 	});
 }

@@ -33,3 +33,12 @@ export type ImageRun = (
 	extra?: Omit<RunOptions, 'parameters' | 'credentials'>,
 ) => Promise<RunResult>;
 export function imageRunner(credentials: () => RunOptions['credentials'], defaults: INodeParameters): ImageRun;
+
+export interface WebhookCall {
+	answer: import('n8n-workflow').IWebhookResponseData;
+	status?: number;
+	body?: Record<string, unknown>;
+	items?: INodeExecutionData[];
+}
+/** Runs the node's webhook() as n8n does for a callback reaching the parked run. */
+export function callWebhook(result: RunResult, body: Record<string, unknown>, query?: Record<string, string>): Promise<WebhookCall>;

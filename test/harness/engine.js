@@ -1,7 +1,7 @@
 'use strict';
 // Runs the node through n8n-core's real WorkflowExecute (no n8n server, no mocks of the engine), with a tiny
 // credentials helper that applies the credential's generic `authenticate` block, as n8n does.
-const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext } = require('n8n-core');
 const { Workflow, ICredentialsHelper } = require('n8n-workflow');
 
 // Under jest the TypeScript sources are loaded; plain node (the benchmark) loads the built package from dist/.
@@ -149,7 +149,32 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 		run,
 		error: run.data.resultData.error ?? task?.error,
 		items: task?.data?.main?.[0] ?? [],
+		context: { workflow, node, additionalData },
 	};
+}
+
+/**
+ * What n8n does when a callback reaches a parked execution: the node's webhook() runs in a real WebhookContext over
+ * the parked run data. Returns its answer, the status and body it sent itself, and the items it resumes with.
+ */
+async function callWebhook(result, body, query = {}) {
+	const { workflow, node, additionalData } = result.context;
+	const sent = {};
+	const response = {
+		status(code) {
+			sent.status = code;
+			return response;
+		},
+		json(payload) {
+			sent.body = payload;
+			return response;
+		},
+	};
+	const data = { ...additionalData, httpRequest: { body, query, headers: {}, params: {} }, httpResponse: response };
+	const webhookData = { httpMethod: 'POST', path: '', node: node.name, webhookDescription: { name: 'default', httpMethod: 'POST', path: '', restartWebhook: true } };
+	const context = new WebhookContext(workflow, node, data, 'manual', webhookData, [], result.run.data);
+	const answer = await new AceDataImages().webhook.call(context);
+	return { answer, status: sent.status, body: sent.body, items: answer.workflowData?.[0] };
 }
 
 /**
@@ -181,4 +206,5 @@ async function waitFor(predicate, timeoutMs = 10000) {
 	}
 }
 
-module.exports = { runNode, imageRunner, binaryBytes, delay, waitFor, NODE_NAME };
+module.exports = {
+	callWebhook, runNode, imageRunner, binaryBytes, delay, waitFor, NODE_NAME };

@@ -92,6 +92,8 @@ export interface Simulator {
 	/** The bytes of every image the billed requests produced, in order. */
 	sentImages(): Buffer[];
 	reset(): void;
+	/** Finishes the held tasks (config.holdCallbacks) that `which` selects, each calling back. */
+	releaseCallbacks(which?: (task: { id: string; trace_id: string }) => boolean): Promise<Array<{ url: string; taskId: string; status?: number; error?: string }>>;
 }
 
 export const TOKEN: string;

@@ -110,31 +110,39 @@ function errorItem(error: Error, task: AwaitingTask, whatToDo: string): INodeExe
 	return { json, pairedItem: { item: task.context.itemIndex } };
 }
 
+interface Settled {
+	items: INodeExecutionData[];
+	/** Tasks AceData still runs: nothing was downloaded then (the run stays parked, its items unchanged). */
+	waiting: number;
+	failures: Error[];
+	/** Tasks that are paid and whose images a failure would leave unemitted. */
+	paid: string[];
+}
+
 /**
- * Looks up every awaiting task in one retrieve_batch (the callback's body is never trusted for images) and turns
- * the finished ones into their final items; the others stay awaiting. Returns the items and how many still wait.
+ * Looks up every awaiting task in one retrieve_batch (the callback's body is never trusted for images). While any
+ * still runs nothing else happens; once all are finished each becomes its final items (images or an error).
  */
-async function settle(
-	ctx: NodeContext,
-	items: INodeExecutionData[],
-): Promise<{ items: INodeExecutionData[]; waiting: number; failures: Error[] }> {
+async function settle(ctx: NodeContext, items: INodeExecutionData[]): Promise<Settled> {
 	const tasks = items.map(awaitingTask).filter((task): task is AwaitingTask => task !== undefined);
-	if (tasks.length === 0) return { items, waiting: 0, failures: [] };
+	if (tasks.length === 0) return { items, waiting: 0, failures: [], paid: [] };
 	const client = await AceDataClient.create(ctx, tasks[0].context.itemIndex, tasks[0].timeoutSeconds);
 	const records = await client.retrieveTasks(tasks.map((task) => task.taskId));
+	const waiting = tasks.filter((task) => !isFinished(records.get(task.taskId))).length;
+	if (waiting > 0) return { items, waiting, failures: [], paid: [] };
 	const settled: INodeExecutionData[] = [];
 	const failures: Error[] = [];
-	let waiting = 0;
+	const paid: string[] = [];
 	for (const item of items) {
 		const task = awaitingTask(item);
-		const record: TaskRecord | undefined = task ? records.get(task.taskId) : undefined;
-		if (!task || !record || !isFinished(record)) {
-			if (task) waiting++;
+		if (!task) {
 			settled.push(item);
 			continue;
 		}
+		const record = records.get(task.taskId) as TaskRecord;
 		const itemClient = client.withItem(task.context.itemIndex);
 		const failure = taskFailure(itemClient, record, task.taskId);
+		if (!failure) paid.push(task.taskId);
 		if (failure) {
 			failures.push(failure);
 			settled.push(
@@ -152,17 +160,14 @@ async function settle(
 			);
 		}
 	}
-	return { items: settled, waiting, failures };
+	return { items: settled, waiting: 0, failures, paid };
 }
 
 /** Without Continue On Fail a failed task fails the node, naming it and every other paid task. */
-function failureWithoutContinue(ctx: NodeContext, items: INodeExecutionData[], failures: Error[]): NodeApiError | NodeOperationError {
+function failureWithoutContinue(ctx: NodeContext, { failures, paid }: Settled): NodeApiError | NodeOperationError {
 	const first = failures[0];
 	const error =
 		first instanceof NodeApiError || first instanceof NodeOperationError ? first : new NodeOperationError(ctx.getNode(), first);
-	const paid = items
-		.filter((item) => typeof item.json.taskId === 'string' && item.json.billing === 'paid')
-		.map((item) => item.json.taskId as string);
 	if (paid.length > 0) {
 		error.description = `${error.description ?? ''} · Paid tasks of this execution (fetch their images with Task › Get; do not submit them again): ${paid.join(', ')}`;
 	}
@@ -170,13 +175,14 @@ function failureWithoutContinue(ctx: NodeContext, items: INodeExecutionData[], f
 }
 
 /**
- * After every item was submitted: tasks already finished (their callbacks may have come before the execution
- * was parked, and n8n refuses those) are emitted now; if any still runs, the execution is parked until AceData
- * calls back or Max Wait passes.
+ * After every item was submitted: if every task is already finished (their callbacks may have come before the
+ * execution was parked, and n8n refuses those) the images are emitted now; otherwise the execution is parked until
+ * AceData calls back (each callback looks up all tasks, so one lost early callback is no loss) or Max Wait passes.
  */
 export async function parkOrEmit(ctx: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const { items: settled, waiting, failures } = await settle(ctx, items);
-	if (failures.length > 0 && !continuesOnFail(ctx)) throw failureWithoutContinue(ctx, settled, failures);
+	const outcome = await settle(ctx, items);
+	const { items: settled, waiting, failures } = outcome;
+	if (failures.length > 0 && !continuesOnFail(ctx)) throw failureWithoutContinue(ctx, outcome);
 	if (waiting === 0) return settled;
 	const maxWaitSeconds = Math.max(...settled.map((item) => awaitingTask(item)?.maxWaitSeconds ?? 0));
 	// The parked execution keeps only the node's input: it becomes these items (see the module comment).
@@ -204,8 +210,8 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!known) {
 		return respond(this, 404, { error: 'This callback names no task this execution is waiting for; nothing was resumed' });
 	}
-	const { items, waiting, failures } = await settle(this, parked);
-	if (waiting > 0) return respond(this, 200, { received: true, tasksStillRunning: waiting });
-	if (failures.length > 0 && !continuesOnFail(this)) throw failureWithoutContinue(this, items, failures);
-	return { workflowData: [items] };
+	const outcome = await settle(this, parked);
+	if (outcome.waiting > 0) return respond(this, 200, { received: true, tasksStillRunning: outcome.waiting });
+	if (outcome.failures.length > 0 && !continuesOnFail(this)) throw failureWithoutContinue(this, outcome);
+	return { workflowData: [outcome.items] };
 }

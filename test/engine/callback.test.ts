@@ -1,0 +1,146 @@
+import { binaryBytes, callWebhook, imageRunner, type RunResult } from '../harness/engine';
+import { TOKEN, useSimulator } from '../harness/simulator';
+
+// Delivery "Wait for AceData's Callback" through the real engine: execute() parks the run (n8n's waitTill), and
+// each callback runs the node's webhook() in n8n's real WebhookContext over the parked run data.
+const { simulator, credentials } = useSimulator();
+
+const billed = () => simulator.billed();
+const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
+const kites = ['A red kite', 'A blue kite', 'A green kite'];
+const inputs = kites.map((prompt) => ({ json: { prompt } }));
+
+const generate = imageRunner(credentials, {
+	resource: 'image',
+	operation: 'generate',
+	model: 'gpt-image-1',
+	prompt: '={{ $json.prompt }}',
+	delivery: 'callback',
+	options: { concurrency: 3, maxWait: 300 },
+});
+
+const jobOf = (prompt: string) => billed().find((entry) => entry.body?.prompt === prompt)!;
+const callbackOf = (prompt: string) => ({ success: true, task_id: jobOf(prompt).taskId, trace_id: jobOf(prompt).body?.trace_id });
+const release = async (...prompts: string[]) =>
+	await simulator.releaseCallbacks((task: { id: string }) => prompts.some((prompt) => jobOf(prompt).taskId === task.id));
+
+async function parkKites(extra: { continueOnFail?: boolean } = {}): Promise<RunResult> {
+	simulator.config.holdCallbacks = true;
+	const parked = await generate({}, { items: inputs, ...extra });
+	expect(parked.error).toBeUndefined();
+	return parked;
+}
+
+describe("Delivery: wait for AceData's callback", () => {
+	it('submits every item with its tagged resume URL and parks the run until Max Wait, without polling', async () => {
+		const before = Date.now();
+		const parked = await parkKites();
+		expect(billed()).toHaveLength(3);
+		for (const [item, prompt] of kites.entries()) {
+			expect(jobOf(prompt).body).toMatchObject({ async: true, callback_url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/.*[?&]acedata_item=${item}$`)) });
+		}
+		const waitTill = new Date(parked.run.waitTill ?? 0).getTime();
+		expect(waitTill).toBeGreaterThanOrEqual(before + 300_000);
+		expect(waitTill).toBeLessThan(Date.now() + 301_000);
+		// One free look-up before parking (a callback may come before n8n has parked the run), then nothing.
+		expect(lookups().map((entry) => entry.body?.action)).toEqual(['retrieve_batch']);
+		// What stays in the parked run: one item per input, which Max Wait would pass through as errors naming the task.
+		const stack = parked.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
+		expect(stack.map((item) => [item.pairedItem, item.json.taskId, item.json.billing])).toEqual(
+			kites.map((prompt, item) => [{ item }, jobOf(prompt).taskId, 'paid']),
+		);
+		expect(stack[0].json.error).toBe(`AceData did not call back for task ${jobOf(kites[0]).taskId} within Max Wait (300 s)`);
+		expect(stack[0].json.whatToDo).toContain('fetch its images with Task › Get');
+	});
+
+	it('answers callbacks without resuming until every task is finished, then resumes once with all images in input order', async () => {
+		const parked = await parkKites();
+		await release(kites[2], kites[0]);
+		const early = await callWebhook(parked, callbackOf(kites[2]));
+		expect(early.items).toBeUndefined();
+		expect([early.status, early.body]).toEqual([200, { received: true, tasksStillRunning: 1 }]);
+		expect(simulator.requests.filter((entry) => entry.path.startsWith('/files/'))).toHaveLength(0);
+
+		await release(kites[1]);
+		const last = await callWebhook(parked, callbackOf(kites[1]));
+		expect(last.items?.map((item) => [item.pairedItem, item.json.prompt, item.binary?.data.fileName])).toEqual(
+			kites.map((prompt, item) => [{ item }, prompt, `${prompt.toLowerCase().replace(/ /g, '-')}-1.png`]),
+		);
+		expect(last.items?.map((item) => binaryBytes(item.binary?.data).equals(simulator.imageBytes(jobOf(String(item.json.prompt)).images![0].id)!))).toEqual([true, true, true]);
+		expect(last.items?.map((item) => item.json.taskId)).toEqual(kites.map((prompt) => jobOf(prompt).taskId));
+		// Each callback's truth comes from one retrieve_batch of the run's tasks, never from the callback's body.
+		expect(lookups().map((entry) => entry.body?.action)).toEqual(['retrieve_batch', 'retrieve_batch', 'retrieve_batch']);
+		expect(lookups()[2].body?.ids).toEqual(kites.map((prompt) => jobOf(prompt).taskId));
+		expect(billed()).toHaveLength(3);
+		expect(JSON.stringify(last.items)).not.toContain(TOKEN);
+	});
+
+	it('refuses a callback for a task that is not this run\'s: 404, nothing looked up, nothing resumed', async () => {
+		const parked = await parkKites();
+		const forged = await callWebhook(parked, { success: true, task_id: 'someone-elses-task', data: { data: [{ url: 'https://evil.example/x.png' }] } });
+		expect([forged.status, forged.items]).toEqual([404, undefined]);
+		expect(forged.body?.error).toContain('no task this execution is waiting for');
+		const noTask = await callWebhook(parked, {});
+		expect(noTask.status).toBe(404);
+		expect(lookups()).toHaveLength(1); // only the one before parking
+		expect(simulator.requests.some((entry) => entry.path.startsWith('/files/'))).toBe(false);
+	});
+
+	it('does not trust the callback body: a "success" for a task AceData still runs resumes nothing', async () => {
+		const parked = await parkKites();
+		const claim = await callWebhook(parked, { ...callbackOf(kites[0]), data: { data: [{ url: 'https://evil.example/x.png' }] } });
+		expect(claim.items).toBeUndefined();
+		expect(claim.body).toEqual({ received: true, tasksStillRunning: 3 });
+	});
+
+	it('a failed task: an error item paired to its input with Continue On Fail; without it the resume fails naming every paid task', async () => {
+		simulator.config.holdCallbacks = true;
+		const prompts = ['A red kite', 'Broken [[task:fail]]'];
+		const items = prompts.map((prompt) => ({ json: { prompt } }));
+		const parked = await generate({}, { items, continueOnFail: true });
+		await release(...prompts);
+		const resumed = await callWebhook(parked, callbackOf(prompts[1]));
+		expect(resumed.items?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(resumed.items?.[0].binary?.data.fileName).toBe('a-red-kite-1.png');
+		expect(resumed.items?.[1].binary).toBeUndefined();
+		expect(resumed.items?.[1].json).toMatchObject({ taskId: jobOf(prompts[1]).taskId, billing: 'paid' });
+		expect(resumed.items?.[1].json.error).toContain('upstream image service failed');
+
+		simulator.reset();
+		simulator.config.holdCallbacks = true;
+		const strict = await generate({}, { items });
+		await release(...prompts);
+		const failure = await callWebhook(strict, callbackOf(prompts[0])).catch((error: Error & { description?: string }) => error);
+		expect(failure).toBeInstanceOf(Error);
+		const { message, description } = failure as Error & { description?: string };
+		expect(message).toContain('upstream image service failed');
+		expect(description).toContain(jobOf(prompts[0]).taskId);
+	});
+
+	it('tasks already finished before the run could park are emitted at once: no park, no callback needed', async () => {
+		simulator.config.callbackDelayMs = 0;
+		const { run, items, error } = await generate({ options: { concurrency: 1 } }, { items: inputs.slice(0, 2) });
+		expect(error).toBeUndefined();
+		expect(run.waitTill).toBeUndefined();
+		expect(items.map((item) => [item.pairedItem, item.binary?.data.mimeType])).toEqual([
+			[{ item: 0 }, 'image/png'],
+			[{ item: 1 }, 'image/png'],
+		]);
+	});
+
+	it('refuses before billing: a private n8n address with a public Base URL, and a Callback URL of its own', async () => {
+		const run = imageRunner(() => ({ apiToken: TOKEN, baseUrl: 'https://api.acedata.cloud' }), {
+			resource: 'image',
+			operation: 'generate',
+			model: 'gpt-image-1',
+			prompt: 'A kite',
+			delivery: 'callback',
+		});
+		const unreachable = await run();
+		expect(unreachable.error?.message).toBe('AceData cannot call back to this n8n: its address 127.0.0.1:5678 is private or local');
+		expect(unreachable.error?.description).toContain('WEBHOOK_URL');
+		const own = await generate({ options: { callbackUrl: 'https://example.com/hook' } }, { items: inputs.slice(0, 1) });
+		expect(own.error?.message).toBe('Parameter "Callback URL" must be empty with delivery "Wait for AceData\'s Callback"');
+		expect(simulator.requests).toHaveLength(0);
+	});
+});

@@ -144,3 +144,22 @@ describe("Delivery: wait for AceData's callback", () => {
 		expect(simulator.requests).toHaveLength(0);
 	});
 });
+
+describe("Delivery: wait for AceData's callback, when look-ups fail", () => {
+	it('a failed look-up before parking still parks (the paid tasks stay named); one during a callback answers 503 and keeps waiting', async () => {
+		simulator.config.holdCallbacks = true;
+		simulator.inject({ path: '/openai/tasks', code: 'api_error', times: 4 }); // the first try and its 3 retries
+		const parked = await generate({}, { items: inputs.slice(0, 2) });
+		expect(parked.error).toBeUndefined();
+		expect(parked.run.waitTill).toBeDefined();
+		expect(parked.items.map((item) => item.json.taskId)).toEqual([jobOf(kites[0]).taskId, jobOf(kites[1]).taskId]);
+
+		await release(kites[0], kites[1]);
+		simulator.inject({ path: '/openai/tasks', code: 'api_error', times: 4 }); // the first try and its 3 retries
+		const failed = await callWebhook(parked, callbackOf(kites[0]));
+		expect([failed.status, failed.items]).toEqual([503, undefined]);
+		const next = await callWebhook(parked, callbackOf(kites[1]));
+		expect(next.items?.map((item) => item.binary?.data.fileName)).toEqual(['a-red-kite-1.png', 'a-blue-kite-1.png']);
+		expect(billed()).toHaveLength(2);
+	});
+});

@@ -117,6 +117,8 @@ interface Settled {
 	failures: Error[];
 	/** Tasks that are paid and whose images a failure would leave unemitted. */
 	paid: string[];
+	/** The look-up itself failed (AceData unreachable): nothing is known yet. */
+	lookupFailed?: Error;
 }
 
 /**
@@ -127,7 +129,14 @@ async function settle(ctx: NodeContext, items: INodeExecutionData[]): Promise<Se
 	const tasks = items.map(awaitingTask).filter((task): task is AwaitingTask => task !== undefined);
 	if (tasks.length === 0) return { items, waiting: 0, failures: [], paid: [] };
 	const client = await AceDataClient.create(ctx, tasks[0].context.itemIndex, tasks[0].timeoutSeconds);
-	const records = await client.retrieveTasks(tasks.map((task) => task.taskId));
+	let records: Map<string, TaskRecord>;
+	try {
+		records = await client.retrieveTasks(tasks.map((task) => task.taskId));
+	} catch (error) {
+		// The tasks are paid: a failed look-up must not lose them. They count as still running; a later callback
+		// looks again, and Max Wait names them if none comes.
+		return { items, waiting: tasks.length, failures: [], paid: [], lookupFailed: error as Error };
+	}
 	const waiting = tasks.filter((task) => !isFinished(records.get(task.taskId))).length;
 	if (waiting > 0) return { items, waiting, failures: [], paid: [] };
 	const settled: INodeExecutionData[] = [];
@@ -211,6 +220,10 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		return respond(this, 404, { error: 'This callback names no task this execution is waiting for; nothing was resumed' });
 	}
 	const outcome = await settle(this, parked);
+	if (outcome.lookupFailed) {
+		// Not resumed: AceData may send the callback again, another task's callback will look again, or Max Wait ends it.
+		return respond(this, 503, { error: 'Could not look the tasks up at AceData; the execution keeps waiting' });
+	}
 	if (outcome.waiting > 0) return respond(this, 200, { received: true, tasksStillRunning: outcome.waiting });
 	if (outcome.failures.length > 0 && !continuesOnFail(this)) throw failureWithoutContinue(this, outcome);
 	return { workflowData: [outcome.items] };

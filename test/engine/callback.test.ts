@@ -93,7 +93,7 @@ describe("Delivery: wait for AceData's callback", () => {
 		expect(claim.body).toEqual({ received: true, tasksStillRunning: 3 });
 	});
 
-	it('a failed task: an error item paired to its input with Continue On Fail; without it the resume fails naming every paid task', async () => {
+	it('a failed task: an error item paired to its input, with or without Continue On Fail (a throwing webhook would lose the run)', async () => {
 		simulator.config.holdCallbacks = true;
 		const prompts = ['A red kite', 'Broken [[task:fail]]'];
 		const items = prompts.map((prompt) => ({ json: { prompt } }));
@@ -110,11 +110,21 @@ describe("Delivery: wait for AceData's callback", () => {
 		simulator.config.holdCallbacks = true;
 		const strict = await generate({}, { items });
 		await release(...prompts);
-		const failure = await callWebhook(strict, callbackOf(prompts[0])).catch((error: Error & { description?: string }) => error);
-		expect(failure).toBeInstanceOf(Error);
-		const { message, description } = failure as Error & { description?: string };
-		expect(message).toContain('upstream image service failed');
-		expect(description).toContain(jobOf(prompts[0]).taskId);
+		const resumedStrict = await callWebhook(strict, callbackOf(prompts[0]));
+		expect(resumedStrict.items?.map((item) => [item.pairedItem, item.binary?.data.fileName, item.json.taskId])).toEqual([
+			[{ item: 0 }, 'a-red-kite-1.png', jobOf(prompts[0]).taskId],
+			[{ item: 1 }, undefined, jobOf(prompts[1]).taskId],
+		]);
+		expect(resumedStrict.items?.[1].json.error).toContain('upstream image service failed');
+	});
+
+	it('without Continue On Fail, a task found failed before parking fails the node naming the paid ones', async () => {
+		const prompts = ['A red kite', 'Broken [[task:fail]]'];
+		simulator.config.callbackDelayMs = 0;
+		const { error, run } = await generate({ options: { concurrency: 1 } }, { items: prompts.map((prompt) => ({ json: { prompt } })) });
+		expect(run.waitTill).toBeUndefined();
+		expect(error?.message).toContain('upstream image service failed');
+		expect(error?.description).toContain(`Paid tasks of this execution (fetch their images with Task › Get; do not submit them again): ${jobOf(prompts[0]).taskId}`);
 	});
 
 	it('tasks already finished before the run could park are emitted at once: no park, no callback needed', async () => {

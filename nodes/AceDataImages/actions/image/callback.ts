@@ -225,6 +225,8 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		return respond(this, 503, { error: 'Could not look the tasks up at AceData; the execution keeps waiting' });
 	}
 	if (outcome.waiting > 0) return respond(this, 200, { received: true, tasksStillRunning: outcome.waiting });
-	if (outcome.failures.length > 0 && !continuesOnFail(this)) throw failureWithoutContinue(this, outcome);
+	// A failed task is an error item paired to its input even without Continue On Fail: a webhook that throws makes
+	// n8n answer 500, drop the run data and send an empty item to the next node (checked on 2.41.1), which would
+	// lose both the other items' images and the error naming the task.
 	return { workflowData: [outcome.items] };
 }

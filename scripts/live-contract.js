@@ -9,32 +9,15 @@ if (!token) {
 	console.log('live contract test skipped: set ACEDATA_API_TOKEN to run it against AceData (it bills a few small images)');
 	process.exit(0);
 }
+const { apiCall, multipartBody } = require('./lib/api-call');
+
 const baseUrl = (process.env.ACEDATA_BASE_URL || 'https://api.acedata.cloud').replace(/\/+$/, '');
 const TIMEOUT_MS = Number(process.env.ACEDATA_LIVE_TIMEOUT_MS || 300000);
 
 const results = [];
 const scrub = (text) => String(text).split(token).join('[redacted]');
 
-async function call(method, path, body, multipart) {
-	const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-	let payload;
-	if (multipart) {
-		headers['content-type'] = multipart.contentType;
-		payload = multipart.body;
-	} else if (body) {
-		headers['content-type'] = 'application/json';
-		payload = JSON.stringify(body);
-	}
-	const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
-	const text = await response.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.status, json, text };
-}
+const call = (method, path, body, multipart) => apiCall({ baseUrl, token, method, path, body, multipart, timeoutMs: TIMEOUT_MS });
 
 function record(id, confirmed, detail) {
 	results.push({ id, confirmed });
@@ -52,16 +35,7 @@ async function check(id, run) {
 /** A tiny valid PNG (1x1, transparent), for the edit check. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
-function multipart(fields, files) {
-	const boundary = `live${Date.now()}`;
-	const chunks = [];
-	for (const [name, value] of Object.entries(fields)) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-	for (const [name, filename] of files) {
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`), PNG, Buffer.from('\r\n'));
-	}
-	chunks.push(Buffer.from(`--${boundary}--\r\n`));
-	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+const multipart = (fields, files) => multipartBody(fields, files, PNG, `live${Date.now()}`);
 
 async function main() {
 	console.log(`live contract test against ${baseUrl}`);

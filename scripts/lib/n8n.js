@@ -359,10 +359,10 @@ class N8n {
 	 * Runs a workflow on the served n8n and waits for it to end; the same shape as execute(): code (0 = success),
 	 * run data, output(node), error, and `stdout`/`stderr` (the execution as JSON and what n8n logged meanwhile).
 	 */
-	async run(workflowId, { until } = {}) {
+	async run(workflowId) {
 		const logFrom = this.logLines.length;
 		const executionId = await this.startRun(workflowId);
-		const execution = await this.waitForExecution(executionId, until);
+		const execution = await this.waitForExecution(executionId);
 		return this.result(execution, logFrom);
 	}
 

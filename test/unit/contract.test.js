@@ -3,47 +3,21 @@
 // simulator over HTTP, so the tests that run against the simulator run against AceData's published behaviour.
 // A fact without a check, or a check without a fact, fails.
 const contract = require('../../scripts/simulator/contract.json');
+const { apiCall, multipartBody } = require('../../scripts/lib/api-call');
 const { useSimulator, TOKEN } = require('../harness/simulator');
 
 const { simulator } = useSimulator();
 
 async function call(method, path, body, { token = TOKEN, multipart } = {}) {
-	const headers = { authorization: `Bearer ${token}` };
-	let payload;
-	if (multipart) {
-		payload = multipart.body;
-		headers['content-type'] = multipart.contentType;
-	} else if (body !== undefined) {
-		payload = JSON.stringify(body);
-		headers['content-type'] = 'application/json';
-	}
-	const response = await fetch(`${simulator.url}${path}`, { method, headers, body: payload });
-	const text = await response.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.status, json };
+	const { status, json } = await apiCall({ baseUrl: simulator.url, token, method, path, body, multipart });
+	return { status, json };
 }
 
 const generate = (body) => call('POST', '/openai/images/generations', { prompt: 'A heron', ...body });
 const tasks = (body) => call('POST', '/openai/tasks', body);
 
-function multipart(fields, files) {
-	const boundary = 'contract-boundary';
-	const chunks = [];
-	for (const [name, value] of Object.entries(fields)) {
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-	}
-	for (const [name, filename] of files) {
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`));
-		chunks.push(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('\r\n'));
-	}
-	chunks.push(Buffer.from(`--${boundary}--\r\n`));
-	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+/** Edits' multipart bodies: each file is a PNG signature (the simulator reads the parts, not the pictures). */
+const multipart = (fields, files) => multipartBody(fields, files, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'contract-boundary');
 
 const CHECKS = {
 	'auth-bearer': async () => {

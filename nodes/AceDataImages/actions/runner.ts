@@ -9,17 +9,9 @@ import {
 import { aceDataOf, acceptedBy, adviceFor } from '../transport/errors';
 import { isFinished, taskFailure, waitForTasks, type TaskWait } from '../transport/polling';
 import type { AceDataErrorDetails, ImagesAnswer } from '../transport/types';
-import { isAcknowledgement } from './image/submit';
-import type { ImageSubmission, JobIds, OperationModule } from './types';
-
-/** What an item's job may have cost: nothing, possibly (the answer was lost), or surely (AceData accepted it). */
-type Billing = 'none' | 'maybe' | 'paid';
-
-interface ItemLedger extends JobIds {
-	billing: Billing;
-	/** The task finished with an error at AceData: nothing to fetch (failed tasks are generally not billed). */
-	taskFailed?: boolean;
-}
+import { whatToDo, type Billing, type ItemLedger } from './billing';
+import { confirmsOnAcceptance, isAcknowledgement } from './image/submit';
+import type { ImageSubmission, OperationModule } from './types';
 
 interface PendingJob {
 	submission: ImageSubmission;
@@ -35,22 +27,6 @@ async function runPool(count: number, limit: number, work: (index: number) => Pr
 		while (next < count) await work(next++);
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-}
-
-/** What the user should do about a failed item, by what its job may have cost. */
-function whatToDo(ledger: ItemLedger): string {
-	if (ledger.taskFailed) {
-		return `Task ${ledger.taskId} failed at AceData, so it has no images (AceData generally does not bill failed tasks)`;
-	}
-	if (ledger.billing === 'paid') {
-		return ledger.taskId
-			? `The job is paid: fetch its images with Task › Get and task ID ${ledger.taskId}; do not submit it again`
-			: `The job is paid: look it up with Task › Get and trace ID ${ledger.traceId}; do not submit it again`;
-	}
-	if (ledger.billing === 'maybe') {
-		return `AceData may have accepted (and billed) the job: look it up with Task › Get and trace ID ${ledger.traceId} before submitting it again`;
-	}
-	return 'Nothing was billed for this item';
 }
 
 function describeJob(itemIndex: number, ledger: ItemLedger): string {
@@ -135,8 +111,7 @@ export class Runner {
 			itemIndex,
 			intervalSeconds: submission.poll.intervalSeconds,
 			maxWaitSeconds: submission.poll.maxWaitSeconds,
-			// Submit and Callback only need AceData to have the job; its images come later.
-			until: submission.delivery === 'submit' || submission.delivery === 'callback' ? ('known' as const) : ('finished' as const),
+			until: confirmsOnAcceptance(submission.delivery) ? ('known' as const) : ('finished' as const),
 		};
 		let answer;
 		try {
@@ -164,7 +139,7 @@ export class Runner {
 			await this.emit(itemIndex, async () => await submission.emit(answer as ImagesAnswer, ids));
 			return undefined;
 		}
-		if (submission.delivery === 'submit' || submission.delivery === 'callback') {
+		if (confirmsOnAcceptance(submission.delivery)) {
 			this.results[itemIndex] = submission.submitted(ids);
 			return undefined;
 		}

@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { whatToDo } from '../billing';
 import type { ImageContext, OutputOptions } from '../../helpers/output';
 import { answerToItems } from '../../helpers/output';
 import { isPublicUrl } from '../../helpers/address';
@@ -29,7 +30,7 @@ import type { TaskRecord } from '../../transport/types';
  */
 
 /** The query parameter that tags each callback with its input item. */
-export const ITEM_TAG = 'acedata_item';
+const ITEM_TAG = 'acedata_item';
 
 /** What an awaiting parked item carries to emit its images after the resume. */
 export interface AwaitingTask {
@@ -75,17 +76,20 @@ export function assertReachable(ctx: IExecuteFunctions, itemIndex: number, callb
 	);
 }
 
+function errorItem(error: Error, task: AwaitingTask, taskFailed: boolean): INodeExecutionData {
+	const json: IDataObject = { error: error.message, taskId: task.taskId };
+	if (task.traceId) json.traceId = task.traceId;
+	json.billing = 'paid';
+	json.whatToDo = whatToDo({ billing: 'paid', taskId: task.taskId, taskFailed });
+	return { json, pairedItem: { item: task.context.itemIndex } };
+}
+
+/** An awaiting task's parked item: the error item Max Wait would leave, carrying the task to emit after a resume. */
 export function awaitingItem(task: AwaitingTask): INodeExecutionData {
-	const { taskId, traceId, context, maxWaitSeconds } = task;
-	const json: ParkedJson = {
-		error: `AceData did not call back for task ${taskId} within Max Wait (${maxWaitSeconds} s)`,
-		taskId,
-		...(traceId ? { traceId } : {}),
-		billing: 'paid',
-		whatToDo: `The job is paid: fetch its images with Task › Get and task ID ${taskId}; do not submit it again`,
-		callback: { status: 'waiting', task: task as unknown as IDataObject },
-	};
-	return { json, pairedItem: { item: context.itemIndex } };
+	const timedOut = new Error(`AceData did not call back for task ${task.taskId} within Max Wait (${task.maxWaitSeconds} s)`);
+	const item = errorItem(timedOut, task, false);
+	(item.json as ParkedJson).callback = { status: 'waiting', task: task as unknown as IDataObject };
+	return item;
 }
 
 function awaitingTask(item: INodeExecutionData): AwaitingTask | undefined {
@@ -95,19 +99,6 @@ function awaitingTask(item: INodeExecutionData): AwaitingTask | undefined {
 
 export function hasAwaiting(items: INodeExecutionData[]): boolean {
 	return items.some((item) => awaitingTask(item) !== undefined);
-}
-
-function continuesOnFail(ctx: NodeContext): boolean {
-	const node = ctx.getNode();
-	return node.continueOnFail === true || (node.onError !== undefined && node.onError !== 'stopWorkflow');
-}
-
-function errorItem(error: Error, task: AwaitingTask, whatToDo: string): INodeExecutionData {
-	const json: IDataObject = { error: error.message, taskId: task.taskId };
-	if (task.traceId) json.traceId = task.traceId;
-	json.billing = 'paid';
-	json.whatToDo = whatToDo;
-	return { json, pairedItem: { item: task.context.itemIndex } };
 }
 
 interface Settled {
@@ -154,9 +145,7 @@ async function settle(ctx: NodeContext, items: INodeExecutionData[]): Promise<Se
 		if (!failure) paid.push(task.taskId);
 		if (failure) {
 			failures.push(failure);
-			settled.push(
-				errorItem(failure, task, `Task ${task.taskId} failed at AceData, so it has no images (AceData generally does not bill failed tasks)`),
-			);
+			settled.push(errorItem(failure, task, true));
 			continue;
 		}
 		try {
@@ -164,9 +153,7 @@ async function settle(ctx: NodeContext, items: INodeExecutionData[]): Promise<Se
 			settled.push(...(await answerToItems(ctx, itemClient, record.response ?? {}, context, task.output)));
 		} catch (error) {
 			failures.push(error as Error);
-			settled.push(
-				errorItem(error as Error, task, `The job is paid: fetch its images with Task › Get and task ID ${task.taskId}; do not submit it again`),
-			);
+			settled.push(errorItem(error as Error, task, false));
 		}
 	}
 	return { items: settled, waiting: 0, failures, paid };
@@ -191,7 +178,7 @@ function failureWithoutContinue(ctx: NodeContext, { failures, paid }: Settled): 
 export async function parkOrEmit(ctx: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const outcome = await settle(ctx, items);
 	const { items: settled, waiting, failures } = outcome;
-	if (failures.length > 0 && !continuesOnFail(ctx)) throw failureWithoutContinue(ctx, outcome);
+	if (failures.length > 0 && !ctx.continueOnFail()) throw failureWithoutContinue(ctx, outcome);
 	if (waiting === 0) return settled;
 	const maxWaitSeconds = Math.max(...settled.map((item) => awaitingTask(item)?.maxWaitSeconds ?? 0));
 	// The parked execution keeps only the node's input: it becomes these items (see the module comment).

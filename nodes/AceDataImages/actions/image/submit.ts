@@ -2,11 +2,16 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { ImageJob } from '../../helpers/parameters';
 import { answerToItems } from '../../helpers/output';
-import { ImageRequestValidationError, validateImageRequest } from '../../models/validation';
+import { ImageRequestValidationError, validateImageRequest, type Delivery } from '../../models/validation';
 import type { AceDataClient } from '../../transport/client';
 import type { AsyncAcknowledgement, ImagesAnswer } from '../../transport/types';
 import type { ImageSubmission, JobIds } from '../types';
 import { assertReachable, awaitingItem } from './callback';
+
+/** Submit and Callback are done with a job once AceData has it: its images come later (Task › Get, the callback). */
+export function confirmsOnAcceptance(delivery: Delivery): boolean {
+	return delivery === 'submit' || delivery === 'callback';
+}
 
 export function isAcknowledgement(answer: ImagesAnswer | AsyncAcknowledgement): answer is AsyncAcknowledgement {
 	return typeof answer.task_id === 'string' && !Array.isArray((answer as ImagesAnswer).data);

@@ -158,14 +158,14 @@ describe("Delivery: wait for AceData's callback", () => {
 describe("Delivery: wait for AceData's callback, when look-ups fail", () => {
 	it('a failed look-up before parking still parks (the paid tasks stay named); one during a callback answers 503 and keeps waiting', async () => {
 		simulator.config.holdCallbacks = true;
-		simulator.inject({ path: '/openai/tasks', code: 'api_error', times: 4 }); // the first try and its 3 retries
+		simulator.inject({ path: '/openai/tasks', code: 'api_error', times: 1 }); // the one look-up before parking
 		const parked = await generate({}, { items: inputs.slice(0, 2) });
 		expect(parked.error).toBeUndefined();
 		expect(parked.run.waitTill).toBeDefined();
 		expect(parked.items.map((item) => item.json.taskId)).toEqual([jobOf(kites[0]).taskId, jobOf(kites[1]).taskId]);
 
 		await release(kites[0], kites[1]);
-		simulator.inject({ path: '/openai/tasks', code: 'api_error', times: 4 }); // the first try and its 3 retries
+		simulator.inject({ path: '/openai/tasks', code: 'api_error', times: 4 }); // the callback's look-up and the client's 3 retries
 		const failed = await callWebhook(parked, callbackOf(kites[0]));
 		expect([failed.status, failed.items]).toEqual([503, undefined]);
 		const next = await callWebhook(parked, callbackOf(kites[1]));

@@ -6,17 +6,33 @@
  */
 import { createHash } from "crypto";
 
-import type { INodeExecutionData, INodeParameters } from "n8n-workflow";
+import type {
+  IDataObject,
+  INodeExecutionData,
+  INodeParameters,
+} from "n8n-workflow";
 
-import { binaryBytes, imageRunner, type RunResult } from "../harness/engine";
+import {
+  binaryBytes,
+  callWebhook,
+  imageRunner,
+  type RunResult,
+} from "../harness/engine";
 import { report } from "../harness/report";
 import type { Fault, LoggedRequest, Simulator } from "../harness/simulator";
 import { TOKEN, useSimulator } from "../harness/simulator";
 
-export type Delivery = "wait" | "poll" | "submit" | "callback";
-const DELIVERIES: Delivery[] = ["wait", "poll", "submit", "callback"];
+/**
+ * `callback`: Wait for Images with a Callback URL (AceData gets a task and the node polls it). `park`: delivery
+ * "Wait for AceData's Callback": the run parks, AceData calls back for every task that finishes, each callback
+ * runs the node's webhook; when none resumes it, n8n's Max Wait passes the parked items through.
+ */
+export type Delivery = "wait" | "poll" | "submit" | "callback" | "park";
+const DELIVERIES: Delivery[] = ["wait", "poll", "submit", "callback", "park"];
 /** Deliveries whose node looks tasks up (wait with a callback URL gets a task and polls it). */
 const POLLING: Delivery[] = ["poll", "callback"];
+/** What a parked run's unfinished item says when Max Wait (1.5 s) passes. */
+const PARKED_MAX_WAIT = /did not call back for task .* within Max Wait \(1\.5 s\)/;
 
 interface FaultCase {
   name: string;
@@ -32,6 +48,8 @@ interface FaultCase {
   unpaid?: boolean;
   /** Text the target's error must contain. */
   says?: RegExp;
+  /** With delivery `park`, when it differs: Max Wait leaves the parked items, which name their tasks. */
+  saysParked?: RegExp;
 }
 
 const CASES: FaultCase[] = [
@@ -98,17 +116,21 @@ const CASES: FaultCase[] = [
     faults: (prompt) => [
       { path: "/openai/tasks", prompt, code: "api_error", times: 10000 },
     ],
-    failsIn: POLLING,
+    failsIn: [...POLLING, "park"],
+    // A failing batch look-up keeps the whole parked run waiting until Max Wait: every item names its task.
+    allFailIn: ["park"],
     says: /still running after 1\.5 s \(Max Wait\)\. The last look-up failed/,
+    saysParked: PARKED_MAX_WAIT,
   },
   {
     name: "look-ups refused (401 invalid_token)",
     faults: () => [
       { path: "/openai/tasks", code: "invalid_token", times: 10000 },
     ],
-    failsIn: POLLING,
-    allFailIn: POLLING,
+    failsIn: [...POLLING, "park"],
+    allFailIn: [...POLLING, "park"],
     says: /credential/,
+    saysParked: PARKED_MAX_WAIT,
   },
   {
     name: "task unknown ({}) for its first look-ups",
@@ -122,8 +144,10 @@ const CASES: FaultCase[] = [
     faults: (prompt) => [
       { path: "/openai/tasks", prompt, unknown: true, times: 10000 },
     ],
-    failsIn: POLLING,
+    failsIn: [...POLLING, "park"],
+    allFailIn: ["park"],
     says: /no record of task/,
+    saysParked: PARKED_MAX_WAIT,
   },
   {
     name: "look-ups answer another task's record",
@@ -137,20 +161,22 @@ const CASES: FaultCase[] = [
     faults: (prompt) => [
       { path: "/files/", prompt, code: "api_error", times: 10000 },
     ],
-    failsIn: ["wait", "poll", "callback"],
+    failsIn: ["wait", "poll", "callback", "park"],
     says: /Could not download the image/,
   },
   {
     name: "task fails at AceData",
     promptSuffix: " [[task:fail]]",
-    failsIn: POLLING,
+    failsIn: [...POLLING, "park"],
     says: /upstream image service failed/,
   },
   {
     name: "task outlives Max Wait",
     promptSuffix: " [[never]]",
-    failsIn: POLLING,
+    failsIn: [...POLLING, "park"],
+    allFailIn: ["park"],
     says: /still running after 1\.5 s/,
+    saysParked: PARKED_MAX_WAIT,
   },
 ];
 
@@ -173,6 +199,7 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
   });
 
   function parametersFor(delivery: Delivery): INodeParameters {
+    if (delivery === "park") return { delivery: "callback" };
     if (delivery !== "callback") return { delivery };
     return {
       delivery: "wait",
@@ -196,6 +223,25 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     return Number(/^Item (\d+):/.exec(String(entry.body?.prompt ?? ""))?.[1]);
   }
 
+  /**
+   * A parked run, carried on as n8n would: AceData calls back for every task that finishes (side by side), each
+   * callback runs the node's webhook; one that resumes gives the output (n8n lets only one resume). If none does,
+   * Max Wait passes the parked items through.
+   */
+  async function resumeParked(result: RunResult): Promise<RunResult> {
+    const parked =
+      result.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
+    const callbacks = await simulator.releaseCallbacks();
+    const answers = await Promise.all(
+      callbacks.map(
+        async (callback) =>
+          await callWebhook(result, callback.body as IDataObject),
+      ),
+    );
+    const resumed = answers.find((answer) => answer.items);
+    return { ...result, items: resumed?.items ?? parked };
+  }
+
   /** Everything the user can see of a run, to search for the token. */
   function visible(result: RunResult): string {
     return JSON.stringify({ items: result.items, error: result.error ?? null });
@@ -209,6 +255,7 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     continueOnFail: boolean,
     count: number,
     target: number,
+    parked: boolean,
   ) {
     const billed = sim.billed();
     // One billed submission per item that was started, never a second one.
@@ -232,7 +279,9 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
       fails,
     );
 
-    if (!continueOnFail && anyFails) {
+    // A run that parked ends in error items either way: n8n resumes it by time, or through a webhook that must
+    // not throw (see actions/image/callback.ts).
+    if (!continueOnFail && !parked && anyFails) {
       // Nothing is emitted: the error names every paid job (task ID, or trace ID when the answer was lost).
       expect(result.error).toBeDefined();
       if (fault.says) expect(result.error?.message).toMatch(fault.says);
@@ -272,7 +321,8 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
         expect(items).toHaveLength(1);
         const json = items[0].json;
         expect(json.error).toEqual(expect.any(String));
-        if (fault.says) expect(json.error).toMatch(fault.says);
+        const says = parked ? (fault.saysParked ?? fault.says) : fault.says;
+        if (says) expect(json.error).toMatch(says);
         if (!fault.unpaid)
           expect(String(json.error)).not.toMatch(
             /run (it |the workflow )?again/i,
@@ -335,10 +385,14 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
             },
           }));
           const started = Date.now();
-          const result = await run(parametersFor(delivery), {
+          // Callbacks come when the cell says, after the run has parked (as they would from a slow model).
+          if (delivery === "park") simulator.config.holdCallbacks = true;
+          let result = await run(parametersFor(delivery), {
             items,
             continueOnFail,
           });
+          const parked = result.run.waitTill !== undefined;
+          if (parked) result = await resumeParked(result);
           const elapsed = Date.now() - started;
           totals.cells++;
           totals.runs++;
@@ -352,6 +406,7 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
             continueOnFail,
             count,
             target,
+            parked,
           );
         },
       );

@@ -93,7 +93,7 @@ export interface Simulator {
 	sentImages(): Buffer[];
 	reset(): void;
 	/** Finishes the held tasks (config.holdCallbacks) that `which` selects, each calling back. */
-	releaseCallbacks(which?: (task: { id: string; trace_id: string }) => boolean): Promise<Array<{ url: string; taskId: string; status?: number; error?: string }>>;
+	releaseCallbacks(which?: (task: { id: string; trace_id: string }) => boolean): Promise<Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>>;
 }
 
 export const TOKEN: string;

@@ -6,13 +6,14 @@ import {
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
+	sleep,
 } from 'n8n-workflow';
 
 import { whatToDo } from '../billing';
 import type { ImageContext, OutputOptions } from '../../helpers/output';
 import { answerToItems } from '../../helpers/output';
 import { isPublicUrl } from '../../helpers/address';
-import { AceDataClient, type NodeContext } from '../../transport/client';
+import { AceDataClient, type CallOptions, type NodeContext } from '../../transport/client';
 import { isFinished, taskFailure } from '../../transport/polling';
 import type { TaskRecord } from '../../transport/types';
 
@@ -31,6 +32,9 @@ import type { TaskRecord } from '../../transport/types';
 
 /** The query parameter that tags each callback with its input item. */
 const ITEM_TAG = 'acedata_item';
+/** A callback whose own task the look-up does not show finished yet looks again this many times, this far apart. */
+const CALLBACK_RECHECKS = 2;
+const RECHECK_MS = 1000;
 
 /** What an awaiting parked item carries to emit its images after the resume. */
 export interface AwaitingTask {
@@ -103,8 +107,8 @@ export function hasAwaiting(items: INodeExecutionData[]): boolean {
 
 interface Settled {
 	items: INodeExecutionData[];
-	/** Tasks AceData still runs: nothing was downloaded then (the run stays parked, its items unchanged). */
-	waiting: number;
+	/** Tasks AceData still runs (or could not be looked up): nothing was downloaded then, the items are unchanged. */
+	running: string[];
 	failures: Error[];
 	/** Tasks that are paid and whose images a failure would leave unemitted. */
 	paid: string[];
@@ -116,20 +120,24 @@ interface Settled {
  * Looks up every awaiting task in one retrieve_batch (the callback's body is never trusted for images). While any
  * still runs nothing else happens; once all are finished each becomes its final items (images or an error).
  */
-async function settle(ctx: NodeContext, items: INodeExecutionData[]): Promise<Settled> {
+async function settle(ctx: NodeContext, items: INodeExecutionData[], call: CallOptions = {}): Promise<Settled> {
 	const tasks = items.map(awaitingTask).filter((task): task is AwaitingTask => task !== undefined);
-	if (tasks.length === 0) return { items, waiting: 0, failures: [], paid: [] };
+	if (tasks.length === 0) return { items, running: [], failures: [], paid: [] };
 	const client = await AceDataClient.create(ctx, tasks[0].context.itemIndex, tasks[0].timeoutSeconds);
 	let records: Map<string, TaskRecord>;
 	try {
-		records = await client.retrieveTasks(tasks.map((task) => task.taskId));
+		records = await client.retrieveTasks(
+			tasks.map((task) => task.taskId),
+			call,
+		);
 	} catch (error) {
 		// The tasks are paid: a failed look-up must not lose them. They count as still running; a later callback
 		// looks again, and Max Wait names them if none comes.
-		return { items, waiting: tasks.length, failures: [], paid: [], lookupFailed: error as Error };
+		const running = tasks.map((task) => task.taskId);
+		return { items, running, failures: [], paid: [], lookupFailed: error as Error };
 	}
-	const waiting = tasks.filter((task) => !isFinished(records.get(task.taskId))).length;
-	if (waiting > 0) return { items, waiting, failures: [], paid: [] };
+	const running = tasks.filter((task) => !isFinished(records.get(task.taskId))).map((task) => task.taskId);
+	if (running.length > 0) return { items, running, failures: [], paid: [] };
 	const settled: INodeExecutionData[] = [];
 	const failures: Error[] = [];
 	const paid: string[] = [];
@@ -156,7 +164,7 @@ async function settle(ctx: NodeContext, items: INodeExecutionData[]): Promise<Se
 			settled.push(errorItem(error as Error, task, false));
 		}
 	}
-	return { items: settled, waiting: 0, failures, paid };
+	return { items: settled, running: [], failures, paid };
 }
 
 /** Without Continue On Fail a failed task fails the node, naming it and every other paid task. */
@@ -176,10 +184,11 @@ function failureWithoutContinue(ctx: NodeContext, { failures, paid }: Settled): 
  * AceData calls back (each callback looks up all tasks, so one lost early callback is no loss) or Max Wait passes.
  */
 export async function parkOrEmit(ctx: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const outcome = await settle(ctx, items);
-	const { items: settled, waiting, failures } = outcome;
+	// One attempt: if it fails the run parks anyway, and each callback looks again.
+	const outcome = await settle(ctx, items, { retries: 0 });
+	const { items: settled, running, failures } = outcome;
 	if (failures.length > 0 && !ctx.continueOnFail()) throw failureWithoutContinue(ctx, outcome);
-	if (waiting === 0) return settled;
+	if (running.length === 0) return settled;
 	const maxWaitSeconds = Math.max(...settled.map((item) => awaitingTask(item)?.maxWaitSeconds ?? 0));
 	// The parked execution keeps only the node's input: it becomes these items (see the module comment).
 	const executeData = ctx.getExecuteData();
@@ -206,12 +215,18 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!known) {
 		return respond(this, 404, { error: 'This callback names no task this execution is waiting for; nothing was resumed' });
 	}
-	const outcome = await settle(this, parked);
+	let outcome = await settle(this, parked);
+	// AceData says this task is finished; a record that lags behind its callback is looked at again shortly, so
+	// that the last callback of an execution is not wasted. (A failed look-up was already retried by the client.)
+	for (let recheck = 0; recheck < CALLBACK_RECHECKS && !outcome.lookupFailed && outcome.running.includes(known.taskId); recheck++) {
+		await sleep(RECHECK_MS);
+		outcome = await settle(this, parked);
+	}
 	if (outcome.lookupFailed) {
 		// Not resumed: AceData may send the callback again, another task's callback will look again, or Max Wait ends it.
 		return respond(this, 503, { error: 'Could not look the tasks up at AceData; the execution keeps waiting' });
 	}
-	if (outcome.waiting > 0) return respond(this, 200, { received: true, tasksStillRunning: outcome.waiting });
+	if (outcome.running.length > 0) return respond(this, 200, { received: true, tasksStillRunning: outcome.running.length });
 	// A failed task is an error item paired to its input even without Continue On Fail: a webhook that throws makes
 	// n8n answer 500, drop the run data and send an empty item to the next node (checked on 2.41.1), which would
 	// lose both the other items' images and the error naming the task.

@@ -35,6 +35,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return [runner.failAll(error)];
 	}
 	const items = await runner.run(module, concurrency);
-	// Delivery Callback: the items are submitted tasks; emit the finished ones, park the execution for the rest.
+	// Delivery Callback: the items are submitted tasks; emitted at once if all are finished, else the run parks.
 	return [hasAwaiting(items) ? await parkOrEmit(this, items) : items];
 }

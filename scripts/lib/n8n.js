@@ -5,9 +5,10 @@
 const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const http = require('http');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+
+const { endChild, freePort } = require('./services');
 
 const ROOT = path.join(__dirname, '..', '..');
 const CREDENTIAL_ID = 'acedataCredential';
@@ -50,18 +51,6 @@ function run(command, args, env, timeoutMs = 240000) {
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
-		});
-	});
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
 		});
 	});
 }
@@ -109,12 +98,32 @@ function ended(execution) {
 	return ENDED.includes(execution.status) && Boolean(execution.stoppedAt) && Boolean(result?.runData?.[result.lastNodeExecuted]);
 }
 
+/**
+ * Queue mode (n8n's scaling mode): executions go through Redis to workers, everything is stored in Postgres,
+ * binary data too, so that main and workers see the same files. Manual runs are sent to workers as well.
+ */
+function queueEnv({ redis, postgres }) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: postgres.host,
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_USER: postgres.user,
+		DB_POSTGRESDB_DATABASE: postgres.database,
+		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+	};
+}
+
 class N8n {
 	/**
 	 * version: a key of VERSIONS. baseUrl/token: what the credential points at.
 	 * workflowDirs: folders of workflow JSON to import. dir: a folder to keep (default: a fresh temporary one).
 	 */
-	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir, serverPort, extraCredentials = [] }) {
+	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir, serverPort, extraCredentials = [], queue }) {
+		this.queue = queue;
 		this.extraCredentials = extraCredentials;
 		this.serverPort = serverPort;
 		this.version = version;
@@ -155,6 +164,7 @@ class N8n {
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			...(this.major === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : { N8N_DISABLED_MODULES: 'mcp-registry' }),
+			...(this.queue ? queueEnv(this.queue) : {}),
 		};
 		const credentials = path.join(this.dir, 'credentials.json');
 		fs.writeFileSync(
@@ -263,9 +273,18 @@ class N8n {
 			WEBHOOK_URL: `${this.serverUrl}/`,
 			...extraEnv,
 		};
-		const child = spawn(this.nodeBin, [this.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-		const exited = new Promise((resolve) => child.once('exit', resolve));
 		// n8n answers /healthz before it has activated the workflows; it says "Editor is now accessible" after.
+		const started = await this.launch('start', env, 'Editor is now accessible', { verbose, timeoutMs, onLog, healthUrl: `${this.serverUrl}/healthz` });
+		return { ...started, url: this.serverUrl };
+	}
+
+	/**
+	 * Starts `n8n <command>` and resolves once it has logged `readyText` (and healthUrl answers, if given);
+	 * returns the child and stop(), which ends it (SIGTERM, SIGKILL 15 s later).
+	 */
+	async launch(command, env, readyText, { verbose = false, timeoutMs = 180000, onLog, healthUrl } = {}) {
+		const child = spawn(this.nodeBin, [this.bin, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const exited = new Promise((resolve) => child.once('exit', resolve));
 		const ready = new Promise((resolve) => {
 			let seen = '';
 			const watch = (stream, target) =>
@@ -273,33 +292,43 @@ class N8n {
 					if (verbose) target.write(chunk);
 					onLog?.(chunk.toString());
 					seen = (seen + chunk.toString()).slice(-2000);
-					if (seen.includes('Editor is now accessible')) resolve();
+					if (seen.includes(readyText)) resolve();
 				});
 			watch(child.stdout, process.stdout);
 			watch(child.stderr, process.stderr);
 		});
 		let timer;
 		await Promise.race([
-			Promise.all([ready, waitForHttp(`${this.serverUrl}/healthz`, timeoutMs)]),
+			Promise.all([ready, healthUrl && waitForHttp(healthUrl, timeoutMs)]),
 			exited.then((code) => {
-				throw new Error(`n8n start exited with ${code}`);
+				throw new Error(`n8n ${command} exited with ${code}`);
 			}),
 			new Promise((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`n8n did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+				timer = setTimeout(() => reject(new Error(`n8n ${command} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
 			}),
 		]).finally(() => clearTimeout(timer));
 		return {
 			child,
-			url: this.serverUrl,
-			stop: async () => {
-				if (child.exitCode === null) child.kill('SIGTERM');
-				await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15000))]);
-				if (child.exitCode === null) child.kill('SIGKILL');
-			},
+			stop: () => endChild(child, exited),
 		};
 	}
 
-
+	/** Starts a queue-mode worker (`n8n worker`) beside the served main process; its log goes to workerLog. */
+	async startWorker() {
+		if (!this.queue) throw new Error('a worker needs queue mode (the queue option)');
+		this.workerLog ??= [];
+		// A user folder of its own: nothing on main's disk can stand in for what must come through Postgres.
+		const env = {
+			...this.env,
+			N8N_USER_FOLDER: path.join(this.dir, 'worker-user'),
+			// The worker makes `$execution.resumeUrl`: without WEBHOOK_URL it names its own localhost:5678.
+			WEBHOOK_URL: `${this.serverUrl}/`,
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+		};
+		this.worker = await this.launch('worker', env, 'n8n worker is now ready', { onLog: (text) => this.workerLog.push(text) });
+		return this.worker;
+	}
 
 	/**
 	 * Starts this n8n once for a whole suite (`n8n start`, owner account, REST session); run() then executes
@@ -315,8 +344,9 @@ class N8n {
 	}
 
 	async stop() {
-		await this.server?.stop();
+		await Promise.all([this.server?.stop(), this.worker?.stop()]);
 		this.server = undefined;
+		this.worker = undefined;
 	}
 
 	/** What n8n logged since `from` (an index into the log), to look for a token that must never appear. */
@@ -411,6 +441,16 @@ class N8n {
 			return fs.readFileSync(path.join(this.userFolder, '.n8n', 'storage', relative));
 		}
 		return Buffer.from(binary.data, 'base64');
+	}
+
+	/** The bytes of a binary wherever n8n stored it; database mode (queue) is read back through main's REST API. */
+	async storedBytes(binary) {
+		if (!binary.id?.startsWith('database')) return this.binaryBytes(binary);
+		const response = await fetch(`${this.serverUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`, {
+			headers: { cookie: this.session.cookie, 'browser-id': 'acedata-e2e-browser' },
+		});
+		if (!response.ok) throw new Error(`binary ${binary.id}: ${response.status} ${await response.text()}`);
+		return Buffer.from(await response.arrayBuffer());
 	}
 
 	cleanup() {

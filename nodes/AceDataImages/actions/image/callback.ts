@@ -75,7 +75,7 @@ export function assertReachable(ctx: IExecuteFunctions, itemIndex: number, callb
 		{
 			itemIndex,
 			description:
-				"Nothing was sent to AceData and nothing was billed. Set n8n's WEBHOOK_URL to an address AceData can reach (your public domain or a tunnel), or use Poll Until Done.",
+				"Nothing was sent to AceData and nothing was billed. Set n8n's WEBHOOK_URL to an address AceData can reach (your public domain or a tunnel; in queue mode on every worker too, which makes the resume URL), or use Poll Until Done.",
 		},
 	);
 }

@@ -300,6 +300,9 @@ function defineSuite(version) {
 				{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: makePng('e2e-mask', 64, 64).length, sha256: sha(makePng('e2e-mask', 64, 64)) },
 			]);
 			expect(request.body).toMatchObject({ model: 'gpt-image-1', prompt: 'Add a red scarf', n: 2, size: '1024x1024' });
+			// Sent with its length known up front (from n8n's record of each binary), never chunked.
+			expect(Number(request.headers['content-length'])).toBeGreaterThan(2 * makePng('e2e-photo', 64, 64).length);
+			expect(request.headers['transfer-encoding']).toBeUndefined();
 			const items = result.output('AceData Cloud Images');
 			expect(items.map((item) => [item.binary.data.fileName, item.binary.data.mimeType, item.pairedItem])).toEqual([
 				['add-a-red-scarf-1.png', 'image/png', { item: 0 }],

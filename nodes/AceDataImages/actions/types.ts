@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { PollSettings } from '../helpers/parameters';
 import type { Delivery } from '../models/validation';
 import type { AceDataClient } from '../transport/client';
+import type { MultipartBody } from '../transport/multipart';
 import type { ImagesAnswer } from '../transport/types';
 
 /** The IDs that name a job: what the user needs to fetch it later instead of paying again. */
@@ -15,7 +16,7 @@ export interface JobIds {
 export interface ImageSubmission {
 	client: AceDataClient;
 	endpoint: 'generations' | 'edits';
-	body: IDataObject | Buffer;
+	body: IDataObject | MultipartBody;
 	headers?: IDataObject;
 	/** Sent as `trace_id`: the user's, or one the node made, so a lost answer can be looked up instead of resent. */
 	traceId: string;

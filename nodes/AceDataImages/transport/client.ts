@@ -1,4 +1,5 @@
 import { capStream, type Readable } from './stream';
+import { isMultipartBody, type MultipartBody } from './multipart';
 
 import {
 	NodeApiError,
@@ -176,7 +177,7 @@ export class AceDataClient {
 	 */
 	async submitImages(
 		endpoint: 'generations' | 'edits',
-		body: IDataObject | Buffer,
+		body: IDataObject | MultipartBody,
 		headers?: IDataObject,
 	): Promise<ImagesAnswer | AsyncAcknowledgement> {
 		return (await this.post(`/openai/images/${endpoint}`, body, 'notAccepted', { headers })) as ImagesAnswer;
@@ -332,14 +333,13 @@ export class AceDataClient {
 		return this.options.signal ?? this.executionSignal();
 	}
 
-	private async post(path: string, body: IDataObject | Buffer, policy: RetryPolicy, call: CallOptions = {}): Promise<unknown> {
+	private async post(path: string, body: IDataObject | MultipartBody, policy: RetryPolicy, call: CallOptions = {}): Promise<unknown> {
 		const billed = policy === 'notAccepted';
 		const signal = billed ? this.executionSignal() : this.signal();
 		const request: IHttpRequestOptions = {
 			method: 'POST',
 			url: `${this.options.baseUrl}${path}`,
-			body,
-			json: !Buffer.isBuffer(body),
+			json: !isMultipartBody(body),
 			headers: { accept: 'application/json', ...call.headers },
 			timeout: call.timeoutMs ?? this.options.timeoutMs,
 			returnFullResponse: true,
@@ -350,6 +350,13 @@ export class AceDataClient {
 		};
 		const maxRetries = call.retries ?? MAX_RETRIES;
 		for (let attempt = 0; ; attempt++) {
+			// A multipart body is made anew for every attempt: a stream is spent once sent.
+			try {
+				request.body = isMultipartBody(body) ? await body.open() : body;
+			} catch (error) {
+				const reason = (error as Error).message;
+				throw this.apiError({ code: 'input_unreadable', apiMessage: `Could not read an input image from n8n's binary store: ${reason}`, source: 'node', accepted: 'no' });
+			}
 			let response: IN8nHttpFullResponse;
 			try {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(

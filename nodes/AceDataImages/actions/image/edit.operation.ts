@@ -1,6 +1,6 @@
 import { randomString, type IBinaryData, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { buildMultipart, type FilePart } from '../../helpers/multipart';
+import { multipartBody, type FilePart } from '../../transport/multipart';
 import { pngDimensions, sniffImageType } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
 import { buildImageFields } from '../../helpers/requestBody';
@@ -41,9 +41,23 @@ function declaredSize(meta: IBinaryData): number | undefined {
 	return meta.id || !meta.data ? undefined : Math.floor((meta.data.length * 3) / 4);
 }
 
+/** The first bytes of a stored binary (enough to tell its type and PNG dimensions); the stream is closed after. */
+async function readHead(stream: AsyncIterable<Buffer> & { destroy(): void }, bytes: number): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let read = 0;
+	for await (const chunk of stream) {
+		chunks.push(chunk);
+		read += chunk.length;
+		if (read >= bytes) break;
+	}
+	stream.destroy();
+	return Buffer.concat(chunks).subarray(0, bytes);
+}
+
 /**
- * Reads a binary field through n8n's helpers (works when n8n keeps binaries on disk or in S3). An image larger than
- * the model edits is refused from its recorded size, before its bytes are read into memory.
+ * A binary field as a multipart file part. Kept in n8n's binary store (it has an id: disk, S3, the database), it is
+ * streamed from there when the request is sent, never read whole; kept inline in the item, it is already in memory.
+ * An image larger than the model edits is refused from its recorded size, before any of its bytes are read.
  */
 async function readBinary(
 	ctx: IExecuteFunctions,
@@ -55,18 +69,30 @@ async function readBinary(
 	const meta = ctx.helpers.assertBinaryData(itemIndex, property);
 	const declared = declaredSize(meta);
 	if (declared !== undefined) sizeCheck?.(declared);
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	const type = sniffImageType(bytes.subarray(0, 16));
-	const dimensions = pngDimensions(bytes.subarray(0, 24));
+	let head: Buffer;
+	let source: Pick<FilePart, 'size' | 'bytes' | 'open'>;
+	const id = meta.id;
+	if (id) {
+		const size = typeof meta.bytes === 'number' ? meta.bytes : (await ctx.helpers.getBinaryMetadata(id)).fileSize;
+		if (declared === undefined) sizeCheck?.(size);
+		head = await readHead(await ctx.helpers.getBinaryStream(id, 64), 24);
+		source = { size, open: async () => await ctx.helpers.getBinaryStream(id) };
+	} else {
+		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+		head = bytes.subarray(0, 24);
+		source = { size: bytes.length, bytes };
+	}
+	const type = sniffImageType(head.subarray(0, 16));
+	const dimensions = pngDimensions(head);
 	const fallbackName = `${property}.${type?.extension ?? 'png'}`;
 	return {
-		info: { property, bytes: bytes.length, format: type?.extension === 'jpg' ? 'jpeg' : type?.extension, ...dimensions },
+		info: { property, bytes: source.size, format: type?.extension === 'jpg' ? 'jpeg' : type?.extension, ...dimensions },
 		part: {
 			name: partName,
 			fileName: meta.fileName || fallbackName,
 			// From the bytes: an upstream node's `application/octet-stream` would make AceData refuse the file.
 			contentType: type?.mimeType ?? meta.mimeType ?? 'application/octet-stream',
-			bytes,
+			...source,
 		},
 	};
 }
@@ -106,6 +132,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, signal
 		const body: IDataObject = { ...fields, image: edit.urls.length === 1 ? edit.urls[0] : edit.urls };
 		return imageSubmission(this, client, job, 'edits', body);
 	}
-	const { body, contentType } = buildMultipart(fields, parts, `----AceDataImages${randomString(24)}`);
-	return imageSubmission(this, client, job, 'edits', body, { 'content-type': contentType });
+	const body = multipartBody(fields, parts, `----AceDataImages${randomString(24)}`);
+	return imageSubmission(this, client, job, 'edits', body, { 'content-type': body.contentType, 'content-length': body.length });
 }

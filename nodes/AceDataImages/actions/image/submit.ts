@@ -4,6 +4,7 @@ import type { ImageJob } from '../../helpers/parameters';
 import { answerToItems } from '../../helpers/output';
 import { ImageRequestValidationError, validateImageRequest, type Delivery } from '../../models/validation';
 import type { AceDataClient } from '../../transport/client';
+import type { MultipartBody } from '../../transport/multipart';
 import type { AsyncAcknowledgement, ImagesAnswer } from '../../transport/types';
 import type { ImageSubmission, JobIds } from '../types';
 import { assertReachable, awaitingItem } from './callback';
@@ -39,7 +40,7 @@ export function imageSubmission(
 	client: AceDataClient,
 	job: ImageJob,
 	endpoint: 'generations' | 'edits',
-	body: IDataObject | Buffer,
+	body: IDataObject | MultipartBody,
 	headers?: IDataObject,
 ): { submission: ImageSubmission } {
 	const context = { itemIndex: job.itemIndex, model: job.input.modelId, prompt: job.input.prompt };

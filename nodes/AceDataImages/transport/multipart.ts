@@ -1,0 +1,91 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Readable } from './stream';
+
+/** One file of a multipart body: its bytes in memory, or a stream of them from n8n's binary store. */
+export interface FilePart {
+	name: string;
+	fileName: string;
+	contentType: string;
+	/** Exact byte count (n8n's record of the binary): the body's Content-Length is known before sending. */
+	size: number;
+	bytes?: Buffer;
+	/** Opens a fresh stream of the bytes (a resent request reads them again). */
+	open?: () => Promise<Readable>;
+}
+
+/**
+ * A multipart/form-data request body that can be sent more than once (a request refused with 429 is resent):
+ * `open()` makes it anew each time. Files kept in n8n's binary store are streamed from it, never held whole.
+ */
+export interface MultipartBody {
+	contentType: string;
+	length: number;
+	open(): Promise<Buffer | Readable>;
+}
+
+/** `Readable.from`, reached through a stream n8n handed over: nodes may not import Node's `stream` module. */
+type ReadableFrom = (source: AsyncIterable<Buffer>) => Readable;
+
+export function isMultipartBody(body: unknown): body is MultipartBody {
+	return typeof (body as MultipartBody | undefined)?.open === 'function';
+}
+
+/** Fields go as text; every file part carries its own file name and content type. */
+export function multipartBody(fields: IDataObject, files: FilePart[], boundary: string): MultipartBody {
+	const quote = (text: string) => text.replace(/["\r\n]/g, '_');
+	const head: Buffer[] = [];
+	for (const [name, value] of Object.entries(fields)) {
+		if (value === undefined || value === null) continue;
+		head.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${String(value)}\r\n`));
+	}
+	const fileHeads = files.map((file) =>
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.name)}"; filename="${quote(file.fileName)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+		),
+	);
+	const crlf = Buffer.from('\r\n');
+	const tail = Buffer.from(`--${boundary}--\r\n`);
+	const length =
+		head.reduce((sum, chunk) => sum + chunk.length, 0) +
+		files.reduce((sum, file, index) => sum + fileHeads[index].length + file.size + crlf.length, 0) +
+		tail.length;
+
+	async function* chunks(first?: { index: number; stream: Readable }): AsyncGenerator<Buffer> {
+		yield* head;
+		for (const [index, file] of files.entries()) {
+			yield fileHeads[index];
+			if (file.bytes) {
+				yield file.bytes;
+			} else {
+				const stream = first?.index === index ? first.stream : await (file.open as () => Promise<Readable>)();
+				let read = 0;
+				for await (const chunk of stream as AsyncIterable<Buffer>) {
+					read += chunk.length;
+					yield chunk;
+				}
+				// The Content-Length was promised from n8n's record: a store that disagrees must not send a torn body.
+				if (read !== file.size) throw new Error(`The stored image "${file.fileName}" has ${read} bytes, n8n recorded ${file.size}`);
+			}
+			yield crlf;
+		}
+		yield tail;
+	}
+
+	return {
+		contentType: `multipart/form-data; boundary=${boundary}`,
+		length,
+		async open() {
+			const index = files.findIndex((file) => !file.bytes);
+			if (index < 0) return Buffer.concat([...head, ...files.flatMap((file, i) => [fileHeads[i], file.bytes as Buffer, crlf]), tail]);
+			const stream = await (files[index].open as () => Promise<Readable>)();
+			const streams = stream.constructor as unknown as { from?: ReadableFrom };
+			const body = chunks({ index, stream });
+			if (typeof streams.from === 'function') return streams.from(body);
+			// A store whose stream offers no `from` (none known): the body is gathered in memory instead.
+			const gathered: Buffer[] = [];
+			for await (const chunk of body) gathered.push(chunk);
+			return Buffer.concat(gathered);
+		},
+	};
+}

@@ -334,9 +334,9 @@ class N8n {
 	 * Starts this n8n once for a whole suite (`n8n start`, owner account, REST session); run() then executes
 	 * workflows through its REST API, as the editor's Execute button does. Returns the session.
 	 */
-	async start() {
+	async start({ env } = {}) {
 		this.logLines ??= [];
-		this.server = await this.serve({ onLog: (text) => this.logLines.push(text) });
+		this.server = await this.serve({ env, onLog: (text) => this.logLines.push(text) });
 		this.session = await this.ownerSession();
 		const flattedPath = require.resolve('flatted', { paths: [path.dirname(path.dirname(this.bin))] });
 		this.flatted = require(flattedPath);
@@ -361,13 +361,13 @@ class N8n {
 	}
 
 	/** Waits (on the execution's own state, not a fixed pause) until it satisfies `done`; returns it. */
-	async waitForExecution(executionId, done = ended, timeoutMs = 240000) {
+	async waitForExecution(executionId, done = ended, timeoutMs = 240000, intervalMs = this.pollMs ?? 100) {
 		const until = Date.now() + timeoutMs;
 		for (;;) {
 			const execution = await this.getExecution(executionId);
 			if (done(execution)) return execution;
 			if (Date.now() > until) throw new Error(`execution ${executionId} is still ${execution.status} after ${timeoutMs / 1000} s`);
-			await new Promise((resolve) => setTimeout(resolve, 100));
+			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
 	}
 

@@ -4,7 +4,7 @@
 const crypto = require('crypto');
 const http = require('http');
 
-const { makeImage, makePng, sha256, MIME, EXTENSION } = require('./images');
+const { makeImage, makePng, padPng, sha256, MIME, EXTENSION } = require('./images');
 const CONTRACT = require('./contract.json');
 const { parseMultipart } = require('./multipart');
 
@@ -70,6 +70,8 @@ const DEFAULTS = {
 	maxRequests: 20000,
 	/** Pixels of generated PNGs (kept small: tests compare bytes, not pictures). */
 	imageSide: 32,
+	/** Generated PNGs grown to at least this many bytes (0: as drawn); the benchmark's big images. */
+	imagePadBytes: 0,
 };
 
 function directives(prompt) {
@@ -204,7 +206,7 @@ function createSimulator(options = {}) {
 	}
 
 	function storeImage(format, seed) {
-		const bytes = format === 'png' ? makePng(seed, config.imageSide, config.imageSide) : makeImage(format, seed);
+		const bytes = format === 'png' ? padPng(makePng(seed, config.imageSide, config.imageSide), config.imagePadBytes) : makeImage(format, seed);
 		const id = crypto.randomUUID();
 		const file = { id, format, bytes, sha256: sha256(bytes), url: `${baseUrl}/files/${id}.${EXTENSION[format]}`, prompt: seed.split('|')[1] };
 		state.files.set(id, file);
@@ -337,37 +339,46 @@ function createSimulator(options = {}) {
 			return sendError(res, 'bad_request', { message: 'image is required.' });
 		}
 		const latency = Number(found.latency ?? config.latencyMs);
+		const isAsync = body.async === true || !!body.callback_url;
+		if (!isAsync) {
+			// The images are drawn while the simulated generation runs, as a real service renders during its latency:
+			// the answer leaves `latency` after the request came, however many are drawn at once (the benchmark's floor).
+			const readyAt = Date.now() + latency;
+			const built = buildAnswer(body, found);
+			if (readyAt > Date.now()) await sleep(readyAt - Date.now());
+			return answerSync(res, entry, body, built);
+		}
 		if (latency > 0) await sleep(latency);
 
-		const isAsync = body.async === true || !!body.callback_url;
 		const traceId = body.trace_id ?? crypto.randomUUID();
-		if (isAsync) {
-			const id = crypto.randomUUID();
-			const failed = found.task === 'fail';
-			const built = failed ? undefined : buildAnswer(body, found);
-			const task = {
-				id,
-				trace_id: traceId,
-				request: body,
-				response: failed
-					? { success: false, error: { code: 'api_error', message: 'The upstream image service failed.' }, trace_id: traceId }
-					: { success: true, task_id: id, trace_id: traceId, ...built.answer },
-				failed,
-				created_at: Date.now() / 1000,
-				finished_at: undefined,
-				polls: 0,
-				pollsToFinish: Number(found.polls ?? config.taskPolls),
-				never: found.never === true,
-				callbackUrl: body.callback_url,
-			};
-			if (!config.storeOnlyWithCallback || task.callbackUrl) state.tasks.set(id, task);
-			else state.unstored.set(id, task); // accepted and billed, but never answered by a look-up
-			entry.taskId = id;
-			if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
-			if (task.callbackUrl && !task.never && !config.holdCallbacks) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
-			return send(res, 200, { success: true, task_id: id, trace_id: traceId });
-		}
-		const { answer, files } = buildAnswer(body, found);
+		const id = crypto.randomUUID();
+		const failed = found.task === 'fail';
+		const built = failed ? undefined : buildAnswer(body, found);
+		const task = {
+			id,
+			trace_id: traceId,
+			request: body,
+			response: failed
+				? { success: false, error: { code: 'api_error', message: 'The upstream image service failed.' }, trace_id: traceId }
+				: { success: true, task_id: id, trace_id: traceId, ...built.answer },
+			failed,
+			created_at: Date.now() / 1000,
+			finished_at: undefined,
+			polls: 0,
+			pollsToFinish: Number(found.polls ?? config.taskPolls),
+			never: found.never === true,
+			callbackUrl: body.callback_url,
+		};
+		if (!config.storeOnlyWithCallback || task.callbackUrl) state.tasks.set(id, task);
+		else state.unstored.set(id, task); // accepted and billed, but never answered by a look-up
+		entry.taskId = id;
+		if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
+		if (task.callbackUrl && !task.never && !config.holdCallbacks) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
+		return send(res, 200, { success: true, task_id: id, trace_id: traceId });
+	}
+
+	function answerSync(res, entry, body, { answer, files }) {
+		const traceId = body.trace_id ?? crypto.randomUUID();
 		entry.images = files.map(({ id, format, sha256: hash, url }) => ({ id, format, sha256: hash, url }));
 		// Every job is stored, so a client whose answer was lost can find it by trace ID.
 		const id = crypto.randomUUID();

@@ -8,8 +8,8 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 	setupFiles: ['<rootDir>/test/harness/setup.js'],
 	testTimeout: 60000,
-	// Jest's default on 2 cores is one worker. The fault matrix is split in three files (wait/poll, submit/callback,
-	// park) that mostly wait on simulated latency and back-off, so three workers fit 2 cores (measured: 113 s with
-	// two workers, 79 s with three).
+	// Jest's default on 2 cores is one worker. The fault matrix (three files: wait/poll, submit/callback, park) mostly
+	// waits on back-off, Timeout and Max Wait; its cells run side by side (each has a simulator of its own, jest's
+	// maxConcurrency 5) and the files in three workers. Measured on 2 cores: 34 s (79 s with cells one at a time).
 	maxWorkers: 3,
 };

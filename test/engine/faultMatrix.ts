@@ -20,7 +20,7 @@ import {
 } from "../harness/engine";
 import { report } from "../harness/report";
 import type { Fault, LoggedRequest, Simulator } from "../harness/simulator";
-import { TOKEN, useSimulator } from "../harness/simulator";
+import { startSimulator, TOKEN } from "../harness/simulator";
 
 /**
  * `callback`: Wait for Images with a Callback URL (AceData gets a task and the node polls it). `park`: delivery
@@ -32,7 +32,8 @@ const DELIVERIES: Delivery[] = ["wait", "poll", "submit", "callback", "park"];
 /** Deliveries whose node looks tasks up (wait with a callback URL gets a task and polls it). */
 const POLLING: Delivery[] = ["poll", "callback"];
 /** What a parked run's unfinished item says when Max Wait (1.5 s) passes. */
-const PARKED_MAX_WAIT = /did not call back for task .* within Max Wait \(1\.5 s\)/;
+const PARKED_MAX_WAIT =
+  /did not call back for task .* within Max Wait \(1\.5 s\)/;
 
 interface FaultCase {
   name: string;
@@ -187,18 +188,27 @@ const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
  * Each file gets its own simulator.
  */
 export function defineFaultMatrix(deliveries: Delivery[]): void {
-  const { simulator, credentials } = useSimulator({ gptImageAnswer: "url" });
-  const run = imageRunner(credentials, {
-    resource: "image",
-    operation: "generate",
-    model: "gpt-image-1",
-    prompt: "={{ $json.prompt }}",
-    n: 1,
-    size: "1024x1024",
-    options: { pollInterval: 0.05, maxWait: 1.5, timeout: 0.5 },
-  });
+  // Every cell has a simulator of its own, so cells run side by side (jest's maxConcurrency): most of a cell is
+  // waiting on back-off, Timeout and Max Wait, not on the CPU.
+  const run = (
+    simulator: Simulator,
+    parameters: INodeParameters,
+    extra: { items: INodeExecutionData[]; continueOnFail: boolean },
+  ) =>
+    imageRunner(() => ({ apiToken: TOKEN, baseUrl: simulator.url }), {
+      resource: "image",
+      operation: "generate",
+      model: "gpt-image-1",
+      prompt: "={{ $json.prompt }}",
+      n: 1,
+      size: "1024x1024",
+      options: { pollInterval: 0.05, maxWait: 1.5, timeout: 0.5 },
+    })(parameters, extra);
 
-  function parametersFor(delivery: Delivery): INodeParameters {
+  function parametersFor(
+    simulator: Simulator,
+    delivery: Delivery,
+  ): INodeParameters {
     if (delivery === "park") return { delivery: "callback" };
     if (delivery !== "callback") return { delivery };
     return {
@@ -228,7 +238,10 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
    * callback runs the node's webhook; one that resumes gives the output (n8n lets only one resume). If none does,
    * Max Wait passes the parked items through.
    */
-  async function resumeParked(result: RunResult): Promise<RunResult> {
+  async function resumeParked(
+    simulator: Simulator,
+    result: RunResult,
+  ): Promise<RunResult> {
     const parked =
       result.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
     const callbacks = await simulator.releaseCallbacks();
@@ -368,7 +381,7 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
 
   describe.each(CASES)("fault: $name", (fault) => {
     describe.each(deliveries)("delivery %s", (delivery) => {
-      it.each([
+      it.concurrent.each([
         [false, 1],
         [false, 5],
         [true, 1],
@@ -376,42 +389,57 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
       ])(
         "Continue On Fail %s, %i item(s): one outcome per item, every paid job emitted or named",
         async (continueOnFail, count) => {
-          const target = count === 1 ? 0 : 2;
-          const marker = `Item ${target}:`;
-          simulator.inject(...(fault.faults?.(marker) ?? []));
-          const items = Array.from({ length: count }, (_, index) => ({
-            json: {
-              prompt: `Item ${index}: a lighthouse${index === target ? (fault.promptSuffix ?? "") : ""}`,
-            },
-          }));
-          const started = Date.now();
-          // Callbacks come when the cell says, after the run has parked (as they would from a slow model).
-          if (delivery === "park") simulator.config.holdCallbacks = true;
-          let result = await run(parametersFor(delivery), {
-            items,
-            continueOnFail,
-          });
-          const parked = result.run.waitTill !== undefined;
-          if (parked) result = await resumeParked(result);
-          const elapsed = Date.now() - started;
-          totals.cells++;
-          totals.runs++;
-          totals.slowestMs = Math.max(totals.slowestMs, elapsed);
-          expect(elapsed).toBeLessThan(20_000); // bounded: Max Wait is 1.5 s, Timeout 0.5 s
-          checkCell(
-            simulator,
-            result,
-            fault,
-            delivery,
-            continueOnFail,
-            count,
-            target,
-            parked,
-          );
+          const simulator = await startSimulator({ gptImageAnswer: "url" });
+          try {
+            await runCell(simulator, fault, delivery, continueOnFail, count);
+          } finally {
+            await simulator.stop();
+          }
         },
       );
     });
   });
+
+  async function runCell(
+    simulator: Simulator,
+    fault: FaultCase,
+    delivery: Delivery,
+    continueOnFail: boolean,
+    count: number,
+  ) {
+    const target = count === 1 ? 0 : 2;
+    const marker = `Item ${target}:`;
+    simulator.inject(...(fault.faults?.(marker) ?? []));
+    const items = Array.from({ length: count }, (_, index) => ({
+      json: {
+        prompt: `Item ${index}: a lighthouse${index === target ? (fault.promptSuffix ?? "") : ""}`,
+      },
+    }));
+    const started = Date.now();
+    // Callbacks come when the cell says, after the run has parked (as they would from a slow model).
+    if (delivery === "park") simulator.config.holdCallbacks = true;
+    let result = await run(simulator, parametersFor(simulator, delivery), {
+      items,
+      continueOnFail,
+    });
+    const parked = result.run.waitTill !== undefined;
+    if (parked) result = await resumeParked(simulator, result);
+    const elapsed = Date.now() - started;
+    totals.cells++;
+    totals.runs++;
+    totals.slowestMs = Math.max(totals.slowestMs, elapsed);
+    expect(elapsed).toBeLessThan(20_000); // bounded: Max Wait is 1.5 s, Timeout 0.5 s
+    checkCell(
+      simulator,
+      result,
+      fault,
+      delivery,
+      continueOnFail,
+      count,
+      target,
+      parked,
+    );
+  }
 
   afterAll(() => {
     // The matrix's totals, printed with the test output.

@@ -98,6 +98,8 @@ export interface Simulator {
 
 export const TOKEN: string;
 export const WRONG_TOKEN: string;
+/** A simulator of its own, started (for tests that run side by side); stop() it when done. */
+export function startSimulator(options?: Partial<SimulatorConfig>): Promise<Simulator>;
 export function useSimulator(options?: Partial<SimulatorConfig>): {
 	simulator: Simulator;
 	credentials: () => { apiToken: string; baseUrl: string };

@@ -24,4 +24,11 @@ function useSimulator(options = {}) {
 	};
 }
 
-module.exports = { useSimulator, TOKEN, WRONG_TOKEN };
+/** A simulator of its own, started (for tests that run side by side); stop() it when done. */
+async function startSimulator(options = {}) {
+	const simulator = createSimulator({ token: TOKEN, ...options });
+	await simulator.start();
+	return simulator;
+}
+
+module.exports = { useSimulator, startSimulator, TOKEN, WRONG_TOKEN };

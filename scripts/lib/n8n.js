@@ -1,5 +1,5 @@
 'use strict';
-// Drives a real, provisioned n8n: a user folder, the built package loaded as a custom extension, a credential
+// Drives a real, provisioned n8n: a user folder, the built package packed and installed as a community package, a credential
 // (the simulator or the real API), workflows imported, then `n8n execute` headless or `n8n start` with the editor.
 // Used by the end-to-end suite, `npm run demo` and `npm start`.
 const { execFileSync, spawn } = require('child_process');
@@ -12,9 +12,8 @@ const { endChild, freePort } = require('./services');
 
 const ROOT = path.join(__dirname, '..', '..');
 const CREDENTIAL_ID = 'acedataCredential';
-/** Type name of the node in published workflows, and when n8n loads it from a custom folder. */
+/** Type name of the node in published workflows (n8n loads the package as a community package). */
 const NPM_TYPE = 'n8n-nodes-acedata-images.aceDataImages';
-const CUSTOM_TYPE = 'CUSTOM.aceDataImages';
 
 const VERSIONS = {
 	'2.41.1': { major: 2, node: 'node24' },
@@ -31,13 +30,46 @@ function provision(which) {
 	return JSON.parse(lines[lines.length - 1]);
 }
 
-/** Copies the built package (dist + package.json) where n8n loads it from, without node_modules. */
-function stagePackage(into) {
-	const target = path.join(into, 'n8n-nodes-acedata-images');
+/** The packed package (`npm pack`: what would be published), in `into`; returns the tarball's path. */
+function packPackage(into) {
+	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', into], { cwd: ROOT, env: cleanNpmEnv() });
+	const name = out.toString().trim().split('\n').pop();
+	return path.join(into, name);
+}
+
+/** This environment without the npm_config_* settings an npm script hands down (this project's ignore-scripts). */
+function cleanNpmEnv() {
+	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_config_')));
+}
+
+/**
+ * Installs the packed package into a user folder exactly as n8n's Settings › Community Nodes does (its
+ * CommunityPackagesService.downloadPackage): the tarball unpacked into `~/.n8n/nodes/node_modules/<name>`, its
+ * dev/peer/optional dependencies dropped, `npm install` there with n8n's flags, the dependency recorded in
+ * `~/.n8n/nodes/package.json`. n8n loads every package of that folder at start, under its published type names.
+ * Only the fetch differs: the tarball is this checkout's, not the registry's.
+ */
+function installLikeCommunityNodes(tarball, userFolder) {
+	const nodes = path.join(userFolder, '.n8n', 'nodes');
+	const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+	const target = path.join(nodes, 'node_modules', manifest.name);
+	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
-	fs.cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
-	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
-	return into;
+	execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	const packed = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
+	delete packed.devDependencies;
+	delete packed.peerDependencies;
+	delete packed.optionalDependencies;
+	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(packed, null, 2));
+	execFileSync(
+		'npm',
+		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+		{ cwd: target, env: cleanNpmEnv(), stdio: 'pipe' },
+	);
+	fs.writeFileSync(
+		path.join(nodes, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [manifest.name]: packed.version } }, null, 2),
+	);
 }
 
 function run(command, args, env, timeoutMs = 240000) {
@@ -145,6 +177,9 @@ class N8n {
 		const install = this.major === 2 ? layout.n8n2 : layout.n8n1;
 		this.bin = path.join(install, 'node_modules', 'n8n', 'bin', 'n8n');
 		this.nodeBin = this.major === 2 ? layout.node24 : process.execPath;
+		// The package as users get it: packed, then installed the way Settings › Community Nodes installs it.
+		this.tarball = packPackage(this.dir);
+		installLikeCommunityNodes(this.tarball, this.userFolder);
 		const env = { ...process.env };
 		// Jest sets NODE_ENV=test, which silences n8n's logger and with it the run output.
 		delete env.NODE_ENV;
@@ -156,7 +191,6 @@ class N8n {
 			N8N_ENCRYPTION_KEY: 'e2e-encryption-key',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_CUSTOM_EXTENSIONS: stagePackage(path.join(this.dir, 'custom')),
 			N8N_RESTRICT_FILE_ACCESS_TO: this.outputDir,
 			N8N_SECURE_COOKIE: 'false',
 			// No calls home: the machine has no network, and a test must not depend on one.
@@ -192,10 +226,9 @@ class N8n {
 		if (fs.readdirSync(workflows).length) await this.cli(['import:workflow', '--separate', `--input=${workflows}`]);
 	}
 
-	/** Points a workflow at this n8n: the custom node type, the imported credential, the output folder. */
+	/** Points a workflow at this n8n: the imported credential, the output folder. */
 	localize(text) {
 		return text
-			.replaceAll(NPM_TYPE, CUSTOM_TYPE)
 			.replaceAll('__OUTPUT_DIR__', this.outputDir)
 			.replaceAll('/home/node/.n8n-files/acedata-images', this.outputDir)
 			.replaceAll('__CREDENTIAL_ID__', CREDENTIAL_ID)
@@ -317,10 +350,13 @@ class N8n {
 	async startWorker() {
 		if (!this.queue) throw new Error('a worker needs queue mode (the queue option)');
 		this.workerLog ??= [];
-		// A user folder of its own: nothing on main's disk can stand in for what must come through Postgres.
+		// A user folder of its own: nothing on main's disk can stand in for what must come through Postgres. The
+		// package is installed there too (a worker without it fails with "Unrecognized node type").
+		const userFolder = path.join(this.dir, 'worker-user');
+		installLikeCommunityNodes(this.tarball, userFolder);
 		const env = {
 			...this.env,
-			N8N_USER_FOLDER: path.join(this.dir, 'worker-user'),
+			N8N_USER_FOLDER: userFolder,
 			// The worker makes `$execution.resumeUrl`: without WEBHOOK_URL it names its own localhost:5678.
 			WEBHOOK_URL: `${this.serverUrl}/`,
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
@@ -458,4 +494,4 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, VERSIONS, CREDENTIAL_ID, NPM_TYPE, CUSTOM_TYPE, ROOT, provision };
+module.exports = { N8n, VERSIONS, CREDENTIAL_ID, NPM_TYPE, ROOT, provision };

@@ -48,6 +48,16 @@ function defineSuite(version) {
 			expect(result.stderr).not.toContain(TOKEN);
 		};
 
+		test('installed from the packed tarball the way Settings › Community Nodes installs it; n8n knows the published types', async () => {
+			const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-acedata-images');
+			expect(fs.readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+			expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).devDependencies).toBeUndefined();
+			const response = await fetch(`${n8n.serverUrl}/types/nodes.json`, { headers: { cookie: n8n.session.cookie } });
+			const types = (await response.json()).map((type) => type.name);
+			expect(types).toContain('n8n-nodes-acedata-images.aceDataImages');
+			expect(types.some((name) => name.startsWith('CUSTOM.'))).toBe(false);
+		});
+
 		test('failure paths in real n8n: a lost answer is recovered by trace ID, a task that cannot be looked up is named', async () => {
 			// The owl's job is accepted but its answer is cut off; the whale's task can never be looked up.
 			simulator.inject(

@@ -24,16 +24,9 @@ const PROFILE = process.env.BENCH_PROFILE;
 const PARTS = (process.env.BENCH_PARTS || 'time,memory').split(',');
 const TOKEN = 'sk-bench-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
+const node = (name, type, typeVersion, position, parameters) => ({ id: name, name, type, typeVersion, position, parameters });
+
 function workflow(id, imageNode, prompts) {
-	const node = (name, type, typeVersion, position, parameters, extra = {}) => ({
-		id: name,
-		name,
-		type,
-		typeVersion,
-		position,
-		parameters,
-		...extra,
-	});
 	return {
 		id,
 		name: id,
@@ -75,15 +68,6 @@ const openAi = {
 /** One item with 16 stored images: Read Files from Disk (16 items, streamed into n8n's store) → Aggregate. */
 function editWorkflow(id, inputs, count) {
 	const base = workflow(id, {}, []);
-	const node = (name, type, typeVersion, position, parameters, extra = {}) => ({
-		id: name,
-		name,
-		type,
-		typeVersion,
-		position,
-		parameters,
-		...extra,
-	});
 	const names = Array.from({ length: count }, (_, index) => (index ? `data_${index}` : 'data'));
 	base.nodes = [
 		base.nodes[0],

@@ -24,6 +24,12 @@ export interface RunResult {
 
 export function runNode(options: RunOptions): Promise<RunResult>;
 export function binaryBytes(binary: IBinaryData | undefined): Buffer;
+/** n8n's binary store on disk for the rest of this test file; `reads` counts whole and streamed reads of stored binaries. */
+export function useFilesystemBinaryStore(): Promise<{
+	reads: { whole: number; streamed: number };
+	store(bytes: Buffer, fileName: string, mimeType?: string): Promise<IBinaryData>;
+	read(binary: IBinaryData): Promise<Buffer>;
+}>;
 export const NODE_NAME: string;
 export function delay(ms: number): Promise<void>;
 export function waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;

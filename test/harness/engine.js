@@ -1,7 +1,9 @@
 'use strict';
 // Runs the node through n8n-core's real WorkflowExecute (no n8n server, no mocks of the engine), with a tiny
 // credentials helper that applies the credential's generic `authenticate` block, as n8n does.
-const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext } = require('n8n-core');
+const fs = require('fs');
+const path = require('path');
+const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext, BinaryDataService } = require('n8n-core');
 const { Workflow, ICredentialsHelper } = require('n8n-workflow');
 
 // Under jest the TypeScript sources are loaded; plain node (the benchmark) loads the built package from dist/.
@@ -190,6 +192,39 @@ function imageRunner(credentials, defaults) {
 		});
 }
 
+/**
+ * n8n's binary store on disk (filesystem mode, as a served n8n keeps binaries) for the rest of this test file:
+ * store() puts bytes in it as an upstream node would (a binary with an id), read() gets them back, and `reads`
+ * counts how the node read stored binaries: whole (getAsBuffer) or streamed (getAsStream).
+ */
+async function useFilesystemBinaryStore() {
+	// n8n-core's own dependency injection container (the engine's), not another copy of @n8n/di.
+	const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
+	const service = Container.get(BinaryDataService);
+	service.config.mode = 'filesystem';
+	service.config.localStoragePath = path.join(process.env.N8N_USER_FOLDER, 'storage');
+	fs.mkdirSync(service.config.localStoragePath, { recursive: true });
+	await service.init();
+	const reads = { whole: 0, streamed: 0 };
+	const getAsBuffer = service.getAsBuffer.bind(service);
+	const getAsStream = service.getAsStream.bind(service);
+	service.getAsBuffer = async (binary) => {
+		if (binary.id) reads.whole++;
+		return await getAsBuffer(binary);
+	};
+	service.getAsStream = async (...args) => {
+		reads.streamed++;
+		return await getAsStream(...args);
+	};
+	const location = { type: 'execution', workflowId: 'engine-test', executionId: 'upstream' };
+	return {
+		reads,
+		store: async (bytes, fileName, mimeType = 'application/octet-stream') =>
+			await service.store(location, bytes, { data: '', mimeType, fileName }),
+		read: async (binary) => await getAsBuffer(binary),
+	};
+}
+
 /** The bytes of an output binary (kept inline by the engine without a binary data manager). */
 function binaryBytes(binary) {
 	return Buffer.from(binary.data, 'base64');
@@ -207,4 +242,4 @@ async function waitFor(predicate, timeoutMs = 10000) {
 }
 
 module.exports = {
-	callWebhook, runNode, imageRunner, binaryBytes, delay, waitFor, NODE_NAME };
+	callWebhook, runNode, imageRunner, binaryBytes, useFilesystemBinaryStore, delay, waitFor, NODE_NAME };

@@ -19,6 +19,8 @@ export interface LoggedRequest {
 	method: string;
 	path: string;
 	headers: Record<string, string | undefined>;
+	/** Length of the body as it arrived. */
+	bytes: number;
 	body?: Record<string, unknown>;
 	parts?: LoggedPart[];
 	status?: number;

@@ -202,7 +202,7 @@ export function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: 1,
-			description: 'How many input items are processed at the same time',
+			description: 'How many requests to AceData are open at the same time (one per input item); downloading finished images does not hold a place',
 		},
 		downloadImagesOption,
 		fileNameOption,

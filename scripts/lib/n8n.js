@@ -146,6 +146,8 @@ function queueEnv({ redis, postgres }) {
 		DB_POSTGRESDB_USER: postgres.user,
 		DB_POSTGRESDB_DATABASE: postgres.database,
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		// n8n 1.x offers the database mode only when it is listed (otherwise it keeps binaries inline, base64).
+		N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database',
 	};
 }
 

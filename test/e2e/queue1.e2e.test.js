@@ -1,0 +1,2 @@
+'use strict';
+require('./queue').defineQueueSuite('1.123.81');

@@ -1,0 +1,2 @@
+'use strict';
+require('./queue').defineQueueSuite('2.41.1');

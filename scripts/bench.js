@@ -284,7 +284,8 @@ async function memoryCases(n8n, simulator, inputs) {
 		const growth = peak - before;
 		// What went through: the images the simulator sent (made or received), so a run that did nothing shows.
 		const [job] = simulator.billed();
-		const moved = id === 'benchMemEdit' ? job.parts.reduce((sum, part) => sum + (part.size ?? 0), 0) : result.output('Image').reduce((sum, item) => sum + Object.values(item.binary ?? {}).reduce((all, binary) => all + (binary.bytes ?? 0), 0), 0);
+		const sizes = job.parts ? job.parts.map((part) => part.size) : simulator.sentImages().map((image) => image.length);
+		const moved = sizes.reduce((total, size) => total + size, 0);
 		console.log(
 			`${label.padEnd(62)} ${`${Math.round(moved / MB)} MB moved`.padStart(13)}, peak growth ${`${Math.round(growth / MB)} MB`.padStart(7)} = ${(growth / itemBytes).toFixed(2)} × the item's images`,
 		);

@@ -5,7 +5,7 @@ import { createHash } from 'crypto';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
 import { makePng, padPng } from '../../scripts/simulator/images';
-import { imageRunner, useFilesystemBinaryStore } from '../harness/engine';
+import { imageRunner, useFilesystemBinaryStore, waitFor } from '../harness/engine';
 import { useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator();
@@ -84,6 +84,19 @@ describe('Edit from images in n8n\'s binary store', () => {
 		expect(sent.bytes).toBe(refused.bytes);
 		expect(filesOf(1)).toEqual(expectedFiles);
 		expect(store.reads.whole).toBe(0);
+	});
+
+	it('a stored image gone before a resend: the item fails as not billed, naming the store, and nothing is sent again', async () => {
+		const item = await storedItem();
+		simulator.inject({ path: '/openai/images/edits', code: 'too_many_requests', times: 1, retryAfter: 1 });
+		const run = runEdit({}, { items: [item], continueOnFail: true });
+		await waitFor(() => edits().length === 1);
+		store.remove(item.binary?.photo as IBinaryData);
+		const { items } = await run;
+		expect(edits()).toHaveLength(1);
+		expect(items).toHaveLength(1);
+		expect(items[0].json.error).toMatch(/Could not read an input image from n8n's binary store/);
+		expect(items[0].json.billing).toBe('none');
 	});
 
 	it('a stored image over the model\'s limit is refused from its recorded size: nothing read, nothing sent', async () => {

@@ -29,6 +29,8 @@ export function useFilesystemBinaryStore(): Promise<{
 	reads: { whole: number; streamed: number };
 	store(bytes: Buffer, fileName: string, mimeType?: string): Promise<IBinaryData>;
 	read(binary: IBinaryData): Promise<Buffer>;
+	/** Deletes a stored binary's file, as a pruned or lost store would. */
+	remove(binary: IBinaryData): void;
 }>;
 export const NODE_NAME: string;
 export function delay(ms: number): Promise<void>;

@@ -222,6 +222,8 @@ async function useFilesystemBinaryStore() {
 		store: async (bytes, fileName, mimeType = 'application/octet-stream') =>
 			await service.store(location, bytes, { data: '', mimeType, fileName }),
 		read: async (binary) => await getAsBuffer(binary),
+		/** Deletes a stored binary's file, as a pruned or lost store would. */
+		remove: (binary) => fs.rmSync(service.getPath(binary.id), { force: true }),
 	};
 }
 

@@ -3,15 +3,20 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Readable } from './stream';
 
 /** One file of a multipart body: its bytes in memory, or a stream of them from n8n's binary store. */
-export interface FilePart {
+export type FilePart = {
 	name: string;
 	fileName: string;
 	contentType: string;
 	/** Exact byte count (n8n's record of the binary): the body's Content-Length is known before sending. */
 	size: number;
-	bytes?: Buffer;
-	/** Opens a fresh stream of the bytes (a resent request reads them again). */
-	open?: () => Promise<Readable>;
+} & FileSource;
+
+/** Where a part's bytes come from: memory, or a fresh stream each time (a resent request reads them again). */
+export type FileSource = { bytes: Buffer } | { open: () => Promise<Readable> };
+
+interface OpenedStream {
+	index: number;
+	stream: Readable;
 }
 
 /**
@@ -51,14 +56,14 @@ export function multipartBody(fields: IDataObject, files: FilePart[], boundary: 
 		files.reduce((sum, file, index) => sum + fileHeads[index].length + file.size + crlf.length, 0) +
 		tail.length;
 
-	async function* chunks(first?: { index: number; stream: Readable }): AsyncGenerator<Buffer> {
+	async function* chunks(first?: OpenedStream): AsyncGenerator<Buffer> {
 		yield* head;
 		for (const [index, file] of files.entries()) {
 			yield fileHeads[index];
-			if (file.bytes) {
+			if ('bytes' in file) {
 				yield file.bytes;
 			} else {
-				const stream = first?.index === index ? first.stream : await (file.open as () => Promise<Readable>)();
+				const stream = first?.index === index ? first.stream : await file.open();
 				let read = 0;
 				for await (const chunk of stream as AsyncIterable<Buffer>) {
 					read += chunk.length;
@@ -72,17 +77,21 @@ export function multipartBody(fields: IDataObject, files: FilePart[], boundary: 
 		yield tail;
 	}
 
+	/** The first stored file's stream, opened now: it is also what reaches `Readable.from`. */
+	async function openFirstStream(): Promise<OpenedStream | undefined> {
+		for (const [index, file] of files.entries()) if ('open' in file) return { index, stream: await file.open() };
+		return undefined;
+	}
+
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
 		length,
 		async open() {
-			const index = files.findIndex((file) => !file.bytes);
-			if (index < 0) return Buffer.concat([...head, ...files.flatMap((file, i) => [fileHeads[i], file.bytes as Buffer, crlf]), tail]);
-			const stream = await (files[index].open as () => Promise<Readable>)();
-			const streams = stream.constructor as unknown as { from?: ReadableFrom };
-			const body = chunks({ index, stream });
-			if (typeof streams.from === 'function') return streams.from(body);
-			// A store whose stream offers no `from` (none known): the body is gathered in memory instead.
+			const first = await openFirstStream();
+			const body = chunks(first);
+			const streams = first?.stream.constructor as { from?: ReadableFrom } | undefined;
+			if (typeof streams?.from === 'function') return streams.from(body);
+			// Every file in memory (or a store whose stream offers no `from`, none known): one Buffer.
 			const gathered: Buffer[] = [];
 			for await (const chunk of body) gathered.push(chunk);
 			return Buffer.concat(gathered);

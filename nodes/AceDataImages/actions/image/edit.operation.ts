@@ -1,6 +1,6 @@
 import { randomString, type IBinaryData, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { multipartBody, type FilePart } from '../../transport/multipart';
+import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
 import { pngDimensions, sniffImageType } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
 import { buildImageFields } from '../../helpers/requestBody';
@@ -70,7 +70,7 @@ async function readBinary(
 	const declared = declaredSize(meta);
 	if (declared !== undefined) sizeCheck?.(declared);
 	let head: Buffer;
-	let source: Pick<FilePart, 'size' | 'bytes' | 'open'>;
+	let source: FileSource & { size: number };
 	const id = meta.id;
 	if (id) {
 		const size = typeof meta.bytes === 'number' ? meta.bytes : (await ctx.helpers.getBinaryMetadata(id)).fileSize;

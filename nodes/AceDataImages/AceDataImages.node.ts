@@ -8,12 +8,13 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { resumeOnCallback } from './actions/image/callback';
+import { callback } from './actions/delivery/callback';
 
 import { properties } from './actions/node.description';
 import { MODEL_RULES } from './models/modelRules';
 import { route } from './actions/router';
 import { listEditModels, listModels } from './methods/loadOptions';
+import { CALLBACK_WEBHOOK_PATH } from './models/defaults';
 
 /** "Generate · GPT Image 1", "Edit · gpt-image-3-preview", "Get Task": the operation and model in words. */
 const MODEL_NAMES = JSON.stringify(Object.fromEntries(MODEL_RULES.filter((rule) => rule.id !== 'custom').map((rule) => [rule.id, rule.name])));
@@ -26,7 +27,8 @@ const SUBTITLE = `={{ $parameter["resource"] === "task" ? "Get Task" : ($paramet
  * registers remote webhooks (checkExists/create/delete); a resume webhook has no such lifecycle.
  */
 const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
-	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true },
+	// A path of its own: the callback URL (the resume URL plus this path) reaches only this node's webhook.
+	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: CALLBACK_WEBHOOK_PATH, restartWebhook: true },
 ];
 
 export class AceDataImages implements INodeType {
@@ -63,6 +65,6 @@ export class AceDataImages implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeOnCallback.call(this);
+		return await callback.resume.call(this);
 	}
 }

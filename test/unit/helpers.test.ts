@@ -1,7 +1,7 @@
 import { buildFileName, slugify } from '../../nodes/AceDataImages/helpers/fileName';
 import { sniffImageType } from '../../nodes/AceDataImages/helpers/mime';
 import { retryAfterMs } from '../../nodes/AceDataImages/transport/client';
-import { redact } from '../../nodes/AceDataImages/transport/errors';
+import { redact } from '../../nodes/AceDataImages/transport/schemas';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);

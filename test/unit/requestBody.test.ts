@@ -11,7 +11,7 @@ const base: ImageRequestInput = {
 
 describe('request body', () => {
 	it('carries only what was set, with model always', () => {
-		expect(buildImageFields(base, 'wait')).toEqual({ model: 'gpt-image-1', prompt: 'A lighthouse at dawn', n: 2 });
+		expect(buildImageFields(base, false)).toEqual({ model: 'gpt-image-1', prompt: 'A lighthouse at dawn', n: 2 });
 	});
 
 	it('puts every option on the wire in snake_case', () => {
@@ -28,7 +28,7 @@ describe('request body', () => {
 				callbackUrl: 'https://example.com/hook',
 				traceId: 'trace-1',
 			},
-			'wait',
+			false,
 		);
 		expect(body).toEqual({
 			model: 'gpt-image-1',
@@ -47,19 +47,19 @@ describe('request body', () => {
 	});
 
 	it('asks for an asynchronous task for poll and submit', () => {
-		expect(buildImageFields(base, 'poll').async).toBe(true);
-		expect(buildImageFields(base, 'submit').async).toBe(true);
-		expect(buildImageFields(base, 'wait')).not.toHaveProperty('async');
+		expect(buildImageFields(base, true).async).toBe(true);
+		expect(buildImageFields(base, true).async).toBe(true);
+		expect(buildImageFields(base, false)).not.toHaveProperty('async');
 	});
 
 	it('sends the custom model id verbatim and drops empty strings', () => {
-		const body = buildImageFields({ ...base, model: 'custom', modelId: 'gpt-image-2:official', size: '' }, 'wait');
+		const body = buildImageFields({ ...base, model: 'custom', modelId: 'gpt-image-2:official', size: '' }, false);
 		expect(body.model).toBe('gpt-image-2:official');
 		expect(body).not.toHaveProperty('size');
 	});
 
 	it('sends input_fidelity for edits only', () => {
-		expect(buildImageFields({ ...base, inputFidelity: 'high' }, 'wait')).not.toHaveProperty('input_fidelity');
-		expect(buildImageFields({ ...base, operation: 'edit', inputFidelity: 'high' }, 'wait').input_fidelity).toBe('high');
+		expect(buildImageFields({ ...base, inputFidelity: 'high' }, false)).not.toHaveProperty('input_fidelity');
+		expect(buildImageFields({ ...base, operation: 'edit', inputFidelity: 'high' }, false).input_fidelity).toBe('high');
 	});
 });

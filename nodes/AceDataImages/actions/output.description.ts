@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_FILE_NAME_TEMPLATE } from '../helpers/fileName';
-import { PARAMETER_LABELS } from '../models/validation';
-import { DEFAULT_TIMEOUT_SECONDS } from '../transport/client';
+import { DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_TIMEOUT_SECONDS, MAX_DOWNLOAD_MB, PARAMETER_LABELS } from '../models/defaults';
 
 /** Options about the emitted files, shared by every operation that emits images. */
 
@@ -23,13 +22,11 @@ export const downloadImagesOption: INodeProperties = {
 		'Whether to download hosted image URLs into binary files. Off: URL answers are returned as JSON only (the links expire).',
 };
 
-export const DEFAULT_MAX_DOWNLOAD_MB = 200;
-
 export const maxDownloadOption: INodeProperties = {
 	displayName: 'Max Download Size (MB)',
 	name: 'maxDownloadMb',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: 1, maxValue: MAX_DOWNLOAD_MB },
 	default: DEFAULT_MAX_DOWNLOAD_MB,
 	description:
 		'A hosted image larger than this is refused (AceData images are a few MB; its inputs are at most 50 MB). The whole download must also finish within Timeout.',

@@ -1,40 +1,50 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { MAX_CONCURRENCY, optionalNumber } from '../helpers/parameters';
-import { PARAMETER_LABELS } from '../models/validation';
-import { hasAwaiting, parkOrEmit } from './image/callback';
+import { Pipeline, type PipelinePrepared } from '../execution/pipeline';
+import { parameterFailure } from '../failure/failure';
+import { readConcurrency, readNodeSettings } from '../helpers/parameters';
+import { DELIVERY_MODULES, type DeliveryModule } from './delivery';
 import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
-import { Runner } from './runner';
 import * as get from './task/get.operation';
-import type { OperationModule } from './types';
+import type { OperationModule, Prepared } from './types';
 
 export const OPERATIONS: Record<string, Record<string, OperationModule>> = {
 	image: { generate, edit },
 	task: { get },
 };
 
-/** Picks the operation, reads the node-level settings, and lets the runner take every item to one outcome. */
+/**
+ * Picks the operation, reads the node-level settings, lets the pipeline take every item to one outcome, and hands
+ * the outcomes to the delivery (Submit makes items of accepted jobs; Callback parks the run).
+ */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const inputs = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const module = OPERATIONS[resource]?.[operation];
-	if (!module) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail());
+	let module: OperationModule;
+	let concurrency: number;
+	try {
+		const { resource, operation } = readNodeSettings(this);
+		const found = OPERATIONS[resource]?.[operation];
+		if (!found) throw parameterFailure('operation', `The operation "${operation}" of "${resource}" is not supported`);
+		module = found;
+		concurrency = readConcurrency(this);
+	} catch (error) {
+		return [flatten(pipeline.failAll(error))];
 	}
-	const runner = new Runner(this, inputs.length, this.continueOnFail());
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = optionalNumber(options.concurrency) ?? 1;
-	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-		const error = new NodeOperationError(
-			this.getNode(),
-			`Parameter "${PARAMETER_LABELS.concurrency}" must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${JSON.stringify(options.concurrency)})`,
-			{ description: 'Nothing was sent to AceData and nothing was billed.' },
-		);
-		return [runner.failAll(error)];
-	}
-	const items = await runner.run(module, concurrency);
-	// Delivery Callback: the items are submitted tasks; emitted at once if all are finished, else the run parks.
-	return [hasAwaiting(items) ? await parkOrEmit(this, items) : items];
+	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<PipelinePrepared> => {
+		const prepared: Prepared = await module.prepare.call(this, itemIndex, signal);
+		if (prepared.kind === 'items') return prepared;
+		const delivery = DELIVERY_MODULES[prepared.request.delivery];
+		return { kind: 'request', request: { ...prepared.request, doneWhen: delivery.doneWhen }, check: delivery.check };
+	};
+	const outcomes = await pipeline.run(prepare, concurrency);
+	// Delivery is read per item: a run with any Callback item parks (its other accepted items become Submit items).
+	const parks = outcomes.some((outcome) => outcome.kind === 'accepted' && outcome.request.delivery === 'callback');
+	const delivery: DeliveryModule = parks ? DELIVERY_MODULES.callback : DELIVERY_MODULES.submit;
+	return [await delivery.finish(this, outcomes)];
+}
+
+function flatten(outcomes: ReturnType<Pipeline['failAll']>): INodeExecutionData[] {
+	return outcomes.flatMap((outcome) => (outcome.kind === 'failed' ? [outcome.item] : outcome.kind === 'items' ? outcome.items : []));
 }

@@ -74,21 +74,15 @@ function describeHead(head: Uint8Array): string {
 	return text ? `, it starts with "${text}"` : ', it is empty';
 }
 
-function metadata(
-	client: AceDataClient,
-	datum: ImageDatum,
-	answer: ImagesAnswer,
-	context: ImageContext,
-	index: number,
-): IDataObject {
-	const json: IDataObject = { index, model: client.scrub(answer.model ?? context.model), prompt: context.prompt };
-	// A hostile or broken server could echo the token anywhere: nothing it sends is emitted unscrubbed.
-	if (datum.revised_prompt) json.revisedPrompt = client.scrub(String(datum.revised_prompt));
-	if (datum.url) json.url = client.scrub(String(datum.url));
-	const taskId = context.taskId ?? answer.task_id;
-	const traceId = context.traceId ?? answer.trace_id;
-	if (taskId) json.taskId = client.scrub(String(taskId));
-	if (traceId) json.traceId = client.scrub(String(traceId));
+/** The image's JSON. Every field of the answer was parsed and scrubbed of the token at the transport. */
+function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext, index: number): IDataObject {
+	const json: IDataObject = { index, model: answer.model ?? context.model, prompt: context.prompt };
+	if (datum.revisedPrompt) json.revisedPrompt = datum.revisedPrompt;
+	if (datum.url) json.url = datum.url;
+	const taskId = context.taskId ?? answer.taskId;
+	const traceId = context.traceId ?? answer.traceId;
+	if (taskId) json.taskId = taskId;
+	if (traceId) json.traceId = traceId;
 	if (answer.usage) json.usage = answer.usage;
 	if (answer.created) json.created = answer.created;
 	return json;
@@ -103,7 +97,7 @@ async function emitImage(
 	output: OutputOptions,
 	index: number,
 ): Promise<EmittedImage> {
-	const json = metadata(client, datum, answer, context, index);
+	const json = metadata(datum, answer, context, index);
 	const name = (type: ImageType) =>
 		buildFileName(output.fileName, {
 			prompt: context.prompt,
@@ -114,14 +108,14 @@ async function emitImage(
 			extension: type.extension,
 		});
 
-	if (datum.b64_json) {
-		const bytes = Buffer.from(datum.b64_json, 'base64');
+	if (datum.b64Json) {
+		const bytes = Buffer.from(datum.b64Json, 'base64');
 		const type = sniffImageType(bytes.subarray(0, 16));
 		if (!type) {
-			throw client.apiError({
+			throw client.failure({
+				kind: 'download',
 				code: 'not_an_image',
-				apiMessage: `Image ${index + 1} of AceData's answer is base64 that does not decode to a PNG, JPEG, WebP or GIF image`,
-				source: 'node',
+				text: `Image ${index + 1} of AceData's answer is base64 that does not decode to a PNG, JPEG, WebP or GIF image`,
 			});
 		}
 		const binary = await ctx.helpers.prepareBinaryData(bytes, name(type), type.mimeType);
@@ -139,10 +133,10 @@ async function emitImage(
 		const type = sniffImageType(head);
 		if (!type) {
 			download.stream.destroy?.();
-			throw client.apiError({
+			throw client.failure({
+				kind: 'download',
 				code: 'not_an_image',
-				apiMessage: `The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`,
-				source: 'node',
+				text: client.scrub(`The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`),
 			});
 		}
 		const binary = await ctx.helpers.prepareBinaryData(download.stream, name(type), type.mimeType).catch((error: unknown) => {
@@ -150,7 +144,7 @@ async function emitImage(
 		});
 		return { json, binary };
 	}
-	throw client.apiError({ code: 'empty_image', apiMessage: `AceData answered image ${index} with neither a URL nor base64 data` });
+	throw client.failure({ kind: 'answer', code: 'empty_image', text: `AceData answered image ${index} with neither a URL nor base64 data` });
 }
 
 /** Turns one answer into n8n items: one per image (default) or one per input item. */
@@ -161,13 +155,14 @@ export async function answerToItems(
 	context: ImageContext,
 	output: OutputOptions,
 ): Promise<INodeExecutionData[]> {
-	const data = Array.isArray(answer.data) ? answer.data : [];
+	const data = answer.images;
 	if (data.length === 0) {
-		throw client.apiError({
+		throw client.failure({
+			kind: 'answer',
 			code: 'no_images',
-			apiMessage: 'AceData answered without any image',
-			traceId: context.traceId ?? answer.trace_id,
-			taskId: context.taskId ?? answer.task_id,
+			text: 'AceData answered without any image',
+			traceId: context.traceId ?? answer.traceId,
+			taskId: context.taskId ?? answer.taskId,
 		});
 	}
 	const images: EmittedImage[] = [];

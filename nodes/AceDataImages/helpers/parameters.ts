@@ -1,132 +1,317 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { PARAMETER_LABELS, type Delivery, type ImageRequestInput } from '../models/validation';
-import { DEFAULT_MAX_DOWNLOAD_MB } from '../actions/output.description';
-import { callbackUrlFor } from '../actions/image/callback';
+import { Failure, describeValue, parameterFailure } from '../failure/failure';
+import {
+	CALLBACK_ITEM_TAG,
+	CALLBACK_WEBHOOK_PATH,
+	DEFAULT_BINARY_PROPERTY,
+	DEFAULT_MAX_DOWNLOAD_MB,
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DELIVERIES,
+	MAX_CONCURRENCY,
+	MAX_DOWNLOAD_MB,
+	MAX_SECONDS,
+	MAX_TRACE_ID_LENGTH,
+	MIN_SECONDS,
+	labelOf,
+	type Delivery,
+} from '../models/defaults';
+import type { ImageRequestInput } from '../models/validation';
 import type { OutputLayout, OutputOptions } from './output';
 
+/**
+ * The boundary for what users type. Every parameter arrives through n8n's expressions and can be anything
+ * (`undefined` from `{{ $json.missing }}`, an object, an array, a boolean, NaN): each is read here, once per item,
+ * into a typed job, or refused naming the parameter and what it resolved to. Nothing past this file reads a raw
+ * parameter.
+ */
+
 /** How long to wait for asynchronous tasks. */
-export interface PollSettings {
+export interface WaitSettings {
 	intervalSeconds: number;
 	maxWaitSeconds: number;
 }
 
+/** Where an edit's input images come from. */
+export type EditSources =
+	| { source: 'binary'; properties: string[]; maskProperty?: string }
+	| { source: 'url'; urls: string[]; maskProperty?: string };
+
+/** Everything one input item asks of an image operation. */
 export interface ImageJob {
 	itemIndex: number;
 	input: ImageRequestInput;
 	delivery: Delivery;
 	output: OutputOptions;
-	poll: PollSettings;
+	wait: WaitSettings;
 	timeoutSeconds?: number;
-	options: IDataObject;
+	/** Edit only. */
+	edit?: EditSources;
 }
 
-export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
-/** Input items in flight at once, at most. */
-export const MAX_CONCURRENCY = 20;
-export const DEFAULT_MAX_WAIT_SECONDS = 1800;
+/** Task › Get. */
+export interface TaskJob {
+	itemIndex: number;
+	idOrTrace: string;
+	output: OutputOptions;
+	timeoutSeconds?: number;
+}
 
-function optionalString(value: unknown): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	const text = String(value).trim();
+/** Node-level settings (read from the first item). */
+export interface NodeSettings {
+	resource: string;
+	operation: string;
+	concurrency: number;
+}
+
+const refuse = (parameter: string, expected: string, value: unknown): Failure =>
+	parameterFailure(parameter, `Parameter "${labelOf(parameter)}" must be ${expected} (got ${describeValue(value)})`);
+
+const isUnset = (value: unknown) => value === undefined || value === null || value === '';
+
+/** Reads a parameter; an expression n8n cannot evaluate is a refusal naming the parameter, not a crash. */
+function raw(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
+	try {
+		return ctx.getNodeParameter(name, itemIndex, fallback as never) as unknown;
+	} catch (error) {
+		const reason = (error as Error)?.message ?? 'the expression failed';
+		throw parameterFailure(name, `Parameter "${labelOf(name)}" could not be read: ${reason}`);
+	}
+}
+
+/** Text: a string, or a number as its text; anything else (undefined, null, an object, an array, a boolean) is refused. */
+export function requiredText(parameter: string, value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	throw refuse(parameter, 'text', value);
+}
+
+/** Optional text, trimmed: unset (undefined, null, empty) → undefined; a number → its text; other types refused. */
+export function optionalText(parameter: string, value: unknown): string | undefined {
+	if (isUnset(value)) return undefined;
+	const text = requiredText(parameter, value).trim();
 	return text === '' ? undefined : text;
 }
 
-/** Unset → undefined; a number or a numeric string → the number; anything else (`"soon"`, `" "`) → NaN. */
-export function optionalNumber(value: unknown): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'number') return value;
-	const text = String(value).trim();
-	return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+/** One of `values`, or the default when unset; anything else is refused listing the values. */
+export function oneOf<T extends string>(parameter: string, value: unknown, values: readonly T[], fallback: T): T {
+	if (isUnset(value)) return fallback;
+	if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
+	throw refuse(parameter, `one of ${values.join(', ')}`, value);
 }
 
-/** A positive number of seconds, or undefined when unset; anything else is refused naming the parameter. */
-export function secondsOption(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	options: IDataObject,
-	key: 'pollInterval' | 'maxWait' | 'timeout',
-): number | undefined {
-	const value = optionalNumber(options[key]);
-	if (value === undefined) return undefined;
-	if (!Number.isFinite(value) || value <= 0 || value > MAX_SECONDS) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Parameter "${PARAMETER_LABELS[key]}" must be a number of seconds above 0 and at most ${MAX_SECONDS} (got ${JSON.stringify(options[key])})`,
-			{ itemIndex, description: 'Nothing was sent to AceData and nothing was billed.' },
-		);
+export function optionalBoolean(parameter: string, value: unknown, fallback: boolean): boolean {
+	if (isUnset(value)) return fallback;
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw refuse(parameter, 'true or false', value);
+}
+
+interface NumberRule {
+	min: number;
+	max: number;
+	/** Whole numbers only. */
+	integer?: boolean;
+	/** `min` itself is not allowed ("above 0"). */
+	exclusiveMin?: boolean;
+	/** What the number counts, for the message: "a number of seconds", "a whole number". */
+	what: string;
+}
+
+const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+function rangeText(rule: NumberRule): string {
+	return `${rule.what} ${rule.exclusiveMin ? `above ${rule.min}` : `from ${rule.min}`} ${rule.exclusiveMin ? 'and at most' : 'to'} ${rule.max}`;
+}
+
+/** A number in its range: a number or a numeric string; unset → undefined; anything else refused alike. */
+export function optionalNumber(parameter: string, value: unknown, rule: NumberRule): number | undefined {
+	if (isUnset(value)) return undefined;
+	let number = Number.NaN;
+	if (typeof value === 'number') number = value;
+	else if (typeof value === 'string' && NUMBER_TEXT.test(value.trim())) number = Number(value.trim());
+	const inRange =
+		Number.isFinite(number) &&
+		(rule.exclusiveMin ? number > rule.min : number >= rule.min) &&
+		number <= rule.max &&
+		(!rule.integer || Number.isInteger(number));
+	if (!inRange) throw refuse(parameter, rangeText(rule), value);
+	return number;
+}
+
+const SECONDS: NumberRule = { min: 0, max: MAX_SECONDS, exclusiveMin: true, what: 'a number of seconds' };
+
+function seconds(parameter: string, value: unknown): number | undefined {
+	const number = optionalNumber(parameter, value, SECONDS);
+	if (number !== undefined && number < MIN_SECONDS) {
+		throw parameterFailure(parameter, `Parameter "${labelOf(parameter)}" must be at least ${MIN_SECONDS} seconds (got ${describeValue(value)})`);
 	}
-	return value;
+	return number;
 }
 
-function positive(value: number | undefined): number | undefined {
-	return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+/** The options collection: an object, or nothing. */
+function optionsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const value = raw(ctx, 'options', itemIndex, {});
+	if (isUnset(value)) return {};
+	if (typeof value !== 'object' || Array.isArray(value)) throw refuse('options', 'a collection of options', value);
+	return value as IDataObject;
 }
-
-/** One day: no wait or request of the node is longer. */
-const MAX_SECONDS = 86_400;
 
 /** A trace ID for a billed request the user gave none for: how AceData can be asked about it if the answer is lost. */
 export function newTraceId(): string {
 	return crypto.randomUUID();
 }
 
+/** Comma- or newline-separated names (binary fields), or an array from an expression; blanks dropped. */
+export function splitList(parameter: string, value: unknown): string[] {
+	if (isUnset(value)) return [];
+	const entries = Array.isArray(value) ? value : requiredText(parameter, value).split(/[,\n]/);
+	return entries.map((entry) => requiredText(parameter, entry).trim()).filter(Boolean);
+}
+
+/**
+ * Image URLs: one per line, or an array from an expression. A comma splits a line only where the next URL starts,
+ * so a URL that holds commas (signed or transformed image links often do) stays whole.
+ */
+export function splitUrls(parameter: string, value: unknown): string[] {
+	if (isUnset(value)) return [];
+	const lines = Array.isArray(value) ? value.map((entry) => requiredText(parameter, entry)) : requiredText(parameter, value).split(/\r?\n/);
+	return lines
+		.flatMap((line) => line.split(/,\s*(?=https?:\/\/)/i))
+		.map((entry) => entry.trim().replace(/,$/, ''))
+		.filter(Boolean);
+}
+
 export function readOutputOptions(options: IDataObject): OutputOptions {
+	const maxDownloadMb =
+		optionalNumber('maxDownloadMb', options.maxDownloadMb, { min: 1, max: MAX_DOWNLOAD_MB, what: 'a number of MB' }) ?? DEFAULT_MAX_DOWNLOAD_MB;
 	return {
-		binaryPropertyName: optionalString(options.binaryPropertyName) ?? 'data',
-		outputLayout: (optionalString(options.outputLayout) as OutputLayout | undefined) ?? 'itemPerImage',
-		downloadImages: options.downloadImages !== false,
-		fileName: optionalString(options.fileName),
-		outputFormat: optionalString(options.outputFormat),
-		maxDownloadBytes: (positive(optionalNumber(options.maxDownloadMb)) ?? DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024,
+		binaryPropertyName: optionalText('binaryPropertyName', options.binaryPropertyName) ?? DEFAULT_BINARY_PROPERTY,
+		outputLayout: oneOf<OutputLayout>('outputLayout', options.outputLayout, ['itemPerImage', 'singleItem'], 'itemPerImage'),
+		downloadImages: optionalBoolean('downloadImages', options.downloadImages, true),
+		fileName: optionalText('fileName', options.fileName),
+		outputFormat: optionalText('outputFormat', options.outputFormat),
+		maxDownloadBytes: Math.round(maxDownloadMb * 1024 * 1024),
 	};
 }
 
-export function readPollSettings(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): PollSettings {
-	return {
-		intervalSeconds: secondsOption(ctx, itemIndex, options, 'pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS,
-		maxWaitSeconds: secondsOption(ctx, itemIndex, options, 'maxWait') ?? DEFAULT_MAX_WAIT_SECONDS,
-	};
+export function readWaitSettings(options: IDataObject): WaitSettings {
+	const intervalSeconds = seconds('pollInterval', options.pollInterval) ?? DEFAULT_POLL_INTERVAL_SECONDS;
+	const maxWaitSeconds = seconds('maxWait', options.maxWait) ?? DEFAULT_MAX_WAIT_SECONDS;
+	if (maxWaitSeconds < intervalSeconds) {
+		// A wait shorter than one poll interval would give up before the first look: the job would be billed for nothing.
+		throw parameterFailure(
+			'maxWait',
+			`Parameter "${labelOf('maxWait')}" (${maxWaitSeconds} s) must be at least the Poll Interval (${intervalSeconds} s)`,
+		);
+	}
+	return { intervalSeconds, maxWaitSeconds };
+}
+
+/** Node-level settings: read once, from the first item, before any item runs. */
+export function readNodeSettings(ctx: IExecuteFunctions): NodeSettings {
+	const resource = oneOf('resource', raw(ctx, 'resource', 0, 'image'), ['image', 'task'], 'image');
+	const operation = requiredText('operation', raw(ctx, 'operation', 0, resource === 'task' ? 'get' : 'generate'));
+	return { resource, operation, concurrency: 1 };
+}
+
+/** Concurrency: a node-level option, read from the first item. */
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	const options = optionsOf(ctx, 0);
+	return optionalNumber('concurrency', options.concurrency, { min: 1, max: MAX_CONCURRENCY, integer: true, what: 'a whole number' }) ?? 1;
+}
+
+/**
+ * This item's callback URL for Delivery Callback: the execution's resume URL (unguessable, signed by n8n) with the
+ * node's own webhook path, tagged with the item. The path means only this node's webhook can be resumed by it.
+ */
+export function callbackUrlFor(ctx: IExecuteFunctions, itemIndex: number): string {
+	let resumeUrl: unknown;
+	try {
+		resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex);
+	} catch {
+		resumeUrl = undefined;
+	}
+	let url: URL | undefined;
+	try {
+		url = typeof resumeUrl === 'string' && /^https?:\/\//i.test(resumeUrl) ? new URL(resumeUrl) : undefined;
+	} catch {
+		url = undefined;
+	}
+	if (!url) {
+		throw parameterFailure(
+			'delivery',
+			'n8n did not give this execution a resume URL, so AceData could not call back',
+			'Nothing was sent to AceData and nothing was billed. Use Poll Until Done instead.',
+		);
+	}
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${CALLBACK_WEBHOOK_PATH}`;
+	url.searchParams.set(CALLBACK_ITEM_TAG, String(itemIndex));
+	return url.toString();
 }
 
 /** Everything one input item asks of an image operation, read once, before any check or request. */
 export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operation: 'generate' | 'edit'): ImageJob {
-	const model = String(ctx.getNodeParameter('model', itemIndex));
-	const customModel = model === 'custom' ? String(ctx.getNodeParameter('customModel', itemIndex, '')).trim() : '';
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const delivery = ctx.getNodeParameter('delivery', itemIndex, 'wait') as Delivery;
-	if (delivery === 'callback' && optionalString(options.callbackUrl)) {
-		throw new NodeOperationError(ctx.getNode(), `Parameter "${PARAMETER_LABELS.callbackUrl}" must be empty with delivery "Wait for AceData's Callback"`, {
-			itemIndex,
-			description: "The node sets the callback to this execution's own resume URL. Nothing was sent to AceData and nothing was billed.",
-		});
+	const model = requiredText('model', raw(ctx, 'model', itemIndex)).trim();
+	const customModel = model === 'custom' ? (optionalText('customModel', raw(ctx, 'customModel', itemIndex, '')) ?? '') : '';
+	const options = optionsOf(ctx, itemIndex);
+	const delivery = oneOf<Delivery>('delivery', raw(ctx, 'delivery', itemIndex, 'wait'), DELIVERIES, 'wait');
+	const userCallbackUrl = optionalText('callbackUrl', options.callbackUrl);
+	if (delivery === 'callback' && userCallbackUrl) {
+		throw parameterFailure(
+			'callbackUrl',
+			`Parameter "${labelOf('callbackUrl')}" must be empty with delivery "Wait for AceData's Callback"`,
+			"The node sets the callback to this execution's own resume URL. Nothing was sent to AceData and nothing was billed.",
+		);
 	}
+	const traceId = optionalText('traceId', options.traceId);
+	if (traceId !== undefined && traceId.length > MAX_TRACE_ID_LENGTH) {
+		throw parameterFailure('traceId', `Parameter "${labelOf('traceId')}" is too long: at most ${MAX_TRACE_ID_LENGTH} characters`);
+	}
+	const n = optionalNumber('n', raw(ctx, 'n', itemIndex, 1), { min: 1, max: 10, integer: true, what: 'a whole number' }) ?? 1;
 	const input: ImageRequestInput = {
 		operation,
 		model,
 		modelId: model === 'custom' ? customModel : model,
-		prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
-		n: optionalNumber(ctx.getNodeParameter('n', itemIndex, 1)) ?? Number.NaN,
-		size: optionalString(ctx.getNodeParameter('size', itemIndex, '')),
-		quality: optionalString(options.quality),
-		style: optionalString(options.style),
-		background: optionalString(options.background),
-		moderation: optionalString(options.moderation),
-		outputFormat: optionalString(options.outputFormat),
-		outputCompression: optionalNumber(options.outputCompression),
-		partialImages: optionalNumber(options.partialImages),
-		responseFormat: optionalString(options.responseFormat),
-		inputFidelity: operation === 'edit' ? optionalString(options.inputFidelity) : undefined,
-		callbackUrl: delivery === 'callback' ? callbackUrlFor(ctx, itemIndex) : optionalString(options.callbackUrl),
-		traceId: optionalString(options.traceId) ?? newTraceId(),
+		prompt: requiredText('prompt', raw(ctx, 'prompt', itemIndex, '')),
+		n,
+		size: optionalText('size', raw(ctx, 'size', itemIndex, '')),
+		quality: optionalText('quality', options.quality),
+		style: optionalText('style', options.style),
+		background: optionalText('background', options.background),
+		moderation: optionalText('moderation', options.moderation),
+		outputFormat: optionalText('outputFormat', options.outputFormat),
+		outputCompression: optionalNumber('outputCompression', options.outputCompression, { min: 0, max: 100, integer: true, what: 'a percentage' }),
+		partialImages: optionalNumber('partialImages', options.partialImages, { min: 0, max: 3, integer: true, what: 'a whole number' }),
+		responseFormat: optionalText('responseFormat', options.responseFormat),
+		inputFidelity: operation === 'edit' ? optionalText('inputFidelity', options.inputFidelity) : undefined,
+		callbackUrl: delivery === 'callback' ? callbackUrlFor(ctx, itemIndex) : userCallbackUrl,
+		traceId: traceId ?? newTraceId(),
 	};
-	return {
+	const job: ImageJob = {
 		itemIndex,
 		input,
 		delivery,
 		output: readOutputOptions(options),
-		poll: readPollSettings(ctx, itemIndex, options),
-		timeoutSeconds: secondsOption(ctx, itemIndex, options, 'timeout'),
-		options,
+		wait: readWaitSettings(options),
+		timeoutSeconds: seconds('timeout', options.timeout),
 	};
+	if (operation === 'edit') job.edit = readEditSources(ctx, itemIndex, options);
+	return job;
+}
+
+function readEditSources(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): EditSources {
+	const source = oneOf('imageSource', raw(ctx, 'imageSource', itemIndex, 'binary'), ['binary', 'url'], 'binary');
+	const maskProperty = optionalText('maskBinaryPropertyName', options.maskBinaryPropertyName);
+	if (source === 'url') return { source, urls: splitUrls('imageUrls', raw(ctx, 'imageUrls', itemIndex, '')), maskProperty };
+	return { source, properties: splitList('binaryPropertyNames', raw(ctx, 'binaryPropertyNames', itemIndex, DEFAULT_BINARY_PROPERTY)), maskProperty };
+}
+
+/** Task › Get: the task (or trace) ID and the output options. */
+export function readTaskJob(ctx: IExecuteFunctions, itemIndex: number): TaskJob {
+	const idOrTrace = optionalText('taskId', raw(ctx, 'taskId', itemIndex, ''));
+	if (!idOrTrace) throw parameterFailure('taskId', `Parameter "${labelOf('taskId')}" is required`, 'Nothing was looked up.');
+	const options = optionsOf(ctx, itemIndex);
+	return { itemIndex, idOrTrace, output: readOutputOptions(options), timeoutSeconds: seconds('timeout', options.timeout) };
 }

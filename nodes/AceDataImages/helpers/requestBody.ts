@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Delivery, ImageRequestInput } from '../models/validation';
+import type { ImageRequestInput } from '../models/validation';
 
 /** Node parameter → AceData's snake_case field. Only fields the user set go on the wire. */
 const WIRE_NAMES: Array<[keyof ImageRequestInput, string]> = [
@@ -20,8 +20,8 @@ const WIRE_NAMES: Array<[keyof ImageRequestInput, string]> = [
 	['traceId', 'trace_id'],
 ];
 
-/** The JSON fields of a generation or edit request (`model` always; `async` for poll and submit). */
-export function buildImageFields(input: ImageRequestInput, delivery: Delivery): IDataObject {
+/** The JSON fields of a generation or edit request (`model` always; `async` when the delivery asks for a task). */
+export function buildImageFields(input: ImageRequestInput, sendsAsync: boolean): IDataObject {
 	const body: IDataObject = { model: input.modelId };
 	for (const [parameter, wireName] of WIRE_NAMES) {
 		const value = input[parameter];
@@ -29,6 +29,6 @@ export function buildImageFields(input: ImageRequestInput, delivery: Delivery): 
 		body[wireName] = value as IDataObject[string];
 	}
 	if (input.operation === 'generate') delete body.input_fidelity;
-	if (delivery !== 'wait') body.async = true;
+	if (sendsAsync) body.async = true;
 	return body;
 }

@@ -1,26 +1,16 @@
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { CUSTOM_MODEL, MODEL_RULES, type ModelRule } from '../models/modelRules';
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport/client';
+import { AceDataClient } from '../transport/client';
 
 /** Model IDs on AceData's list that are image models (the list may hold chat models too). */
 const IMAGE_MODEL = /image|dall-e|banana/i;
-const LIST_TIMEOUT_MS = 15_000;
 
-/** The model IDs AceData offers now (`GET /openai/models`), or none when it cannot be asked (offline, no credential). */
+/** The model IDs AceData offers now, or none when it cannot be asked (offline, no credential). */
 async function liveModelIds(ctx: ILoadOptionsFunctions): Promise<string[]> {
 	try {
-		const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
-		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
-		const answer = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			method: 'GET',
-			url: `${baseUrl}/openai/models`,
-			json: true,
-			timeout: LIST_TIMEOUT_MS,
-			disableFollowRedirect: true,
-		})) as IDataObject | IDataObject[];
-		const entries = Array.isArray(answer) ? answer : Array.isArray(answer?.data) ? (answer.data as IDataObject[]) : [];
-		return entries.map((entry) => String(entry?.id ?? '')).filter((id) => IMAGE_MODEL.test(id));
+		const client = await AceDataClient.create(ctx, { itemIndex: 0 });
+		return (await client.listModels()).filter((id) => IMAGE_MODEL.test(id));
 	} catch {
 		// Offline or no credential yet: the built-in list still works, and the field takes any ID by expression.
 		return [];

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
+import { PARAMETER_LABELS } from './defaults';
 import { ENUM_OPTIONS, describeSize, getModelRule, type EnumOption, type ModelRule } from './modelRules';
 
-export type Delivery = 'wait' | 'poll' | 'submit' | 'callback';
+export { PARAMETER_LABELS } from './defaults';
 
 /** What the user asked for, as read from the node's parameters (before any check). */
 export interface ImageRequestInput {
@@ -45,33 +46,6 @@ export interface EditInput {
 	urls: string[];
 	mask?: EditImageInfo;
 }
-
-/** Labels the user sees in the node, so an error names the field they can find. */
-export const PARAMETER_LABELS: Record<string, string> = {
-	model: 'Model',
-	binaryPropertyNames: 'Input Binary Fields',
-	imageUrls: 'Image URLs',
-	maskBinaryPropertyName: 'Mask Binary Field',
-	customModel: 'Custom Model ID',
-	prompt: 'Prompt',
-	n: 'Number of Images',
-	size: 'Size',
-	quality: 'Quality',
-	style: 'Style',
-	background: 'Background',
-	moderation: 'Moderation',
-	outputFormat: 'Output Format',
-	outputCompression: 'Output Compression',
-	partialImages: 'Partial Images',
-	responseFormat: 'Response Format',
-	inputFidelity: 'Input Fidelity',
-	callbackUrl: 'Callback URL',
-	traceId: 'Trace ID',
-	timeout: 'Timeout (Seconds)',
-	pollInterval: 'Poll Interval (Seconds)',
-	maxWait: 'Max Wait (Seconds)',
-	concurrency: 'Concurrency',
-};
 
 export class ImageRequestValidationError extends Error {
 	constructor(
@@ -207,10 +181,15 @@ function schemaFor(rule: ModelRule) {
 		});
 }
 
+/** Each model's schema, built once (a schema is costly to build and the same for every item). */
+const SCHEMAS = new Map<ModelRule, ReturnType<typeof schemaFor>>();
+
 /** Refuses, before anything is sent or billed, a request the chosen model does not accept. */
 export function validateImageRequest(input: ImageRequestInput): void {
 	const rule = getModelRule(input.model);
-	const result = schemaFor(rule).safeParse(input);
+	let schema = SCHEMAS.get(rule);
+	if (!schema) SCHEMAS.set(rule, (schema = schemaFor(rule)));
+	const result = schema.safeParse(input);
 	if (result.success) return;
 	const issue = result.error.issues[0];
 	const key = String(issue.path[0] ?? 'prompt');

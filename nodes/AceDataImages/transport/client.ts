@@ -1,29 +1,32 @@
-import { capStream, type Readable } from './stream';
-import { isMultipartBody, type MultipartBody } from './multipart';
-
 import {
-	NodeApiError,
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
-	type IWebhookFunctions,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type IN8nHttpFullResponse,
+	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { classifyTransportError, createApiError, redact, transportCode } from './errors';
-import type {
-	AceDataErrorDetails,
-	AsyncAcknowledgement,
-	ImagesAnswer,
-	TaskBatch,
-	TaskRecord,
-} from './types';
+import { Failure, parameterFailure, type Accepted, type FailureData } from '../failure/failure';
+import { DEFAULT_TIMEOUT_SECONDS } from '../models/defaults';
+import { classifyTransportError, transportCode, type TransportFailure } from './errors';
+import { isMultipartBody, type MultipartBody } from './multipart';
+import {
+	parseErrorBody,
+	parseModelList,
+	parseSubmitAnswer,
+	parseTaskBatch,
+	parseTaskRecord,
+	redact,
+	scrubDeep,
+	type RecordParse,
+} from './schemas';
+import { capStream, type Readable } from './stream';
+import type { SubmitAnswer, TaskRecord } from './types';
 
 export const CREDENTIAL_TYPE = 'aceDataCloudApi';
 export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
-/** Image models take 60–300 s, 4K images several minutes: one request may wait this long by default. */
-export const DEFAULT_TIMEOUT_SECONDS = 600;
 
 /** Billed submissions are retried only where AceData did not accept them; free calls on any transient failure. */
 type RetryPolicy = 'notAccepted' | 'transient';
@@ -35,9 +38,12 @@ const MAX_RETRY_WAIT_MS = 60_000;
 const ABORT_CHECK_MS = 100;
 /** retrieve_batch pages beyond this many pages are not followed (AceData pages 12 by default; the node asks for all). */
 const MAX_BATCH_PAGES = 20;
+const LIST_TIMEOUT_MS = 15_000;
 
-/** Where the client runs: a node's execution, or its webhook when AceData calls back (delivery Callback). */
+/** Where the client runs: a node's execution, its webhook (a callback), or the editor loading the model list. */
 export type NodeContext = IExecuteFunctions | IWebhookFunctions;
+/** Every context the client runs in: the editor too (the live model list). */
+export type ClientContext = NodeContext | ILoadOptionsFunctions;
 
 export interface ClientOptions {
 	baseUrl: string;
@@ -61,7 +67,7 @@ export interface CallOptions {
 }
 
 /** Pauses, ending early (without error) as soon as `signal` aborts. The one wait every pause of the node uses. */
-async function abortableWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export async function abortableWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	const until = Date.now() + ms;
 	while (Date.now() < until && !signal?.aborted) {
 		await sleep(Math.min(ABORT_CHECK_MS, until - Date.now()));
@@ -74,7 +80,7 @@ export interface Download {
 	host: string;
 	contentType?: string;
 	/** Why the node cut the download short (too large, too slow, stopped), once it did. */
-	failure: () => Error | undefined;
+	failure: () => Failure | undefined;
 }
 
 /** The seconds a `Retry-After` header asks for (number or HTTP date), or undefined. */
@@ -93,30 +99,6 @@ function isRetryable(status: number, policy: RetryPolicy): boolean {
 	return policy === 'transient' && status >= 500;
 }
 
-/** AceData's error fields, when the body is AceData's error JSON; `text` is any other body, scrubbed, then cut. */
-function errorBody(body: unknown, token: string): { code?: string; message?: string; traceId?: string; text?: string } {
-	if (!body || typeof body !== 'object') {
-		const text = typeof body === 'string' ? redact(body, token).replace(/\s+/g, ' ').trim() : '';
-		return text ? { text: text.length > 200 ? `${text.slice(0, 200)}…` : text } : {};
-	}
-	const record = body as IDataObject;
-	const error = (record.error ?? {}) as IDataObject;
-	return {
-		code: typeof error.code === 'string' ? error.code : undefined,
-		message:
-			typeof error.message === 'string'
-				? error.message
-				: typeof record.message === 'string'
-					? record.message
-					: undefined,
-		traceId: typeof record.trace_id === 'string' ? record.trace_id : undefined,
-	};
-}
-
-function isRecord(value: unknown): value is TaskRecord {
-	return !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0;
-}
-
 /** The host of a URL (relative ones resolved against `base`), for messages: never its path or query. */
 function hostOf(url: string, base: string): string {
 	try {
@@ -126,40 +108,75 @@ function hostOf(url: string, base: string): string {
 	}
 }
 
+const CREDENTIAL_HINT = 'Nothing was sent to AceData and nothing was billed. Fix the Base URL of the AceData Cloud API credential.';
+
 /**
- * The one place that talks to AceData: authentication, timeouts, error mapping, retries and downloads.
+ * The credential's Base URL, checked before the first request: http or https, a host, no query or fragment;
+ * surrounding spaces and trailing slashes dropped. Anything else is refused pointing at the credential.
+ */
+export function checkBaseUrl(value: unknown): string {
+	const raw = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : undefined;
+	if (raw === undefined) throw parameterFailure('baseUrl', 'The Base URL of the AceData Cloud API credential must be text', CREDENTIAL_HINT);
+	if (raw === '') return DEFAULT_BASE_URL;
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw parameterFailure(
+			'baseUrl',
+			`The Base URL of the AceData Cloud API credential ("${raw.slice(0, 100)}") is not a URL: it must start with https:// (e.g. ${DEFAULT_BASE_URL})`,
+			CREDENTIAL_HINT,
+		);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw parameterFailure('baseUrl', `The Base URL of the AceData Cloud API credential must start with https:// (it starts with ${url.protocol}//)`, CREDENTIAL_HINT);
+	}
+	if (!url.hostname) throw parameterFailure('baseUrl', 'The Base URL of the AceData Cloud API credential has no host', CREDENTIAL_HINT);
+	if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
+		throw parameterFailure('baseUrl', 'The Base URL of the AceData Cloud API credential must not have a query (?…) or fragment (#…)', CREDENTIAL_HINT);
+	}
+	if (url.username || url.password) {
+		throw parameterFailure('baseUrl', 'The Base URL of the AceData Cloud API credential must not hold a user name or password', CREDENTIAL_HINT);
+	}
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+export interface CreateOptions {
+	itemIndex: number;
+	timeoutSeconds?: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * The one place that talks to AceData: authentication, the Base URL, timeouts, retries, error mapping and downloads.
+ * Every answer is parsed (and scrubbed) here; every failure is a typed `Failure`.
  */
 export class AceDataClient {
 	constructor(
-		private readonly ctx: NodeContext,
+		private readonly ctx: ClientContext,
 		private readonly options: ClientOptions,
 	) {}
 
-	/** The credential's Base URL, without a trailing slash. */
+	/** The credential's Base URL, checked, without a trailing slash. */
 	get baseUrl(): string {
 		return this.options.baseUrl;
 	}
 
-	static async create(
-		ctx: NodeContext,
-		itemIndex: number,
-		timeoutSeconds?: number,
-		signal?: AbortSignal,
-	): Promise<AceDataClient> {
-		const credentials = await ctx.getCredentials<{ apiToken?: string; baseUrl?: string }>(CREDENTIAL_TYPE, itemIndex);
-		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	get timeoutMs(): number {
+		return this.options.timeoutMs;
+	}
+
+	static async create(ctx: ClientContext, { itemIndex, timeoutSeconds, signal }: CreateOptions): Promise<AceDataClient> {
+		// The item index matters in an execution (credentials may differ per item); other contexts ignore it.
+		const credentials = await (ctx as IExecuteFunctions).getCredentials<IDataObject>(CREDENTIAL_TYPE, itemIndex);
 		const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
 		return new AceDataClient(ctx, {
-			baseUrl,
-			token: String(credentials.apiToken ?? ''),
+			baseUrl: checkBaseUrl(credentials.baseUrl),
+			token: typeof credentials.apiToken === 'string' ? credentials.apiToken : '',
 			timeoutMs: seconds * 1000,
 			itemIndex,
 			signal,
 		});
-	}
-
-	get timeoutMs(): number {
-		return this.options.timeoutMs;
 	}
 
 	withItem(itemIndex: number): AceDataClient {
@@ -171,56 +188,70 @@ export class AceDataClient {
 		return new AceDataClient(this.ctx, { ...this.options, signal });
 	}
 
-	/**
-	 * Billed: `POST /openai/images/{generations|edits}`. Resent only where AceData surely did not accept it (429,
-	 * a refused connection); a failure records on the error whether AceData may have accepted the job.
-	 */
-	async submitImages(
-		endpoint: 'generations' | 'edits',
-		body: IDataObject | MultipartBody,
-		headers?: IDataObject,
-	): Promise<ImagesAnswer | AsyncAcknowledgement> {
-		return (await this.post(`/openai/images/${endpoint}`, body, 'notAccepted', { headers })) as ImagesAnswer;
+	/** The text with the token replaced: for anything the node quotes. */
+	scrub(text: string): string {
+		return redact(text, this.options.token);
 	}
 
-	/** Free. Null when AceData does not know the id (it answers `{}`) or answers for another task. */
+	/**
+	 * Billed: `POST /openai/images/{generations|edits}`. Resent only where AceData surely did not accept it (429,
+	 * a connection never made); a failure says whether AceData may have accepted the job.
+	 */
+	async submitImages(endpoint: 'generations' | 'edits', body: IDataObject | MultipartBody, headers?: IDataObject): Promise<SubmitAnswer> {
+		const answer = await this.post(`/openai/images/${endpoint}`, body, 'notAccepted', { headers });
+		const parsed = parseSubmitAnswer(answer);
+		if (parsed.ok) return parsed.value;
+		throw this.failure({
+			kind: 'answer',
+			code: 'unexpected_answer',
+			text: `AceData answered the image request with JSON the node cannot read (${parsed.problem})`,
+			accepted: 'maybe',
+		});
+	}
+
+	/** Free. Null when AceData does not know the id (it answers `{}`); a record of another task is refused. */
 	async retrieveTask(taskId: string, call?: CallOptions): Promise<TaskRecord | null> {
-		const record = (await this.post('/openai/tasks', { action: 'retrieve', id: taskId }, 'transient', call)) as TaskRecord;
-		if (!isRecord(record)) return null;
-		return record.id === undefined || record.id === taskId ? record : null;
+		const parsed = parseTaskRecord(await this.post('/openai/tasks', { action: 'retrieve', id: taskId }, 'transient', call));
+		const record = this.recordOrThrow(parsed, { taskId });
+		if (record && record.id !== taskId) throw this.foreignRecord(`task ${taskId}`, record.id, { taskId });
+		return record;
 	}
 
 	/** Free: the job submitted with this trace ID, or null when AceData has no record of it. */
 	async retrieveByTrace(traceId: string, call?: CallOptions): Promise<TaskRecord | null> {
-		const record = (await this.post('/openai/tasks', { action: 'retrieve', trace_id: traceId }, 'transient', call)) as TaskRecord;
-		if (!isRecord(record)) return null;
-		return record.trace_id === undefined || record.trace_id === traceId ? record : null;
+		const parsed = parseTaskRecord(await this.post('/openai/tasks', { action: 'retrieve', trace_id: traceId }, 'transient', call));
+		const record = this.recordOrThrow(parsed, { traceId });
+		if (record && record.traceId !== traceId) throw this.foreignRecord(`trace ID ${traceId}`, record.id, { traceId });
+		return record;
 	}
 
 	/**
 	 * Free: one request for many tasks. AceData answers 12 records unless `limit` is sent, so it is, and further
-	 * pages are followed while records are missing. Records for ids not asked for are dropped.
+	 * pages are followed while records are missing. Records for ids not asked for are dropped; a record that does
+	 * not fit is a failure of its own task only.
 	 */
-	async retrieveTasks(taskIds: string[], call?: CallOptions): Promise<Map<string, TaskRecord>> {
+	async retrieveTasks(taskIds: string[], call?: CallOptions): Promise<Map<string, TaskRecord | Failure>> {
 		const wanted = new Set(taskIds);
-		const found = new Map<string, TaskRecord>();
+		const found = new Map<string, TaskRecord | Failure>();
 		let offset = 0;
 		for (let page = 0; page < MAX_BATCH_PAGES; page++) {
-			const batch = (await this.post(
-				'/openai/tasks',
-				{ action: 'retrieve_batch', ids: taskIds, offset, limit: taskIds.length },
-				'transient',
-				call,
-			)) as TaskBatch;
-			const items = Array.isArray(batch?.items) ? batch.items : [];
-			for (const record of items) {
-				if (isRecord(record) && typeof record.id === 'string' && wanted.has(record.id)) found.set(record.id, record);
+			const answer = await this.post('/openai/tasks', { action: 'retrieve_batch', ids: taskIds, offset, limit: taskIds.length }, 'transient', call);
+			const { records, count } = parseTaskBatch(answer);
+			for (const parsed of records) {
+				if (parsed.kind === 'record' && wanted.has(parsed.record.id)) found.set(parsed.record.id, parsed.record);
+				if (parsed.kind === 'invalid' && parsed.id && wanted.has(parsed.id)) found.set(parsed.id, this.invalidRecord(parsed.problem, { taskId: parsed.id }));
 			}
-			offset += items.length;
-			const total = typeof batch?.count === 'number' ? batch.count : offset;
-			if (items.length === 0 || found.size >= wanted.size || offset >= total) break;
+			offset += records.length;
+			const total = count ?? offset;
+			if (records.length === 0 || found.size >= wanted.size || offset >= total) break;
 		}
 		return found;
+	}
+
+	/** Free: the model IDs AceData offers now (`GET /openai/models`). */
+	async listModels(): Promise<string[]> {
+		const answer = await this.send({ method: 'GET', url: `${this.options.baseUrl}/openai/models`, timeout: LIST_TIMEOUT_MS }, 'transient', 0);
+		return parseModelList(answer);
 	}
 
 	/**
@@ -230,8 +261,8 @@ export class AceDataClient {
 	async download(url: string, maxBytes: number): Promise<Download> {
 		const host = hostOf(url, '');
 		const seconds = Math.round(this.options.timeoutMs / 1000);
-		const failed = (reason: string, httpCode?: number) =>
-			this.apiError({ httpCode, code: 'download_failed', apiMessage: `Could not download the image from ${host}: ${reason}`, source: 'node' });
+		const failed = (reason: string, httpStatus?: number) =>
+			this.failure({ kind: 'download', httpStatus, code: 'download_failed', text: `Could not download the image from ${host}: ${reason}` });
 		for (let attempt = 0; ; attempt++) {
 			const deadline = AbortSignal.timeout(this.options.timeoutMs);
 			const stop = this.signal();
@@ -254,7 +285,7 @@ export class AceDataClient {
 					continue;
 				}
 				if (failure === 'cancelled') {
-					throw this.apiError({ code: 'cancelled', apiMessage: `The execution was cancelled while downloading the image from ${host}`, source: 'node' });
+					throw this.failure({ kind: 'cancelled', code: 'cancelled', text: `The execution was cancelled while downloading the image from ${host}` });
 				}
 				throw failed(failure === 'timeout' ? `no answer within ${seconds} s (the Timeout option)` : (transportCode(error) ?? 'the connection failed'));
 			}
@@ -266,7 +297,7 @@ export class AceDataClient {
 					stream.destroy?.();
 					throw tooLarge();
 				}
-				let cut: Error | undefined;
+				let cut: Failure | undefined;
 				capStream(stream, maxBytes, 0, () => (cut = tooLarge()));
 				// The deadline covers the whole body, not only the first byte: a trickling host is cut off.
 				signal.addEventListener(
@@ -274,13 +305,13 @@ export class AceDataClient {
 					() => {
 						cut ??= deadline.aborted
 							? failed(`it did not finish within ${seconds} s (the Timeout option)`)
-							: this.apiError({ code: 'cancelled', apiMessage: `The node stopped while downloading the image from ${host}`, source: 'node' });
+							: this.failure({ kind: 'cancelled', code: 'cancelled', text: `The node stopped while downloading the image from ${host}` });
 						stream.destroy(cut);
 					},
 					{ once: true },
 				);
 				const type = response.headers['content-type'];
-				return { stream, host, contentType: typeof type === 'string' ? type : undefined, failure: () => cut };
+				return { stream, host, contentType: typeof type === 'string' ? this.scrub(type).slice(0, 100) : undefined, failure: () => cut };
 			}
 			stream.destroy?.();
 			if (isRetryable(response.statusCode, 'transient') && attempt < MAX_RETRIES) {
@@ -291,25 +322,17 @@ export class AceDataClient {
 		}
 	}
 
-	/** The text with the token replaced: for anything taken from an answer before it is emitted. */
-	scrub(text: string): string {
-		return redact(text, this.options.token);
-	}
-
-	apiError(details: AceDataErrorDetails): NodeApiError {
-		const token = this.options.token;
-		const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, token));
-		return createApiError(
-			this.ctx.getNode(),
-			{
-				...details,
-				code: redact(details.code, token),
-				apiMessage: redact(details.apiMessage, token),
-				traceId: scrub(details.traceId),
-				taskId: scrub(details.taskId),
-			},
-			this.options.itemIndex,
-		);
+	/** A failure of this client's item, scrubbed of the token. */
+	failure(data: FailureData): Failure {
+		const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, this.options.token));
+		return new Failure({
+			...data,
+			code: redact(data.code, this.options.token),
+			text: redact(data.text, this.options.token),
+			taskId: scrub(data.taskId),
+			traceId: scrub(data.traceId),
+			hint: scrub(data.hint),
+		});
 	}
 
 	/** True once the execution was cancelled or the node stopped its remaining work. */
@@ -322,8 +345,28 @@ export class AceDataClient {
 		await abortableWait(ms, this.signal());
 	}
 
+	private recordOrThrow(parsed: RecordParse, ids: { taskId?: string; traceId?: string }): TaskRecord | null {
+		if (parsed.kind === 'none') return null;
+		if (parsed.kind === 'invalid') throw this.invalidRecord(parsed.problem, { ...ids, taskId: ids.taskId ?? parsed.id });
+		return parsed.record;
+	}
+
+	private invalidRecord(problem: string, ids: { taskId?: string; traceId?: string }): Failure {
+		const what = ids.taskId ? `task ${ids.taskId}` : `trace ID ${ids.traceId}`;
+		return this.failure({ kind: 'answer', code: 'invalid_record', text: `AceData's record of ${what} does not fit what the node reads: ${problem}`, ...ids });
+	}
+
+	private foreignRecord(asked: string, got: string, ids: { taskId?: string; traceId?: string }): Failure {
+		return this.failure({
+			kind: 'answer',
+			code: 'wrong_record',
+			text: `AceData answered the look-up of ${asked} with the record of another task (${got}); its images were not used`,
+			...ids,
+		});
+	}
+
 	private executionSignal(): AbortSignal | undefined {
-		// A webhook (a callback being answered) has no execution to cancel.
+		// A webhook (a callback being answered) or the editor has no execution to cancel.
 		return 'getExecutionCancelSignal' in this.ctx && typeof this.ctx.getExecutionCancelSignal === 'function'
 			? this.ctx.getExecutionCancelSignal()
 			: undefined;
@@ -334,86 +377,90 @@ export class AceDataClient {
 	}
 
 	private async post(path: string, body: IDataObject | MultipartBody, policy: RetryPolicy, call: CallOptions = {}): Promise<unknown> {
+		return await this.send(
+			{
+				method: 'POST',
+				url: `${this.options.baseUrl}${path}`,
+				json: !isMultipartBody(body),
+				headers: { accept: 'application/json', ...call.headers },
+				timeout: call.timeoutMs ?? this.options.timeoutMs,
+			},
+			policy,
+			call.retries ?? MAX_RETRIES,
+			body,
+		);
+	}
+
+	/** One call with its retries; the answer's JSON, scrubbed. Every way it can fail is a `Failure`. */
+	private async send(base: IHttpRequestOptions, policy: RetryPolicy, maxRetries: number, body?: IDataObject | MultipartBody): Promise<unknown> {
 		const billed = policy === 'notAccepted';
+		const path = new URL(base.url).pathname;
 		const signal = billed ? this.executionSignal() : this.signal();
 		const request: IHttpRequestOptions = {
-			method: 'POST',
-			url: `${this.options.baseUrl}${path}`,
-			json: !isMultipartBody(body),
-			headers: { accept: 'application/json', ...call.headers },
-			timeout: call.timeoutMs ?? this.options.timeoutMs,
+			...base,
+			headers: { accept: 'application/json', ...base.headers },
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// The token goes to the Base URL only: a redirect is reported, never followed (nor resent when billed).
 			disableFollowRedirect: true,
 			abortSignal: signal,
 		};
-		const maxRetries = call.retries ?? MAX_RETRIES;
 		for (let attempt = 0; ; attempt++) {
+			if (signal?.aborted) throw this.networkFailure(undefined, 'cancelled', path, billed, request.timeout as number, false);
 			// A multipart body is made anew for every attempt: a stream is spent once sent.
-			try {
-				request.body = isMultipartBody(body) ? await body.open() : body;
-			} catch (error) {
-				const reason = (error as Error).message;
-				throw this.apiError({ code: 'input_unreadable', apiMessage: `Could not read an input image from n8n's binary store: ${reason}`, source: 'node', accepted: 'no' });
+			if (body !== undefined) {
+				try {
+					request.body = isMultipartBody(body) ? await body.open() : body;
+				} catch (error) {
+					throw this.failure({
+						kind: 'parameter',
+						code: 'input_unreadable',
+						text: `Could not read an input image from n8n's binary store: ${(error as Error)?.message ?? 'unknown error'}`,
+						accepted: 'no',
+						hint: 'Nothing was sent to AceData again and nothing more was billed.',
+					});
+				}
 			}
 			let response: IN8nHttpFullResponse;
 			try {
-				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-					this.ctx,
-					CREDENTIAL_TYPE,
-					request,
-				)) as IN8nHttpFullResponse;
+				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request)) as IN8nHttpFullResponse;
 			} catch (error) {
 				const failure = signal?.aborted ? 'cancelled' : classifyTransportError(error);
-				// A refused connection never reached AceData: nothing can have been billed, so it is safe to try again.
-				const retry = failure === 'refused' || (!billed && failure !== 'cancelled');
+				// A connection never made reached nothing: nothing can have been billed, so it is safe to try again.
+				const retry = failure === 'unsent' || (!billed && failure !== 'cancelled');
 				if (retry && attempt < maxRetries) {
 					await this.backoff(attempt, undefined, signal);
 					if (!signal?.aborted) continue;
 				}
-				throw this.networkError(error, failure, path, billed, request.timeout as number);
+				throw this.networkFailure(error, failure, path, billed, request.timeout as number, true);
 			}
 			const status = response.statusCode;
-			let answer: unknown = response.body;
-			if (typeof answer === 'string' && answer.trim().startsWith('{')) {
-				try {
-					answer = JSON.parse(answer);
-				} catch {
-					// not JSON after all: reported as text below
-				}
-			}
+			const answer = scrubDeep(this.jsonOf(response.body), this.options.token);
 			if (status >= 200 && status < 300) {
-				const parsed = errorBody(answer, this.options.token);
+				const parsed = parseErrorBody(answer);
 				// AceData sometimes answers 200 with an error body: it refused the request.
-				if (answer && typeof answer === 'object' && (answer as IDataObject).success === false && parsed.code) {
-					throw this.apiError({
-						httpCode: status,
-						code: parsed.code,
-						apiMessage: parsed.message ?? '',
-						traceId: parsed.traceId,
-						accepted: 'no',
-					});
+				if (parsed.refused && parsed.code) {
+					throw this.failure({ kind: 'api', httpStatus: status, code: parsed.code, text: parsed.message ?? '', traceId: parsed.traceId, accepted: 'no' });
 				}
 				if (!answer || typeof answer !== 'object') {
 					// Not AceData's JSON (a proxy's page?): whether a billed job was accepted cannot be told.
-					throw this.apiError({
-						httpCode: status,
+					throw this.failure({
+						kind: 'proxy',
+						httpStatus: status,
 						code: 'unexpected_answer',
-						apiMessage: `The Base URL answered HTTP ${status} with something that is not AceData's JSON${parsed.text ? `: "${parsed.text}"` : ''}`,
-						source: 'node',
+						text: `The Base URL answered HTTP ${status} with something that is not AceData's JSON${parsed.text ? `: "${parsed.text}"` : ''}`,
 						accepted: 'maybe',
 					});
 				}
 				return answer;
 			}
 			if (status >= 300 && status < 400) {
-				const location = String(response.headers.location ?? '');
-				throw this.apiError({
-					httpCode: status,
+				const location = this.scrub(String(response.headers.location ?? ''));
+				throw this.failure({
+					kind: 'proxy',
+					httpStatus: status,
 					code: 'redirect',
-					apiMessage: `The Base URL answered with a redirect (HTTP ${status}) to ${hostOf(location, this.options.baseUrl)}: the node does not follow it, so the token stays with the Base URL. Set the credential's Base URL to the final address`,
-					source: 'node',
+					text: `The Base URL answered with a redirect (HTTP ${status}) to ${hostOf(location, this.options.baseUrl)}: the node does not follow it, so the token stays with the Base URL. Set the credential's Base URL to the final address`,
 					accepted: 'no',
 				});
 			}
@@ -421,51 +468,54 @@ export class AceDataClient {
 				await this.backoff(attempt, retryAfterMs(response.headers), signal);
 				if (!signal?.aborted) continue;
 			}
-			const parsed = errorBody(answer, this.options.token);
+			const parsed = parseErrorBody(answer);
 			// A 5xx may come after AceData accepted the job; any 4xx means it did not.
-			const accepted = status >= 500 ? 'maybe' : 'no';
+			const accepted: Accepted = status >= 500 ? 'maybe' : 'no';
 			if (!parsed.code) {
 				// Not AceData's error body: something on the way (proxy, gateway) answered. No AceData advice for it.
-				throw this.apiError({
-					httpCode: status,
+				const quote = parsed.text ?? parsed.message;
+				throw this.failure({
+					kind: 'proxy',
+					httpStatus: status,
 					code: `http_${status}`,
-					apiMessage: `The Base URL answered HTTP ${status} without AceData's error body, so something on the way (a proxy or gateway) refused the call${parsed.text || parsed.message ? `: "${parsed.text ?? parsed.message}"` : ''}`,
-					source: 'node',
+					text: `The Base URL answered HTTP ${status} without AceData's error body, so something on the way (a proxy or gateway) refused the call${quote ? `: "${quote}"` : ''}`,
 					accepted,
 				});
 			}
-			throw this.apiError({
-				httpCode: status,
-				code: parsed.code,
-				apiMessage: parsed.message ?? '',
-				traceId: parsed.traceId,
-				accepted,
-			});
+			throw this.failure({ kind: 'api', httpStatus: status, code: parsed.code, text: parsed.message ?? '', traceId: parsed.traceId, accepted });
 		}
 	}
 
-	private networkError(
-		error: unknown,
-		failure: ReturnType<typeof classifyTransportError>,
-		path: string,
-		billed: boolean,
-		timeoutMs: number,
-	): NodeApiError {
+	/** The body as JSON when it is JSON (n8n hands over a string when the server's content type is not JSON). */
+	private jsonOf(body: unknown): unknown {
+		if (typeof body === 'string' && /^\s*[{[]/.test(body)) {
+			try {
+				return JSON.parse(body) as unknown;
+			} catch {
+				return body;
+			}
+		}
+		return body;
+	}
+
+	private networkFailure(error: unknown, failure: TransportFailure, path: string, billed: boolean, timeoutMs: number, attempted: boolean): Failure {
 		const what = billed ? 'the image request' : 'the task look-up';
-		const maybe = billed ? ': AceData may have accepted it' : '';
+		// Cancelled before the request left: nothing was sent.
+		const unsent = failure === 'unsent' || (failure === 'cancelled' && !attempted);
+		const maybe = billed && !unsent ? ': AceData may have accepted it' : '';
 		const code = transportCode(error);
-		const message = {
-			cancelled: `The execution was cancelled during ${what} (${path})${maybe}`,
+		const text = {
+			cancelled: attempted ? `The execution was cancelled during ${what} (${path})${maybe}` : `The execution was cancelled before ${what} was sent`,
 			timeout: `No answer from AceData within ${Math.round(timeoutMs / 1000)} s (the Timeout option) for ${what} (${path})${maybe}`,
-			refused: `Could not connect to ${hostOf(this.options.baseUrl, '')} (${code ?? 'connection refused'}): nothing was sent; check the Base URL and the network`,
+			unsent: `Could not connect to ${hostOf(this.options.baseUrl, '')} (${code ?? 'connection refused'}): nothing was sent; check the Base URL and the network`,
 			reset: `The connection to AceData dropped during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,
 			other: `The connection to AceData failed during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,
 		}[failure];
-		return this.apiError({
-			code: { cancelled: 'cancelled', timeout: 'client_timeout', refused: 'unreachable', reset: 'connection_reset', other: 'network_error' }[failure],
-			apiMessage: message,
-			source: 'node',
-			accepted: failure === 'refused' ? 'no' : 'maybe',
+		return this.failure({
+			kind: failure === 'cancelled' ? 'cancelled' : 'transport',
+			code: { cancelled: 'cancelled', timeout: 'client_timeout', unsent: 'unreachable', reset: 'connection_reset', other: 'network_error' }[failure],
+			text,
+			accepted: unsent ? 'no' : 'maybe',
 		});
 	}
 

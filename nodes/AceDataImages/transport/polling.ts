@@ -1,9 +1,10 @@
+import { Failure } from '../failure/failure';
+import { MAX_POLL_INTERVAL_SECONDS } from '../models/defaults';
 import type { AceDataClient, CallOptions } from './client';
 import type { TaskRecord } from './types';
 
 /** Polls back off from the first interval by this factor up to the ceiling. */
 const BACKOFF_FACTOR = 1.5;
-export const MAX_POLL_INTERVAL_SECONDS = 30;
 /** retrieve_batch takes this many ids at most per request. */
 const BATCH_SIZE = 50;
 /** How long a job AceData does not know yet counts as "not recorded yet": 12 polls, 0.5 s to 60 s. */
@@ -12,13 +13,15 @@ const MIN_GRACE_MS = 500;
 const MAX_GRACE_MS = 60_000;
 /** A look-up never waits less than this, even right before a deadline. */
 const MIN_LOOKUP_TIMEOUT_MS = 1000;
+/** Clocks differ: a record found by trace ID may say it was created this much before the node sent the request. */
+export const CLOCK_SKEW_MS = 10_000;
 
 /** One item's job to wait for: by task ID, or by trace ID while a lost submission is being recovered. */
 export interface TaskWait {
 	itemIndex: number;
 	taskId?: string;
 	traceId?: string;
-	/** When the job was submitted (ms since epoch): Max Wait and the grace period count from here. */
+	/** When the request was sent (ms since epoch): Max Wait and the grace period count from here. */
 	since: number;
 	intervalSeconds: number;
 	maxWaitSeconds: number;
@@ -26,46 +29,32 @@ export interface TaskWait {
 	until: 'finished' | 'known';
 	/** Why the job is looked up by trace ID (the submission's own failure), for the final message. */
 	lostBecause?: string;
+	/** What was asked: a record found by trace ID must match it to count as this submission's. */
+	asked?: { model: string; prompt: string };
 }
 
-export type TaskOutcome = { record: TaskRecord } | { error: Error };
+export type TaskOutcome = { record: TaskRecord } | { failure: Failure };
 
-export function isFinished(record: TaskRecord | null | undefined): boolean {
-	return !!record && record.finished_at !== undefined && record.finished_at !== null && record.finished_at !== '';
-}
-
-/** The error a finished task reports, or undefined when it succeeded. */
-export function taskFailure(client: AceDataClient, record: TaskRecord, taskId: string): Error | undefined {
-	const response = record.response;
-	if (response && !response.error && response.success !== false) return undefined;
-	const error = response?.error ?? {};
-	return client.apiError({
-		code: error.code ?? 'task_failed',
-		apiMessage: error.message ?? 'the task finished without images',
-		taskId,
-		traceId: record.trace_id ?? response?.trace_id,
-	});
-}
-
-/** A look-up error that will not go away by asking again (credential, bad request): the others are waited out. */
-function isPermanent(error: unknown): boolean {
-	const status = Number((error as { httpCode?: unknown }).httpCode);
-	return status >= 400 && status < 500 && status !== 408 && status !== 429;
+/** A look-up error that will not go away by asking again (credential, bad request, a record that does not fit). */
+function isPermanent(error: Failure): boolean {
+	const { httpStatus, kind, code } = error.data;
+	// Another task's record may be a proxy's stale cache: waited out like a failed look-up.
+	if (code === 'wrong_record') return false;
+	if (kind === 'answer' || kind === 'parameter') return true;
+	return httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500 && httpStatus !== 408 && httpStatus !== 429;
 }
 
 function graceMs(wait: TaskWait): number {
 	return Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, GRACE_POLLS * wait.intervalSeconds * 1000));
 }
 
-type LookupResult = TaskRecord | null | Error;
+type LookupResult = TaskRecord | null | Failure;
 
-/** Asks for `ids` (one `retrieve` for one id, `retrieve_batch` for several); false when the request failed. */
-async function lookUp(
-	client: AceDataClient,
-	ids: string[],
-	call: CallOptions,
-	into: Map<string, LookupResult>,
-): Promise<true | Error> {
+const asFailure = (error: unknown): Failure =>
+	error instanceof Failure ? error : new Failure({ kind: 'transport', code: 'network_error', text: String((error as Error)?.message ?? error) });
+
+/** Asks for `ids` (one `retrieve` for one id, `retrieve_batch` for several); the failure when the request failed. */
+async function lookUp(client: AceDataClient, ids: string[], call: CallOptions, into: Map<string, LookupResult>): Promise<true | Failure> {
 	try {
 		if (ids.length === 1) {
 			into.set(ids[0], await client.retrieveTask(ids[0], call));
@@ -75,7 +64,7 @@ async function lookUp(
 		}
 		return true;
 	} catch (error) {
-		return error as Error;
+		return asFailure(error);
 	}
 }
 
@@ -91,11 +80,10 @@ async function lookUpIds(client: AceDataClient, ids: string[], call: CallOptions
 		for (const id of ids) into.set(id, result);
 		return;
 	}
-	const quick = call;
 	const halves = [ids.slice(0, ids.length >> 1), ids.slice(ids.length >> 1)];
 	const failed: string[][] = [];
 	for (const half of halves) {
-		if ((await lookUp(client, half, quick, into)) !== true) failed.push(half);
+		if ((await lookUp(client, half, call, into)) !== true) failed.push(half);
 	}
 	if (failed.length === 2) {
 		for (const id of ids) into.set(id, result);
@@ -103,7 +91,7 @@ async function lookUpIds(client: AceDataClient, ids: string[], call: CallOptions
 	}
 	for (const half of failed) {
 		if (half.length === 1) into.set(half[0], result);
-		else await lookUpIds(client, half, quick, into);
+		else await lookUpIds(client, half, call, into);
 	}
 }
 
@@ -113,70 +101,94 @@ function timeoutFor(client: AceDataClient, waits: TaskWait[]): CallOptions {
 	return { timeoutMs: Math.min(client.timeoutMs, Math.max(MIN_LOOKUP_TIMEOUT_MS, deadline - Date.now())), retries: 0 };
 }
 
-function giveUp(client: AceDataClient, wait: TaskWait, lastError: Error | undefined): Error {
-	const item = client.withItem(wait.itemIndex);
+function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | undefined): Failure {
 	const seconds = wait.maxWaitSeconds;
-	const lookUp = lastError ? ` The last look-up failed: ${lastError.message}.` : '';
+	const lookUp = lastError ? ` The last look-up failed: ${lastError.data.text.replace(/[.\s]+$/, '')}.` : '';
 	if (wait.taskId) {
-		return item.apiError({
+		return client.failure({
+			kind: 'wait',
 			code: 'poll_timeout',
-			apiMessage: `Task ${wait.taskId} is still running after ${seconds} s (Max Wait).${lookUp} It is paid and nothing is lost: fetch its images later with the Task › Get operation and this task ID (do not submit again, it would be billed twice), or raise Max Wait`,
+			text: `Task ${wait.taskId} is still running after ${seconds} s (Max Wait).${lookUp} It is paid and nothing is lost: fetch its images later with the Task › Get operation and this task ID (do not submit again, it would be billed twice), or raise Max Wait`,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
-			source: 'node',
+			accepted: 'yes',
 		});
 	}
-	return item.apiError({
+	return client.failure({
+		kind: 'wait',
 		code: 'not_recovered',
-		apiMessage: `${wait.lostBecause ?? 'The image request failed'}. AceData could not be asked about the job (trace ID ${wait.traceId}) within ${seconds} s (Max Wait).${lookUp} It may have been accepted and billed: look it up with Task › Get and this trace ID before submitting again`,
+		text: `${wait.lostBecause ?? 'The image request failed'}. AceData could not be asked about the job (trace ID ${wait.traceId}) within ${seconds} s (Max Wait).${lookUp} It may have been accepted and billed: look it up with Task › Get and this trace ID before submitting again`,
 		traceId: wait.traceId,
-		source: 'node',
+		accepted: 'maybe',
 	});
 }
 
-function unknownJob(client: AceDataClient, wait: TaskWait): Error {
-	const item = client.withItem(wait.itemIndex);
+function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 	const seconds = Math.round((Date.now() - wait.since) / 1000);
 	if (wait.taskId) {
-		return item.apiError({
+		return client.failure({
+			kind: 'wait',
 			code: 'task_not_found',
-			apiMessage: `AceData has no record of task ${wait.taskId}, ${seconds} s after it accepted it. Do not submit again: look it up later with Task › Get and this task ID, or ask AceData support about it`,
+			text: `AceData has no record of task ${wait.taskId}, ${seconds} s after it accepted it. Do not submit again: look it up later with Task › Get and this task ID, or ask AceData support about it`,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
-			source: 'node',
+			accepted: 'yes',
 		});
 	}
-	return item.apiError({
+	return client.failure({
+		kind: 'wait',
 		code: 'not_recovered',
-		apiMessage: `${wait.lostBecause ?? 'The image request failed'}. AceData has no record of a job with trace ID ${wait.traceId} ${seconds} s later, so it was most likely not accepted; check the trace ID in the AceData console (or with Task › Get) before submitting again`,
+		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has no record of a job with trace ID ${wait.traceId} ${seconds} s later, so it was most likely not accepted; check the trace ID in the AceData console (or with Task › Get) before submitting again`,
 		traceId: wait.traceId,
-		source: 'node',
+		accepted: 'maybe',
 	});
 }
 
-function cancelledWait(client: AceDataClient, wait: TaskWait): Error {
+/** Why a record found by trace ID is not this submission's job, or undefined when it is. */
+export function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
+	if (record.createdAt !== undefined && record.createdAt < wait.since - CLOCK_SKEW_MS) {
+		return `it was created ${new Date(record.createdAt).toISOString()}, before this request was sent`;
+	}
+	if (wait.asked && record.request.model !== undefined && record.request.model !== wait.asked.model) {
+		return `it is for the model ${record.request.model}, not ${wait.asked.model}`;
+	}
+	if (wait.asked && record.request.prompt !== undefined && record.request.prompt !== wait.asked.prompt) return 'its prompt is another one';
+	if (record.createdAt === undefined && record.request.prompt === undefined) return 'it says neither when it was created nor what it was asked';
+	return undefined;
+}
+
+function foreignJob(client: AceDataClient, wait: TaskWait, record: TaskRecord, reason: string): Failure {
+	return client.failure({
+		kind: 'wait',
+		code: 'trace_id_reused',
+		text: `${wait.lostBecause ?? 'The image request failed'}. AceData's job with trace ID ${wait.traceId} (task ${record.id}) is not this request's: ${reason}. This request's job cannot be found by its trace ID: check trace ID ${wait.traceId} in the AceData console before submitting again, and give every submission a Trace ID of its own`,
+		traceId: wait.traceId,
+		accepted: 'maybe',
+	});
+}
+
+function cancelledWait(client: AceDataClient, wait: TaskWait): Failure {
 	const what = wait.taskId ? `task ${wait.taskId}` : `the job with trace ID ${wait.traceId}`;
-	return client.withItem(wait.itemIndex).apiError({
+	return client.failure({
+		kind: 'cancelled',
 		code: 'cancelled',
-		apiMessage: `The node stopped while waiting for ${what}. Fetch it later with Task › Get (do not submit again, it is paid)`,
+		text: `The node stopped while waiting for ${what}. Fetch it later with Task › Get (do not submit again, it is paid)`,
 		taskId: wait.taskId,
 		traceId: wait.traceId,
-		source: 'node',
 	});
 }
 
 /**
  * Waits for many jobs at once. Each round is one `retrieve_batch` for every pending task (or one `retrieve` when a
  * single task is left), plus one `retrieve` by trace ID for each lost submission being recovered. A failing
- * look-up is retried by the client, then waited out until Max Wait; an unknown job gets a grace period.
- * Outcomes are keyed by item index.
+ * look-up is waited out until Max Wait; an unknown job gets a grace period. Outcomes are keyed by item index.
  */
 export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Promise<Map<number, TaskOutcome>> {
 	const outcomes = new Map<number, TaskOutcome>();
 	if (waits.length === 0) return outcomes;
 	let interval = Math.max(0.05, Math.min(...waits.map((wait) => wait.intervalSeconds)));
 	let pending = waits.map((wait) => ({ ...wait }));
-	const lastError = new Map<number, Error>();
+	const lastError = new Map<number, Failure>();
 
 	while (pending.length > 0) {
 		const nextDeadline = Math.min(...pending.map((wait) => wait.since + wait.maxWaitSeconds * 1000));
@@ -194,7 +206,7 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 			try {
 				byTrace.set(wait.itemIndex, await client.retrieveByTrace(wait.traceId as string, timeoutFor(client, [wait])));
 			} catch (error) {
-				byTrace.set(wait.itemIndex, error as Error);
+				byTrace.set(wait.itemIndex, asFailure(error));
 			}
 		}
 		if (client.cancelled()) break;
@@ -203,26 +215,33 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 		for (const wait of pending) {
 			const result = wait.taskId ? results.get(wait.taskId) : byTrace.get(wait.itemIndex);
 			const now = Date.now();
-			if (result instanceof Error) {
+			if (result instanceof Failure) {
 				if (isPermanent(result)) {
-					outcomes.set(wait.itemIndex, { error: result });
+					outcomes.set(wait.itemIndex, { failure: result });
 					continue;
 				}
 				lastError.set(wait.itemIndex, result);
 			} else if (result) {
 				lastError.delete(wait.itemIndex);
-				if (!wait.taskId && typeof result.id === 'string') wait.taskId = result.id;
-				wait.traceId ??= result.trace_id;
-				if (wait.until === 'known' || isFinished(result)) {
+				if (!wait.taskId) {
+					const reason = foreignReason(result, wait);
+					if (reason) {
+						outcomes.set(wait.itemIndex, { failure: foreignJob(client, wait, result, reason) });
+						continue;
+					}
+					wait.taskId = result.id;
+				}
+				wait.traceId ??= result.traceId;
+				if (wait.until === 'known' || result.result) {
 					outcomes.set(wait.itemIndex, { record: result });
 					continue;
 				}
 			} else if (now - wait.since >= graceMs(wait)) {
-				outcomes.set(wait.itemIndex, { error: unknownJob(client, wait) });
+				outcomes.set(wait.itemIndex, { failure: unknownJob(client, wait) });
 				continue;
 			}
 			if (now >= wait.since + wait.maxWaitSeconds * 1000) {
-				outcomes.set(wait.itemIndex, { error: giveUp(client, wait, lastError.get(wait.itemIndex)) });
+				outcomes.set(wait.itemIndex, { failure: giveUp(client.withItem(wait.itemIndex), wait, lastError.get(wait.itemIndex)) });
 				continue;
 			}
 			stillPending.push(wait);
@@ -230,6 +249,6 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 		pending = stillPending;
 		interval = Math.min(interval * BACKOFF_FACTOR, MAX_POLL_INTERVAL_SECONDS);
 	}
-	for (const wait of pending) outcomes.set(wait.itemIndex, { error: cancelledWait(client, wait) });
+	for (const wait of pending) outcomes.set(wait.itemIndex, { failure: cancelledWait(client, wait) });
 	return outcomes;
 }

@@ -1,69 +1,54 @@
-import type { IDataObject } from 'n8n-workflow';
+/**
+ * What AceData's answers mean to the node, once parsed at the transport (`schemas.ts`): typed, every string scrubbed
+ * of the token. Nothing past the transport sees AceData's raw JSON.
+ */
 
 /** One image in an answer: a hosted URL or base64 bytes. */
 export interface ImageDatum {
 	url?: string;
-	b64_json?: string;
-	revised_prompt?: string;
+	b64Json?: string;
+	revisedPrompt?: string;
 }
 
-export interface TokenUsage extends IDataObject {
-	input_tokens?: number;
-	output_tokens?: number;
-	total_tokens?: number;
-}
+/** Token counts as AceData reports them (numbers only; nested details kept one level deep). */
+export type TokenUsage = Record<string, number | Record<string, number>>;
 
-/** A synchronous success, a task's `response`, or a callback's `data`. */
+/** The images of a finished job: a synchronous answer, a task record's response. */
 export interface ImagesAnswer {
-	created?: number;
-	data?: ImageDatum[];
-	usage?: TokenUsage;
+	images: ImageDatum[];
 	model?: string;
-	success?: boolean;
-	task_id?: string;
-	trace_id?: string;
-	error?: ApiErrorBody;
+	usage?: TokenUsage;
+	created?: number;
+	taskId?: string;
+	traceId?: string;
 }
 
-/** What `async: true` or a callback URL gets back at once. */
-export interface AsyncAcknowledgement {
-	task_id: string;
-	trace_id?: string;
-	success?: boolean;
+/** What a billed submission came back with: the images at once, or a task accepted to run. */
+export type SubmitAnswer = { kind: 'images'; answer: ImagesAnswer } | { kind: 'accepted'; taskId: string; traceId?: string };
+
+/** A finished task's result: its images, or AceData's error. */
+export type TaskResult = { kind: 'images'; answer: ImagesAnswer } | { kind: 'failed'; code: string; message: string };
+
+/** A record from `POST /openai/tasks`, checked: finished when `finished_at` is set (there is no status field). */
+export interface TaskRecord {
+	id: string;
+	traceId?: string;
+	type?: string;
+	/** What the job was asked (AceData may truncate long fields of stored requests). */
+	request: { model?: string; prompt?: string; outputFormat?: string };
+	/** When AceData created the task, in ms since the epoch. */
+	createdAt?: number;
+	/** Set once the task is finished. */
+	result?: TaskResult;
 }
 
-export interface ApiErrorBody {
+/** AceData's error body, read leniently: every field optional. */
+export interface ErrorBody {
 	code?: string;
 	message?: string;
-}
-
-/** A record from `POST /openai/tasks`; finished when `finished_at` is set (there is no status field). */
-export interface TaskRecord {
-	id?: string;
-	trace_id?: string;
-	type?: string;
-	request?: IDataObject;
-	response?: ImagesAnswer;
-	created_at?: number | string;
-	started_at?: number | string;
-	finished_at?: number | string | null;
-	elapsed?: number;
-}
-
-export interface TaskBatch {
-	items?: TaskRecord[];
-	count?: number;
-}
-
-/** The fields of an API error the node reports, after the token has been scrubbed. */
-export interface AceDataErrorDetails {
-	httpCode?: number;
-	code: string;
-	apiMessage: string;
 	traceId?: string;
-	taskId?: string;
-	/** `node`: the message is the node's own words, not AceData's (never labelled "AceData says"). */
-	source?: 'acedata' | 'node';
-	/** For a failed billed request: whether AceData may have accepted it. */
-	accepted?: 'no' | 'maybe';
+	/** `success: false` was said. */
+	refused: boolean;
+	/** Any other body (a proxy's page), scrubbed and cut, for a quote. */
+	text?: string;
 }

@@ -1,34 +1,15 @@
-import { randomString, type IBinaryData, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { randomString, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
+import { parameterFailure } from '../../failure/failure';
 import { pngDimensions, sniffImageType } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
-import { buildImageFields } from '../../helpers/requestBody';
 import { checkEditImageSize, validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
-import { AceDataClient } from '../../transport/client';
-import type { Outcome } from '../types';
+import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
+import type { Prepared } from '../types';
+import { assertValid, fieldsFor, imageRequest } from './request';
 import { imageProperties } from './shared.description';
-import { assertValid, imageSubmission } from './submit';
 
 export const description = imageProperties('edit');
-
-/** Comma- or newline-separated names (binary fields), or an array from an expression; blanks dropped. */
-function splitList(value: unknown): string[] {
-	const entries = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[,\n]/);
-	return entries.map((entry) => entry.trim()).filter(Boolean);
-}
-
-/**
- * Image URLs: one per line, or an array from an expression. A comma splits a line only where the next URL starts,
- * so a URL that holds commas (signed or transformed image links often do) stays whole.
- */
-export function splitUrls(value: unknown): string[] {
-	const lines = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/\r?\n/);
-	return lines
-		.flatMap((line) => line.split(/,\s*(?=https?:\/\/)/i))
-		.map((entry) => entry.trim().replace(/,$/, ''))
-		.filter(Boolean);
-}
 
 interface ReadImage {
 	info: EditImageInfo;
@@ -66,7 +47,12 @@ async function readBinary(
 	partName: string,
 	sizeCheck?: (bytes: number) => void,
 ): Promise<ReadImage> {
-	const meta = ctx.helpers.assertBinaryData(itemIndex, property);
+	let meta: IBinaryData;
+	try {
+		meta = ctx.helpers.assertBinaryData(itemIndex, property);
+	} catch (error) {
+		throw parameterFailure('binaryPropertyNames', (error as Error)?.message ?? `No binary field "${property}" on the input item`);
+	}
 	const declared = declaredSize(meta);
 	if (declared !== undefined) sizeCheck?.(declared);
 	let head: Buffer;
@@ -97,17 +83,18 @@ async function readBinary(
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, signal?: AbortSignal): Promise<Outcome> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
 	const job = readImageJob(this, itemIndex, 'edit');
-	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as 'binary' | 'url';
-	const edit: EditInput = { source, images: [], urls: [] };
+	const sources = job.edit ?? { source: 'binary' as const, properties: [] };
+	const fields = fieldsFor(job);
+	const edit: EditInput = { source: sources.source, images: [], urls: [] };
 	const parts: FilePart[] = [];
-	const maskProperty = String(job.options.maskBinaryPropertyName ?? '').trim();
+	const model = job.input.model;
 
-	if (source === 'binary') {
-		for (const property of splitList(this.getNodeParameter('binaryPropertyNames', itemIndex, 'data'))) {
+	if (sources.source === 'binary') {
+		for (const property of sources.properties) {
 			const image = await readBinary(this, itemIndex, property, 'image', (bytes) =>
-				assertValid(this, job, () => checkEditImageSize(job.input.model, property, bytes)),
+				assertValid(() => checkEditImageSize(model, property, bytes)),
 			);
 			edit.images.push(image.info);
 			parts.push(image.part);
@@ -115,23 +102,24 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, signal
 		// Several images go as repeated `image[]` parts (AceData's guides, OpenAI's API): a server that keeps the
 		// last value of repeated `image` parts would use one of them and bill it.
 		if (parts.length > 1) for (const part of parts) part.name = 'image[]';
-		if (maskProperty) {
-			const mask = await readBinary(this, itemIndex, maskProperty, 'mask');
+		if (sources.maskProperty) {
+			const mask = await readBinary(this, itemIndex, sources.maskProperty, 'mask');
 			edit.mask = mask.info;
 			parts.push(mask.part);
 		}
 	} else {
-		edit.urls = splitUrls(this.getNodeParameter('imageUrls', itemIndex, ''));
-		if (maskProperty) edit.mask = { property: maskProperty, bytes: 0 };
+		edit.urls = sources.urls;
+		if (sources.maskProperty) edit.mask = { property: sources.maskProperty, bytes: 0 };
 	}
-	assertValid(this, job, () => validateEditInput(job.input.model, edit));
+	assertValid(() => validateEditInput(model, edit));
 
-	const client = await AceDataClient.create(this, itemIndex, job.timeoutSeconds, signal);
-	const fields = buildImageFields(job.input, job.delivery);
-	if (source === 'url') {
-		const body: IDataObject = { ...fields, image: edit.urls.length === 1 ? edit.urls[0] : edit.urls };
-		return imageSubmission(this, client, job, 'edits', body);
+	if (sources.source === 'url') {
+		const body = { ...fields, image: edit.urls.length === 1 ? edit.urls[0] : edit.urls };
+		return { kind: 'request', request: imageRequest(job, 'edits', body) };
 	}
 	const body = multipartBody(fields, parts, `----AceDataImages${randomString(24)}`);
-	return imageSubmission(this, client, job, 'edits', body, { 'content-type': body.contentType, 'content-length': body.length });
+	return {
+		kind: 'request',
+		request: imageRequest(job, 'edits', body, { 'content-type': body.contentType, 'content-length': body.length }),
+	};
 }

@@ -10,9 +10,13 @@ import {
 	type EnumOption,
 	type ModelRule,
 } from '../../models/modelRules';
-import { MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS, DEFAULT_POLL_INTERVAL_SECONDS } from '../../helpers/parameters';
-import { PARAMETER_LABELS } from '../../models/validation';
-import { MAX_POLL_INTERVAL_SECONDS } from '../../transport/polling';
+import {
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	MAX_CONCURRENCY,
+	MAX_POLL_INTERVAL_SECONDS,
+	PARAMETER_LABELS,
+} from '../../models/defaults';
 import {
 	binaryPropertyOption,
 	downloadImagesOption,

@@ -1,9 +1,8 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { answerToItems } from '../../helpers/output';
-import { readOutputOptions, secondsOption } from '../../helpers/parameters';
+import { readTaskJob } from '../../helpers/parameters';
 import { AceDataClient } from '../../transport/client';
-import { isFinished, taskFailure } from '../../transport/polling';
 import {
 	binaryPropertyOption,
 	downloadImagesOption,
@@ -12,7 +11,7 @@ import {
 	outputLayoutOption,
 	timeoutOption,
 } from '../output.description';
-import type { Outcome } from '../types';
+import type { Prepared } from '../types';
 
 const show = { resource: ['task'], operation: ['get'] };
 
@@ -39,47 +38,38 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, signal?: AbortSignal): Promise<Outcome> {
-	const idOrTrace = String(this.getNodeParameter('taskId', itemIndex, '')).trim();
-	if (!idOrTrace) {
-		throw new NodeOperationError(this.getNode(), 'Parameter "Task ID" is required', { itemIndex });
-	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const client = await AceDataClient.create(this, itemIndex, secondsOption(this, itemIndex, options, 'timeout'), signal);
+/** Free: a task by its ID, or the job a trace ID names. Finished → its images; running → its status; failed → an error. */
+export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
+	const job = readTaskJob(this, itemIndex);
+	const client = await AceDataClient.create(this, { itemIndex, timeoutSeconds: job.timeoutSeconds, signal });
 	// A trace ID works too: it is what names a job whose submission lost its answer.
-	const record = (await client.retrieveTask(idOrTrace)) ?? (await client.retrieveByTrace(idOrTrace));
+	const record = (await client.retrieveTask(job.idOrTrace)) ?? (await client.retrieveByTrace(job.idOrTrace));
 	if (!record) {
-		throw client.apiError({
+		throw client.failure({
+			kind: 'wait',
 			code: 'task_not_found',
-			apiMessage: `AceData knows no task or trace ID "${idOrTrace}": check the ID and that the credential is the one that submitted it`,
-			taskId: idOrTrace,
-			source: 'node',
+			text: `AceData knows no task or trace ID "${job.idOrTrace}": check the ID and that the credential is the one that submitted it`,
+			taskId: job.idOrTrace,
 		});
 	}
-	const taskId = typeof record.id === 'string' ? record.id : idOrTrace;
-	const traceId = record.trace_id ?? record.response?.trace_id;
-	if (!isFinished(record)) {
+	const taskId = record.id;
+	const traceId = record.traceId;
+	const result = record.result;
+	if (!result) {
 		const json: IDataObject = { taskId, status: 'running' };
 		if (traceId) json.traceId = traceId;
-		return { items: [{ json, pairedItem: { item: itemIndex } }] };
+		return { kind: 'items', items: [{ json, pairedItem: { item: itemIndex } }] };
 	}
-	const failure = taskFailure(client, record, taskId);
-	if (failure) throw failure;
-	const answer = record.response ?? {};
-	const request = record.request ?? {};
-	return {
-		items: await answerToItems(
-			this,
-			client,
-			answer,
-			{
-				itemIndex,
-				model: String(answer.model ?? request.model ?? ''),
-				prompt: String(request.prompt ?? ''),
-				taskId,
-				traceId,
-			},
-			{ ...readOutputOptions(options), outputFormat: request.output_format as string | undefined },
-		),
-	};
+	if (result.kind === 'failed') {
+		throw client.failure({ kind: 'task', code: result.code, text: result.message, taskId, traceId });
+	}
+	const answer = result.answer;
+	const items = await answerToItems(
+		this,
+		client,
+		answer,
+		{ itemIndex, model: answer.model ?? record.request.model ?? '', prompt: record.request.prompt ?? '', taskId, traceId: traceId ?? answer.traceId },
+		{ ...job.output, outputFormat: record.request.outputFormat },
+	);
+	return { kind: 'items', items };
 }

@@ -1,0 +1,293 @@
+import {
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { ItemOutcome, PipelineRequest } from '../../execution/pipeline';
+import { Failure, asFailure, parameterFailure } from '../../failure/failure';
+import { errorItem, stoppingError, type JobState } from '../../failure/report';
+import { isPublicUrl } from '../../helpers/address';
+import { answerToItems, type ImageContext, type OutputOptions } from '../../helpers/output';
+import { INTERNAL_KEY } from '../../models/defaults';
+import { AceDataClient, type CallOptions, type NodeContext } from '../../transport/client';
+import { parseCallbackBody } from '../../transport/schemas';
+import type { TaskRecord } from '../../transport/types';
+import { submit } from './submit';
+import type { DeliveryModule } from './types';
+
+/**
+ * Delivery "Wait for AceData's Callback": every item is submitted with `callback_url` = this execution's resume URL
+ * plus the node's own webhook path (so no callback can resume another waiting node), then the execution is parked in
+ * n8n's database (nothing in memory, no polling). Each callback runs `resume()`, which answers without resuming
+ * until every task of the execution is finished (one `retrieve_batch` tells; a callback's body is never trusted for
+ * images), then resumes once with every item's images, as Wait for Images would emit them.
+ *
+ * What survives the park: the node's input, replaced by one item per outcome (final items, or for a task still
+ * running the error item Max Wait should leave: n8n passes the input through at Max Wait without calling the node),
+ * and the node's own output at park time, which n8n keeps in the run data and drops on resume: one item per awaiting
+ * task, whose `INTERNAL_KEY` holds what the resume needs. So that internal state never reaches the node's output.
+ */
+
+/** A callback whose own task the look-up does not show finished yet looks again this many times, this far apart. */
+const CALLBACK_RECHECKS = 2;
+const RECHECK_MS = 1000;
+/** After parking, the node calls its own webhook once, so a callback n8n refused before the run was parked is not lost. */
+const NUDGE_FIRST_MS = 1500;
+const NUDGE_RETRY_MS = 3000;
+const NUDGE_ATTEMPTS = 5;
+
+/** What the resume needs of one awaiting task (kept under INTERNAL_KEY in the parked run data). */
+export interface AwaitingTask {
+	taskId: string;
+	traceId?: string;
+	itemIndex: number;
+	/** Its place in the parked input. */
+	slot: number;
+	context: ImageContext;
+	output: OutputOptions;
+	timeoutSeconds?: number;
+	maxWaitSeconds: number;
+	callbackUrl: string;
+}
+
+/** AceData must reach n8n to call back: a loopback or private n8n address with a public Base URL can never work. */
+function check(request: PipelineRequest, client: AceDataClient): void {
+	const callbackUrl = request.callbackUrl ?? '';
+	if (isPublicUrl(callbackUrl) || !isPublicUrl(client.baseUrl)) return;
+	throw parameterFailure(
+		'delivery',
+		`AceData cannot call back to this n8n: its address ${new URL(callbackUrl).host} is private or local`,
+		"Nothing was sent to AceData and nothing was billed. Set n8n's WEBHOOK_URL to an address AceData can reach (your public domain or a tunnel; in queue mode on every worker too, which makes the resume URL), or use Poll Until Done.",
+	);
+}
+
+function paidJob(task: AwaitingTask, taskFailed = false): JobState {
+	return { itemIndex: task.itemIndex, billing: 'paid', taskId: task.taskId, traceId: task.traceId, taskFailed };
+}
+
+/** The error item Max Wait leaves for a task AceData never called back for. */
+function maxWaitItem(task: AwaitingTask): INodeExecutionData {
+	const failure = new Failure({
+		kind: 'wait',
+		code: 'callback_timeout',
+		text: `AceData did not call back for task ${task.taskId} within Max Wait (${task.maxWaitSeconds} s)`,
+		taskId: task.taskId,
+		traceId: task.traceId,
+	});
+	return errorItem(failure.data, paidJob(task));
+}
+
+/** A parked run's internal state, read back from n8n: checked like anything else that crosses a boundary. */
+function readAwaiting(value: unknown): AwaitingTask | undefined {
+	const state = value && typeof value === 'object' ? (value as IDataObject)[INTERNAL_KEY] : undefined;
+	if (!state || typeof state !== 'object' || Array.isArray(state)) return undefined;
+	const task = state as unknown as AwaitingTask;
+	const ok =
+		typeof task.taskId === 'string' &&
+		Number.isInteger(task.itemIndex) &&
+		Number.isInteger(task.slot) &&
+		!!task.context &&
+		typeof task.context.prompt === 'string' &&
+		!!task.output &&
+		typeof task.output.binaryPropertyName === 'string';
+	return ok ? task : undefined;
+}
+
+type Settled =
+	| { status: 'running'; running: string[] }
+	| { status: 'lookupFailed'; failure: Failure }
+	| { status: 'done'; slots: INodeExecutionData[][]; failed: Array<{ task: AwaitingTask; failure: Failure }> };
+
+/**
+ * Looks up every awaiting task in one retrieve_batch. While any still runs nothing else happens; once all are
+ * finished each task's slot becomes its images or its error item.
+ */
+async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: AwaitingTask[], call: CallOptions = {}): Promise<Settled> {
+	let client: AceDataClient;
+	let records: Map<string, TaskRecord | Failure>;
+	try {
+		client = await AceDataClient.create(ctx, { itemIndex: tasks[0].itemIndex, timeoutSeconds: tasks[0].timeoutSeconds });
+		records = await client.retrieveTasks(
+			tasks.map((task) => task.taskId),
+			call,
+		);
+	} catch (error) {
+		// The tasks are paid: a failed look-up must not lose them. A later callback looks again; Max Wait names them.
+		return { status: 'lookupFailed', failure: asFailure(error) };
+	}
+	const running = tasks.filter((task) => {
+		const record = records.get(task.taskId);
+		return !(record instanceof Failure) && !record?.result;
+	});
+	if (running.length > 0) return { status: 'running', running: running.map((task) => task.taskId) };
+	const settled = slots.map((items) => [...items]);
+	const failed: Array<{ task: AwaitingTask; failure: Failure }> = [];
+	for (const task of tasks) {
+		const record = records.get(task.taskId) as TaskRecord | Failure;
+		const itemClient = client.withItem(task.itemIndex);
+		if (record instanceof Failure || record.result?.kind === 'failed') {
+			const taskFailed = !(record instanceof Failure);
+			const failure =
+				record instanceof Failure
+					? record
+					: itemClient.failure({ kind: 'task', code: (record.result as { code: string }).code, text: (record.result as { message: string }).message, taskId: task.taskId, traceId: task.traceId });
+			failed.push({ task, failure });
+			settled[task.slot] = [errorItem(failure.data, paidJob(task, taskFailed))];
+			continue;
+		}
+		try {
+			const answer = record.result?.kind === 'images' ? record.result.answer : { images: [] };
+			const context = { ...task.context, taskId: task.taskId, traceId: record.traceId ?? task.traceId };
+			settled[task.slot] = await answerToItems(ctx, itemClient, answer, context, task.output);
+		} catch (error) {
+			const failure = asFailure(error);
+			failed.push({ task, failure });
+			settled[task.slot] = [errorItem(failure.data, paidJob(task))];
+		}
+	}
+	return { status: 'done', slots: settled, failed };
+}
+
+/** Calls the node's own webhook once the run is parked: it looks every task up, as a callback would. */
+async function nudgeAfterParking(ctx: IExecuteFunctions, task: AwaitingTask): Promise<void> {
+	await sleep(NUDGE_FIRST_MS);
+	for (let attempt = 0; attempt < NUDGE_ATTEMPTS; attempt++) {
+		let status = 0;
+		try {
+			const response = (await ctx.helpers.httpRequest({
+				method: 'POST',
+				url: task.callbackUrl,
+				body: { task_id: task.taskId, acedata_recheck: true },
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: 30_000,
+			})) as { statusCode: number };
+			status = response.statusCode;
+		} catch {
+			status = 0;
+		}
+		// Answered by the webhook (or the run is gone): done. 409: n8n has not parked the run yet.
+		if (status >= 200 && status < 300) return;
+		if (status === 404 || status === 401 || status === 403) return;
+		await sleep(NUDGE_RETRY_MS);
+	}
+}
+
+/**
+ * After every item was submitted: if every task is already finished (their callbacks may have come before the
+ * execution was parked, and n8n refuses those) the images are emitted now; otherwise the execution is parked until
+ * AceData calls back (each callback looks up all tasks, so one lost callback is no loss) or Max Wait passes.
+ */
+async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<INodeExecutionData[]> {
+	const slots: INodeExecutionData[][] = [];
+	const tasks: AwaitingTask[] = [];
+	for (const outcome of outcomes) {
+		if (outcome.kind === 'accepted') {
+			const { request } = outcome;
+			const task: AwaitingTask = {
+				taskId: outcome.taskId,
+				traceId: outcome.traceId,
+				itemIndex: request.itemIndex,
+				slot: slots.length,
+				context: request.context,
+				output: request.output,
+				timeoutSeconds: request.timeoutSeconds,
+				maxWaitSeconds: request.wait.maxWaitSeconds,
+				callbackUrl: request.callbackUrl ?? '',
+			};
+			if (request.delivery !== 'callback') {
+				slots.push(await submit.finish(ctx, [outcome]));
+				continue;
+			}
+			tasks.push(task);
+			slots.push([maxWaitItem(task)]);
+		} else {
+			slots.push(outcome.kind === 'failed' ? [outcome.item] : outcome.items);
+		}
+	}
+	if (tasks.length === 0) return slots.flat();
+	// One attempt: if it fails the run parks anyway, and each callback looks again.
+	const settled = await settle(ctx, slots, tasks, { retries: 0 });
+	if (settled.status === 'done') {
+		if (settled.failed.length > 0 && !ctx.continueOnFail()) {
+			const { task, failure } = settled.failed[0];
+			throw stoppingError(ctx.getNode(), failure.data, paidJob(task, failure.data.kind === 'task'), tasks.map((entry) => paidJob(entry)));
+		}
+		return settled.slots.flat();
+	}
+	const maxWaitSeconds = Math.max(...tasks.map((task) => task.maxWaitSeconds));
+	// What Max Wait passes through (see the module comment): the final items and the Max Wait error items.
+	const executeData = ctx.getExecuteData();
+	executeData.data = { ...executeData.data, main: [slots.flat()] };
+	await ctx.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
+	void nudgeAfterParking(ctx, tasks[0]);
+	// The node's output while parked: kept by n8n in the run data, read by resume(), dropped when the run resumes.
+	return tasks.map((task) => ({
+		json: { status: 'waiting for AceData to call back', taskId: task.taskId, ...(task.traceId ? { traceId: task.traceId } : {}), [INTERNAL_KEY]: task as unknown as IDataObject },
+		pairedItem: { item: task.itemIndex },
+	}));
+}
+
+function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** The parked run as n8n kept it: the input (slots) and the awaiting tasks from the node's own run data. */
+function readParked(ctx: IWebhookFunctions): { slots: INodeExecutionData[][]; tasks: AwaitingTask[] } {
+	const input = ctx.evaluateExpression('{{ $input.all() }}', 0) as unknown;
+	const own = ctx.evaluateExpression(`{{ $(${JSON.stringify(ctx.getNode().name)}).all() }}`, 0) as unknown;
+	const items = Array.isArray(input) ? (input as INodeExecutionData[]) : [];
+	const tasks = (Array.isArray(own) ? own : [])
+		.map((item) => readAwaiting((item as INodeExecutionData | undefined)?.json))
+		.filter((task): task is AwaitingTask => task !== undefined && task.slot < items.length);
+	return { slots: items.map((item) => [item]), tasks };
+}
+
+/**
+ * A callback from AceData (or anybody with the URL). It never throws: whatever is posted, it answers, and the run
+ * keeps every item's outcome. Refused (and nothing resumed) unless it names a task of this execution; otherwise the
+ * execution resumes once every task is finished, with each item's images or error item.
+ */
+async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	try {
+		const { taskId } = parseCallbackBody(this.getBodyData());
+		const recheck = (this.getBodyData() as IDataObject)?.acedata_recheck === true;
+		const { slots, tasks } = readParked(this);
+		const known = tasks.find((task) => task.taskId === taskId);
+		if (!known) {
+			return respond(this, 404, { error: 'This callback names no task this execution is waiting for; nothing was resumed' });
+		}
+		let settled = await settle(this, slots, tasks);
+		// AceData says this task is finished; a record that lags behind its callback is looked at again shortly, so
+		// that the last callback of an execution is not wasted. (A failed look-up was already retried by the client.)
+		for (let again = 0; !recheck && again < CALLBACK_RECHECKS && settled.status === 'running' && settled.running.includes(known.taskId); again++) {
+			await sleep(RECHECK_MS);
+			settled = await settle(this, slots, tasks);
+		}
+		if (settled.status === 'lookupFailed') {
+			// Not resumed: AceData may send the callback again, another task's callback will look again, or Max Wait ends it.
+			return respond(this, 503, { error: 'Could not look the tasks up at AceData; the execution keeps waiting' });
+		}
+		if (settled.status === 'running') return respond(this, 200, { received: true, tasksStillRunning: settled.running.length });
+		// A failed task is an error item paired to its input even without Continue On Fail: a webhook that throws makes
+		// n8n answer 500, drop the run data and send an empty item to the next node, losing every other item's images.
+		return { workflowData: [settled.slots.flat()] };
+	} catch {
+		// Nothing may make n8n drop the parked run: answer, keep waiting (a later callback or Max Wait ends it).
+		return respond(this, 503, { error: 'The callback could not be handled; the execution keeps waiting' });
+	}
+}
+
+export const callback: DeliveryModule & { resume: typeof resume } = {
+	sendsAsync: true,
+	doneWhen: 'known',
+	check,
+	finish,
+	resume,
+};

@@ -1,0 +1,24 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { ItemOutcome } from '../../execution/pipeline';
+import type { DeliveryModule } from './types';
+
+/** The item of a job AceData accepted: what Task › Get needs later. */
+function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INodeExecutionData {
+	const { request, taskId, traceId } = outcome;
+	const json: IDataObject = { taskId, status: 'submitted', model: request.context.model, prompt: request.context.prompt };
+	if (traceId) json.traceId = traceId;
+	return { json, pairedItem: { item: request.itemIndex } };
+}
+
+/** "Submit Only": done once AceData has the job; its images come later (Task › Get, or the user's Callback URL). */
+export const submit: DeliveryModule = {
+	sendsAsync: true,
+	doneWhen: 'known',
+	finish: async (_ctx, outcomes) =>
+		outcomes.flatMap((outcome) => {
+			if (outcome.kind === 'failed') return [outcome.item];
+			if (outcome.kind === 'accepted') return [submittedItem(outcome)];
+			return outcome.items;
+		}),
+};

@@ -1,0 +1,11 @@
+import type { DeliveryModule } from './types';
+
+/**
+ * "Wait for Images": one request whose answer holds the images (a long Timeout by default). If AceData answers
+ * with a task instead, or the answer is lost, the pipeline waits for the task as Poll does.
+ */
+export const wait: DeliveryModule = {
+	sendsAsync: false,
+	doneWhen: 'finished',
+	finish: async (_ctx, outcomes) => outcomes.flatMap((outcome) => (outcome.kind === 'failed' ? [outcome.item] : outcome.kind === 'items' ? outcome.items : [])),
+};

@@ -1,0 +1,83 @@
+/**
+ * The one error model. A failure is data: what happened (code, HTTP status, whose words), which job it concerns
+ * (task and trace IDs) and whether AceData may have accepted a billed request. Nothing here is a sentence for the
+ * user yet: `report.ts` writes the message once, at the end, from the failure and the item's ledger entry.
+ */
+
+/** Whether AceData may have accepted (and billed) the request that failed. */
+export type Accepted = 'no' | 'maybe' | 'yes';
+
+/** What an item's job may have cost: nothing, possibly (the answer was lost), or surely (AceData accepted it). */
+export type Billing = 'none' | 'maybe' | 'paid';
+
+export type FailureKind =
+	/** What the user typed (a parameter, the credential): refused before anything was sent. */
+	| 'parameter'
+	/** AceData's own error answer (its error body). */
+	| 'api'
+	/** Something between the node and AceData answered (a proxy, a gateway, a redirect, a page that is not JSON). */
+	| 'proxy'
+	/** The network: nothing came back (timeout, reset, refused). */
+	| 'transport'
+	/** AceData's answer or record did not fit what the node reads (a wrong type, a missing field). */
+	| 'answer'
+	/** A finished task that failed at AceData. */
+	| 'task'
+	/** Waiting ended without the job: Max Wait, a job AceData does not know, a look-up that found another job. */
+	| 'wait'
+	/** An image that could not be downloaded or is no image. */
+	| 'download'
+	/** The execution was cancelled or the node stopped its remaining work. */
+	| 'cancelled';
+
+export interface FailureData {
+	kind: FailureKind;
+	/** Machine-readable: AceData's error code, or the node's own (`client_timeout`, `poll_timeout`, ...). */
+	code: string;
+	/** AceData's message (kind `api`, `task`) or the node's own sentence. Already scrubbed of the token. */
+	text: string;
+	httpStatus?: number;
+	taskId?: string;
+	traceId?: string;
+	/** For a failed billed request: whether AceData may have accepted it. */
+	accepted?: Accepted;
+	/** The parameter at fault (kind `parameter`), by its name in the workflow JSON. */
+	parameter?: string;
+	/** A sentence for the description: what else the user should know (why, where to look). */
+	hint?: string;
+}
+
+/** A failure thrown through the node's own code: it carries its data, never a message to parse. */
+export class Failure extends Error {
+	constructor(readonly data: FailureData) {
+		super(data.text);
+		this.name = 'AceDataFailure';
+	}
+}
+
+export function isFailure(error: unknown): error is Failure {
+	return error instanceof Failure;
+}
+
+/** A parameter refused before anything was sent: no request, no charge. */
+export function parameterFailure(parameter: string, text: string, hint?: string): Failure {
+	return new Failure({ kind: 'parameter', code: 'invalid_parameter', text, parameter, accepted: 'no', hint });
+}
+
+/** What a value the user's expression resolved to looks like, for a message ("undefined", "an object", `"abc"`). */
+export function describeValue(value: unknown): string {
+	if (value === undefined) return 'undefined (an expression that found nothing?)';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return `an array (${value.length} entries)`;
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+	return JSON.stringify(value) ?? String(value);
+}
+
+/** Any thrown value as a failure: a bug or a library's error becomes a failure of the item, never a crash. */
+export function asFailure(error: unknown): Failure {
+	if (error instanceof Failure) return error;
+	const text = error instanceof Error && error.message ? error.message : 'an unexpected error';
+	return new Failure({ kind: 'answer', code: 'internal_error', text: `The node hit an internal error (${text}); please report it` });
+}

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+
+import { describeValue } from '../failure/failure';
+import type { ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecord, TaskResult, TokenUsage } from './types';
+
+/**
+ * The boundary for what AceData (or anything in front of it) sends: every answer, acknowledgement, task record and
+ * callback body is parsed here, once, into the typed values of `types.ts`. Strings are coerced (a number becomes its
+ * text) or refused, IDs are checked, and the token is scrubbed from every string before anything reads it. A shape
+ * that does not fit is a `problem` (a sentence naming the field), never an exception. Schemas are built once.
+ */
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** Replaces every occurrence of the token so that no message, description or output can carry it. */
+export function redact(text: string, secret: string | undefined): string {
+	if (!secret || secret.length < 4 || !text.includes(secret)) return text;
+	return text.split(secret).join('[redacted]');
+}
+
+const MAX_DEPTH = 32;
+
+/** Every string of a JSON value (keys too) with the token replaced; deeper than any real answer is cut off. */
+export function scrubDeep(value: unknown, token: string, depth = 0): unknown {
+	if (typeof value === 'string') return redact(value, token);
+	if (!value || typeof value !== 'object') return value;
+	if (depth >= MAX_DEPTH) return undefined;
+	if (Array.isArray(value)) return value.map((entry) => scrubDeep(entry, token, depth + 1));
+	const out: Record<string, unknown> = {};
+	for (const [key, entry] of Object.entries(value)) out[redact(key, token)] = scrubDeep(entry, token, depth + 1);
+	return out;
+}
+
+const finite = z.number().refine(Number.isFinite);
+/** A string, or a number as its text. */
+const text = z.union([z.string(), finite.transform(String)]);
+/** Metadata that may be dropped when it has the wrong type (it never decides anything). */
+const lenientText = z.unknown().transform((value) => {
+	if (typeof value === 'string') return value === '' ? undefined : value;
+	return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+});
+/** Task and trace IDs: printable, no spaces, of a sane length. */
+const ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const id = text.refine((value) => ID_PATTERN.test(value), { message: 'is not a task ID' });
+const lenientId = z.unknown().transform((value) => {
+	const parsed = id.safeParse(value);
+	return parsed.success ? parsed.data : undefined;
+});
+const optionalText = z.preprocess((value) => (value === null || value === '' ? undefined : value), text.optional());
+
+const usage = z.unknown().transform((value): TokenUsage | undefined => {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+	const out: TokenUsage = {};
+	for (const [key, entry] of Object.entries(value)) {
+		if (typeof entry === 'number' && Number.isFinite(entry)) out[key] = entry;
+		else if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
+			const nested = Object.fromEntries(Object.entries(entry).filter(([, inner]) => typeof inner === 'number' && Number.isFinite(inner)));
+			if (Object.keys(nested).length) out[key] = nested as Record<string, number>;
+		}
+	}
+	return Object.keys(out).length ? out : undefined;
+});
+
+const datum = z
+	.object({ url: optionalText, b64_json: optionalText, revised_prompt: lenientText })
+	.refine((entry) => entry.url !== undefined || entry.b64_json !== undefined, { message: 'has neither a URL nor base64 data' })
+	.transform((entry): ImageDatum => ({ url: entry.url, b64Json: entry.b64_json, revisedPrompt: entry.revised_prompt }));
+
+const imagesAnswer = z
+	.object({
+		data: z.array(datum),
+		model: lenientText,
+		usage,
+		created: z.unknown().transform((value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined)),
+		task_id: lenientId,
+		trace_id: lenientId,
+	})
+	.transform(
+		(answer): ImagesAnswer => ({
+			images: answer.data,
+			model: answer.model,
+			usage: answer.usage,
+			created: answer.created,
+			taskId: answer.task_id,
+			traceId: answer.trace_id,
+		}),
+	);
+
+/** Seconds or milliseconds since the epoch, or a date string → ms; anything else → undefined. */
+function toMs(value: unknown): number | undefined {
+	if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e11 ? value * 1000 : value;
+	if (typeof value === 'string' && value.trim() !== '') {
+		const number = Number(value);
+		if (Number.isFinite(number)) return toMs(number);
+		const date = Date.parse(value);
+		return Number.isNaN(date) ? undefined : date;
+	}
+	return undefined;
+}
+
+const request = z.unknown().transform((value) => {
+	const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+	const read = (key: string) => lenientText.parse(record[key]);
+	return { model: read('model'), prompt: read('prompt'), outputFormat: read('output_format') };
+});
+
+/** `finished_at`: unset (running) or a time; `false`, an object or an array do not fit. */
+const finishedAt = z.union([z.null(), z.undefined(), z.string(), finite]);
+
+const taskRecord = z.object({
+	id,
+	trace_id: lenientId,
+	type: lenientText,
+	request,
+	created_at: z.unknown().transform(toMs),
+	finished_at: finishedAt,
+	response: z.unknown(),
+});
+
+function issueText(error: z.ZodError, root: unknown): string {
+	const issue = error.issues[0];
+	let value: unknown = root;
+	for (const key of issue.path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+	const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the answer';
+	if (issue.code === 'custom' || issue.code === 'invalid_union') {
+		return issue.code === 'custom' ? `${where} ${issue.message}` : `${where} is ${describeValue(value)}`;
+	}
+	return `${where} is ${describeValue(value)}`;
+}
+
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): Parsed<T> {
+	const result = schema.safeParse(value);
+	return result.success ? { ok: true, value: result.data } : { ok: false, problem: issueText(result.error, value) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The images of an answer or of a finished task's response. */
+export function parseImagesAnswer(value: unknown): Parsed<ImagesAnswer> {
+	return parse(imagesAnswer, value);
+}
+
+/**
+ * A billed submission's 200 answer: the images, or an accepted task (`task_id` without images). A body with
+ * neither is a problem: whether AceData accepted the job cannot be told from it.
+ */
+export function parseSubmitAnswer(value: unknown): Parsed<SubmitAnswer> {
+	if (!isObject(value)) return { ok: false, problem: `the answer is ${describeValue(value)}` };
+	if (value.data !== undefined) {
+		const answer = parseImagesAnswer(value);
+		return answer.ok ? { ok: true, value: { kind: 'images', answer: answer.value } } : answer;
+	}
+	const taskId = id.safeParse(value.task_id);
+	if (taskId.success) return { ok: true, value: { kind: 'accepted', taskId: taskId.data, traceId: lenientId.parse(value.trace_id) } };
+	return { ok: false, problem: 'it holds neither images ("data") nor a task ID ("task_id")' };
+}
+
+/** A finished task's response: its images, or AceData's error (a failed task). */
+function taskResult(response: unknown): Parsed<TaskResult> {
+	if (!isObject(response)) return { ok: true, value: { kind: 'failed', code: 'task_failed', message: 'the task finished without images' } };
+	if ((response.error !== undefined && response.error !== null) || response.success === false) {
+		const error = isObject(response.error) ? response.error : {};
+		return {
+			ok: true,
+			value: {
+				kind: 'failed',
+				code: lenientText.parse(error.code) ?? 'task_failed',
+				message: lenientText.parse(error.message) ?? 'the task finished without images',
+			},
+		};
+	}
+	const answer = parseImagesAnswer(response);
+	if (!answer.ok) return { ok: false, problem: answer.problem.replace(/^"/, '"response.') };
+	return { ok: true, value: { kind: 'images', answer: answer.value } };
+}
+
+export type RecordParse = { kind: 'none' } | { kind: 'record'; record: TaskRecord } | { kind: 'invalid'; id?: string; problem: string };
+
+/**
+ * One task record. `{}` (and an empty or absent body) is AceData's "no such task"; a record without an `id`, with a
+ * `finished_at` that is no time, or a finished response that does not fit is `invalid` (with the `id` when it has one).
+ */
+export function parseTaskRecord(value: unknown): RecordParse {
+	if (value === undefined || value === null || value === '' || (isObject(value) && Object.keys(value).length === 0)) return { kind: 'none' };
+	if (!isObject(value)) return { kind: 'invalid', problem: `the record is ${describeValue(value)}` };
+	const known = lenientId.parse(value.id);
+	const parsed = parse(taskRecord, value);
+	if (!parsed.ok) return { kind: 'invalid', id: known, problem: parsed.problem };
+	const raw = parsed.value;
+	const finished = raw.finished_at !== undefined && raw.finished_at !== null && raw.finished_at !== '';
+	const record: TaskRecord = { id: raw.id, traceId: raw.trace_id, type: raw.type, request: raw.request, createdAt: raw.created_at };
+	if (finished) {
+		const result = taskResult(raw.response);
+		if (!result.ok) return { kind: 'invalid', id: raw.id, problem: result.problem };
+		record.result = result.value;
+	}
+	return { kind: 'record', record };
+}
+
+/** A `retrieve_batch` page: its records (each parsed on its own) and AceData's total count. */
+export function parseTaskBatch(value: unknown): { records: RecordParse[]; count?: number } {
+	const body = isObject(value) ? value : {};
+	const items = Array.isArray(body.items) ? body.items : [];
+	const count = typeof body.count === 'number' && Number.isFinite(body.count) && body.count >= 0 ? body.count : undefined;
+	return { records: items.map(parseTaskRecord), count };
+}
+
+/** AceData's error fields when the body is its error JSON; `text` is any other body, cut for a quote. */
+export function parseErrorBody(value: unknown): ErrorBody {
+	if (!isObject(value)) {
+		const quoted = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+		return { refused: false, text: quoted ? (quoted.length > 200 ? `${quoted.slice(0, 200)}…` : quoted) : undefined };
+	}
+	const error = isObject(value.error) ? value.error : {};
+	const cut = (entry: string | undefined) => (entry && entry.length > 500 ? `${entry.slice(0, 500)}…` : entry);
+	return {
+		code: lenientText.parse(error.code),
+		message: cut(lenientText.parse(error.message) ?? lenientText.parse(value.message)),
+		traceId: lenientId.parse(value.trace_id),
+		refused: value.success === false,
+	};
+}
+
+/** The task a callback names: the only thing the node reads from a callback's body (its images come from a look-up). */
+export function parseCallbackBody(value: unknown): { taskId?: string } {
+	return { taskId: isObject(value) ? lenientId.parse(value.task_id) : undefined };
+}
+
+/** The model IDs of `GET /openai/models` (a list, or `{ data: [...] }`). */
+export function parseModelList(value: unknown): string[] {
+	const entries = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.data) ? value.data : [];
+	return entries.map((entry) => (isObject(entry) ? lenientId.parse(entry.id) : undefined)).filter((entry): entry is string => !!entry);
+}

@@ -66,8 +66,11 @@ function loadOptionsContext(baseUrl: string): ILoadOptionsFunctions {
 			headers: { authorization: `Bearer ${TOKEN}` },
 			signal: AbortSignal.timeout(5000),
 		});
+		const body = (await response.json()) as IDataObject;
+		// As n8n's helper: the full response when asked (the node's client always asks), else the body.
+		if (options.returnFullResponse) return { statusCode: response.status, headers: {}, body };
 		if (!response.ok) throw new Error(`HTTP ${response.status}`);
-		return (await response.json()) as IDataObject;
+		return body;
 	};
 	return {
 		getCredentials: async () => ({ apiToken: TOKEN, baseUrl }),

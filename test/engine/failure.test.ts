@@ -156,7 +156,7 @@ describe('Look-ups see every task, and only the task asked for', () => {
 			credentials: credentials(),
 		});
 		expect(items).toHaveLength(0);
-		expect(error?.message).toContain(`AceData knows no task or trace ID "${taskId}"`);
+		expect(error?.message).toContain(`AceData answered the look-up of task ${taskId} with the record of another task`);
 	});
 
 	it('Task › Get finds a job by its trace ID (what an error names when an answer was lost)', async () => {

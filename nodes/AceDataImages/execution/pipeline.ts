@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure, asFailure } from '../failure/failure';
-import { errorItem, stoppingError } from '../failure/report';
+import { describeFailure, errorItem, stoppingError } from '../failure/report';
 import { answerToItems } from '../helpers/output';
 import { AceDataClient } from '../transport/client';
 import { waitForTasks, type TaskWait } from '../transport/polling';
@@ -171,7 +171,7 @@ export class Pipeline {
 				this.fail(itemIndex, failure);
 				return undefined;
 			}
-			const lostBecause = failure.data.text.replace(/[.\s]+$/, '');
+			const lostBecause = describeFailure(failure.data, { itemIndex, billing: 'none' }).message.replace(/[.\s]+$/, '');
 			const asked = { model: request.context.model, prompt: request.context.prompt };
 			return { request, client, wait: { ...wait, traceId: request.traceId, since: sentAt, lostBecause, asked } };
 		}

@@ -112,7 +112,7 @@ export function errorItem(failure: FailureData, job: JobState): INodeExecutionDa
 	const traceId = job.traceId ?? failure.traceId;
 	if (taskId) json.taskId = taskId;
 	if (traceId) json.traceId = traceId;
-	json.billing = job.taskFailed ? 'none' : job.billing;
+	json.billing = job.billing;
 	json.whatToDo = whatToDo(job);
 	return { json, pairedItem: { item: job.itemIndex } };
 }

@@ -404,7 +404,9 @@ function createSimulator(options = {}) {
 		const targets = (task) =>
 			(!fault.taskIds || fault.taskIds.includes(task.id)) && (!fault.prompt || String(task.request?.prompt ?? '').includes(fault.prompt));
 		const hide = (task) => fault?.unknown && targets(task);
-		const view = (task) => (fault?.wrongRecord && targets(task) ? otherRecord() : pollTask(task));
+		// `patchRecord(record)`: what a misbehaving AceData (or a proxy) makes of a record it serves.
+		const patched = (task) => (fault?.patchRecord && targets(task) ? fault.patchRecord(pollTask(task)) : pollTask(task));
+		const view = (task) => (fault?.wrongRecord && targets(task) ? otherRecord() : patched(task));
 		if (body.action === 'retrieve') {
 			const task = body.trace_id
 				? [...state.tasks.values()].find((candidate) => candidate.trace_id === body.trace_id)
@@ -586,7 +588,7 @@ function createSimulator(options = {}) {
 		}
 		const fault = takeFault(path, json);
 		if (fault) entry.fault = fault.name ?? fault.code ?? 'fault';
-		const answersWrongly = fault && (fault.unknown || fault.wrongRecord);
+		const answersWrongly = fault && (fault.unknown || fault.wrongRecord || fault.patchRecord || fault.patchAnswer);
 		if (fault && !fault.accept && !answersWrongly) {
 			if (fault.latencyMs) await sleep(fault.latencyMs);
 			const odd = answerOddly(req, res, fault);
@@ -605,6 +607,14 @@ function createSimulator(options = {}) {
 			state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 			try {
 				if (fault?.accept) return (entry.status = await acceptThenFail(req, res, entry, endpoint, raw, fault));
+				if (fault?.patchAnswer) {
+					// The job is done (and paid); the answer is what a misbehaving AceData or proxy makes of it.
+					let captured;
+					const capture = { writeHead() {}, setHeader() {}, end(payload) { captured = payload; }, headersSent: false };
+					await handleImages(req, capture, entry, endpoint, raw);
+					entry.accepted = true;
+					return (entry.status = send(res, 200, fault.patchAnswer(captured ? JSON.parse(String(captured)) : {})));
+				}
 				const body = openAiPath ? Buffer.from(JSON.stringify(entry.body)) : raw;
 				return (entry.status = await handleImages(req, res, entry, endpoint, body));
 			} finally {

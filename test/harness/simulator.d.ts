@@ -53,6 +53,10 @@ export interface Fault {
 	unknown?: boolean;
 	/** Task look-ups: answer with a finished record of another task. */
 	wrongRecord?: boolean;
+	/** Task look-ups: serve each targeted record as this function makes it (a misbehaving AceData or proxy). */
+	patchRecord?: (record: Record<string, unknown>) => unknown;
+	/** Billed requests: do the job, then answer this function's value instead of AceData's answer. */
+	patchAnswer?: (answer: Record<string, unknown>) => unknown;
 	name?: string;
 	/** Answer a redirect to this Location (status 307 unless `status`). */
 	redirect?: string;

@@ -110,7 +110,7 @@ function defineQueueSuite(VERSION) {
 			expect(jobs).toHaveLength(3);
 			for (const job of jobs)
 				expect(job.body.callback_url).toMatch(
-					new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}(\\?signature=[0-9a-f]+&|\\?)acedata_item=[012]$`),
+					new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=[012]$`),
 				); // 1.x signs no resume URL
 
 			const callbacks = await simulator.releaseCallbacks(() => true);

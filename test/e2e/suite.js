@@ -348,7 +348,7 @@ function defineSuite(version) {
 			expect(kiteJobs).toHaveLength(3);
 			for (const job of kiteJobs) {
 				const item = ['A red kite', 'A blue kite', 'A green kite'].indexOf(job.body.prompt);
-				expect(job.body.callback_url).toMatch(new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}(\\?signature=[0-9a-f]+&|\\?)acedata_item=${item}$`));
+				expect(job.body.callback_url).toMatch(new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=${item}$`));
 				expect(job.body.async).toBe(true);
 			}
 			// No polling while parked: one free retrieve_batch per execution, right before it parked.

@@ -267,8 +267,13 @@ function createSimulator(options = {}) {
 					task.callbackUrl,
 					{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length }, timeout: 10000 },
 					(res) => {
-						res.resume();
-						res.on('end', () => resolve(res.statusCode));
+						// What the receiver answered, kept (cut) for tests that need to tell its answers apart.
+						const chunks = [];
+						res.on('data', (chunk) => chunks.length < 16 && chunks.push(chunk));
+						res.on('end', () => {
+							entry.answer = Buffer.concat(chunks).toString('utf8').slice(0, 500);
+							resolve(res.statusCode);
+						});
 					},
 				);
 				req.on('timeout', () => req.destroy(new Error('callback timed out')));

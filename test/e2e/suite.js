@@ -373,7 +373,8 @@ function defineSuite(version) {
 			const owlJob = billed().find((entry) => entry.body.prompt === 'A silent owl');
 			expect(owlItem.binary).toBeUndefined();
 			expect(owlItem.json).toMatchObject({ taskId: owlJob.taskId, billing: 'paid' });
-			expect(owlItem.json.error).toBe(`AceData did not call back for task ${owlJob.taskId} within Max Wait (2 s)`);
+			expect(owlItem.json.error).toContain(`AceData did not call back for task ${owlJob.taskId} within Max Wait (2 s)`);
+			expect(JSON.stringify([owlItem.json, owlItem.binary ?? null])).not.toContain('__aceDataImages');
 			expect(owlItem.json.whatToDo).toContain('fetch its images with Task › Get');
 
 			// AceData calls back after the restart: the first two only answer, the last one resumes with every image.

@@ -48,8 +48,7 @@ describe('What users type: refused before anything is sent, naming the parameter
 	it.each<[string, INodeParameters, string]>([
 		['Max Download Size 0.000001', { options: { maxDownloadMb: 0.000001 } }, 'Parameter "Max Download Size (MB)" must be a number of MB from 1 to 2048 (got 0.000001)'],
 		['Max Download Size "lots"', { options: { maxDownloadMb: 'lots' } }, 'Parameter "Max Download Size (MB)" must be a number of MB from 1 to 2048 (got "lots")'],
-		['Max Wait 0.001', { options: { maxWait: 0.001 } }, 'Parameter "Max Wait (Seconds)" must be at least 0.05 seconds'],
-		['Max Wait below the Poll Interval', { delivery: 'poll', options: { pollInterval: 5, maxWait: 1 } }, 'must be at least the Poll Interval'],
+		['Max Wait 0.001', { options: { maxWait: 0.001 } }, 'Parameter "Max Wait (Seconds)" must be at least 0.25 seconds (got 0.001)'],
 		['Delivery "POLL"', { delivery: 'POLL' }, 'Parameter "Delivery" must be one of wait, poll, submit, callback (got "POLL")'],
 		['Delivery "async"', { delivery: 'async' }, 'Parameter "Delivery" must be one of wait, poll, submit, callback'],
 		['Output Layout as an object', { options: { outputLayout: '={{ {} }}' } }, 'Parameter "Output Layout" must be one of itemPerImage, singleItem (got an object)'],
@@ -228,11 +227,15 @@ describe('The callback webhook never throws and reaches only this node', () => {
 		expect(answer.items?.[0].json.taskId).toBe(taskId);
 	});
 
-	it('the parked state is in the node\'s own run data, never in what Max Wait passes through', async () => {
+	it('the parked state sits under one key beside the item, never in the JSON or files Max Wait passes through, nor in the resumed items', async () => {
 		simulator.config.holdCallbacks = true;
 		const parked = await park();
 		const input = parked.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
-		expect(everything(input)).not.toContain('__aceDataImages');
-		expect(everything(parked.items)).toContain('__aceDataImages');
+		expect(input[0]).toHaveProperty('__aceDataImages');
+		expect(everything(input.map((item) => [item.json, item.binary]))).not.toContain('__aceDataImages');
+		await simulator.releaseCallbacks();
+		const resumed = await callWebhook(parked, { task_id: billed()[0].taskId });
+		expect(resumed.items).toHaveLength(1);
+		expect(everything(resumed.items)).not.toContain('__aceDataImages');
 	});
 });

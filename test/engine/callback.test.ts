@@ -50,8 +50,8 @@ describe("Delivery: wait for AceData's callback", () => {
 			kites.map((prompt, item) => [{ item }, jobOf(prompt).taskId, 'paid']),
 		);
 		expect(stack[0].json.error).toContain(`AceData did not call back for task ${jobOf(kites[0]).taskId} within Max Wait (300 s)`);
-		// The internal state is never in what Max Wait passes through.
-		expect(JSON.stringify(stack)).not.toContain('__aceDataImages');
+		// The internal state is never in the JSON or the files Max Wait passes through.
+		expect(JSON.stringify(stack.map((item) => [item.json, item.binary]))).not.toContain('__aceDataImages');
 		expect(stack[0].json.whatToDo).toContain('fetch its images with Task › Get');
 	});
 

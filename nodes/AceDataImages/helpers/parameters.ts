@@ -13,6 +13,7 @@ import {
 	MAX_DOWNLOAD_MB,
 	MAX_SECONDS,
 	MAX_TRACE_ID_LENGTH,
+	MIN_MAX_WAIT_SECONDS,
 	MIN_SECONDS,
 	labelOf,
 	type Delivery,
@@ -142,10 +143,11 @@ export function optionalNumber(parameter: string, value: unknown, rule: NumberRu
 
 const SECONDS: NumberRule = { min: 0, max: MAX_SECONDS, exclusiveMin: true, what: 'a number of seconds' };
 
-function seconds(parameter: string, value: unknown): number | undefined {
+/** Seconds above 0, at least `min` (shorter cannot reach AceData and back, or gives up before looking). */
+function seconds(parameter: string, value: unknown, min = MIN_SECONDS): number | undefined {
 	const number = optionalNumber(parameter, value, SECONDS);
-	if (number !== undefined && number < MIN_SECONDS) {
-		throw parameterFailure(parameter, `Parameter "${labelOf(parameter)}" must be at least ${MIN_SECONDS} seconds (got ${describeValue(value)})`);
+	if (number !== undefined && number < min) {
+		throw parameterFailure(parameter, `Parameter "${labelOf(parameter)}" must be at least ${min} seconds (got ${describeValue(value)})`);
 	}
 	return number;
 }
@@ -198,14 +200,7 @@ export function readOutputOptions(options: IDataObject): OutputOptions {
 
 export function readWaitSettings(options: IDataObject): WaitSettings {
 	const intervalSeconds = seconds('pollInterval', options.pollInterval) ?? DEFAULT_POLL_INTERVAL_SECONDS;
-	const maxWaitSeconds = seconds('maxWait', options.maxWait) ?? DEFAULT_MAX_WAIT_SECONDS;
-	if (maxWaitSeconds < intervalSeconds) {
-		// A wait shorter than one poll interval would give up before the first look: the job would be billed for nothing.
-		throw parameterFailure(
-			'maxWait',
-			`Parameter "${labelOf('maxWait')}" (${maxWaitSeconds} s) must be at least the Poll Interval (${intervalSeconds} s)`,
-		);
-	}
+	const maxWaitSeconds = seconds('maxWait', options.maxWait, MIN_MAX_WAIT_SECONDS) ?? DEFAULT_MAX_WAIT_SECONDS;
 	return { intervalSeconds, maxWaitSeconds };
 }
 

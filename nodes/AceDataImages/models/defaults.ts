@@ -18,6 +18,8 @@ export const MAX_CONCURRENCY = 20;
 export const MAX_SECONDS = 86_400;
 /** The shortest Timeout or Poll Interval: anything shorter cannot reach AceData and back. */
 export const MIN_SECONDS = 0.05;
+/** The shortest Max Wait: a shorter one bills a job and gives up on it at once (0.001 is a slip, not a wait). */
+export const MIN_MAX_WAIT_SECONDS = 0.25;
 export const MAX_TRACE_ID_LENGTH = 200;
 export const DEFAULT_BINARY_PROPERTY = 'data';
 

@@ -26,10 +26,11 @@ import type { DeliveryModule } from './types';
  * until every task of the execution is finished (one `retrieve_batch` tells; a callback's body is never trusted for
  * images), then resumes once with every item's images, as Wait for Images would emit them.
  *
- * What survives the park: the node's input, replaced by one item per outcome (final items, or for a task still
- * running the error item Max Wait should leave: n8n passes the input through at Max Wait without calling the node),
- * and the node's own output at park time, which n8n keeps in the run data and drops on resume: one item per awaiting
- * task, whose `INTERNAL_KEY` holds what the resume needs. So that internal state never reaches the node's output.
+ * What survives the park is the node's input, replaced by one item per outcome: final items, or for a task still
+ * running the error item Max Wait should leave (n8n passes the input through at Max Wait without calling the node).
+ * What the resume needs of an awaiting task sits on its item under `INTERNAL_KEY`, beside `json` and `binary`, never
+ * in them: the next node and the user see the error item only. (n8n 2.41 does not let a webhook read the node's own
+ * run data, so the item is the one place that reaches the resume.)
  */
 
 /** A callback whose own task the look-up does not show finished yet looks again this many times, this far apart. */
@@ -45,7 +46,7 @@ export interface AwaitingTask {
 	taskId: string;
 	traceId?: string;
 	itemIndex: number;
-	/** Its place in the parked input. */
+	/** Its place in the parked input (where its item is; not read back from the stored state). */
 	slot: number;
 	context: ImageContext;
 	output: OutputOptions;
@@ -81,15 +82,14 @@ function maxWaitItem(task: AwaitingTask): INodeExecutionData {
 	return errorItem(failure.data, paidJob(task));
 }
 
-/** A parked run's internal state, read back from n8n: checked like anything else that crosses a boundary. */
-function readAwaiting(value: unknown): AwaitingTask | undefined {
-	const state = value && typeof value === 'object' ? (value as IDataObject)[INTERNAL_KEY] : undefined;
+/** A parked item's internal state, read back from n8n: checked like anything else that crosses a boundary. */
+function readAwaiting(item: unknown): AwaitingTask | undefined {
+	const state = item && typeof item === 'object' ? (item as Record<string, unknown>)[INTERNAL_KEY] : undefined;
 	if (!state || typeof state !== 'object' || Array.isArray(state)) return undefined;
 	const task = state as unknown as AwaitingTask;
 	const ok =
 		typeof task.taskId === 'string' &&
 		Number.isInteger(task.itemIndex) &&
-		Number.isInteger(task.slot) &&
 		!!task.context &&
 		typeof task.context.prompt === 'string' &&
 		!!task.output &&
@@ -205,7 +205,7 @@ async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<
 				continue;
 			}
 			tasks.push(task);
-			slots.push([maxWaitItem(task)]);
+			slots.push([{ ...maxWaitItem(task), [INTERNAL_KEY]: task as unknown as IDataObject }]);
 		} else {
 			slots.push(outcome.kind === 'failed' ? [outcome.item] : outcome.items);
 		}
@@ -226,11 +226,7 @@ async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<
 	executeData.data = { ...executeData.data, main: [slots.flat()] };
 	await ctx.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 	void nudgeAfterParking(ctx, tasks[0]);
-	// The node's output while parked: kept by n8n in the run data, read by resume(), dropped when the run resumes.
-	return tasks.map((task) => ({
-		json: { status: 'waiting for AceData to call back', taskId: task.taskId, ...(task.traceId ? { traceId: task.traceId } : {}), [INTERNAL_KEY]: task as unknown as IDataObject },
-		pairedItem: { item: task.itemIndex },
-	}));
+	return slots.flat();
 }
 
 function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
@@ -238,15 +234,22 @@ function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWe
 	return { noWebhookResponse: true };
 }
 
-/** The parked run as n8n kept it: the input (slots) and the awaiting tasks from the node's own run data. */
+/** The parked run as n8n kept it: one slot per parked item, and the tasks still awaited. */
 function readParked(ctx: IWebhookFunctions): { slots: INodeExecutionData[][]; tasks: AwaitingTask[] } {
 	const input = ctx.evaluateExpression('{{ $input.all() }}', 0) as unknown;
-	const own = ctx.evaluateExpression(`{{ $(${JSON.stringify(ctx.getNode().name)}).all() }}`, 0) as unknown;
 	const items = Array.isArray(input) ? (input as INodeExecutionData[]) : [];
-	const tasks = (Array.isArray(own) ? own : [])
-		.map((item) => readAwaiting((item as INodeExecutionData | undefined)?.json))
-		.filter((task): task is AwaitingTask => task !== undefined && task.slot < items.length);
-	return { slots: items.map((item) => [item]), tasks };
+	const tasks = items
+		.map((item, slot) => ({ task: readAwaiting(item), slot }))
+		.filter((entry): entry is { task: AwaitingTask; slot: number } => entry.task !== undefined)
+		.map(({ task, slot }) => ({ ...task, slot }));
+	// The resumed items are clean: the internal key is dropped with the error item it sat on.
+	return { slots: items.map((item) => [withoutInternal(item)]), tasks };
+}
+
+function withoutInternal(item: INodeExecutionData): INodeExecutionData {
+	if (!item || typeof item !== 'object' || !(INTERNAL_KEY in item)) return item;
+	const { [INTERNAL_KEY]: _internal, ...rest } = item;
+	return rest as INodeExecutionData;
 }
 
 /**

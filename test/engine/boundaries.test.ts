@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { callWebhook, imageRunner, runNode } from '../harness/engine';
+import { callWebhook, imageRunner, runNode, waitFor } from '../harness/engine';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator({ gptImageAnswer: 'url' });
@@ -152,7 +152,7 @@ describe('What AceData sends: parsed once, never an exception, never the token',
 	});
 
 	it('Task › Get refuses a record without an id (even one carrying a trace ID)', async () => {
-		simulator.inject({ path: '/openai/tasks', patchRecord: ({ id: _id, ...rest }) => ({ ...rest, trace_id: 'another-job' }), times: 10 });
+		simulator.inject({ path: '/openai/tasks', patchRecord: (record) => ({ ...record, id: undefined, trace_id: 'another-job' }), times: 10 });
 		const submitted = await generate({ delivery: 'submit' });
 		const taskId = String(submitted.items[0].json.taskId);
 		const { error, items } = await runNode({ parameters: { resource: 'task', operation: 'get', taskId, options: {} }, credentials: credentials() });
@@ -213,6 +213,22 @@ describe('The callback webhook never throws and reaches only this node', () => {
 		const answer = await callWebhook(parked, body as Record<string, unknown>);
 		expect(answer.status).toBe(404);
 		expect(answer.items).toBeUndefined();
+	});
+
+	it('a callback lost while n8n was still parking the run is not lost: the node asks its own webhook to look again', async () => {
+		simulator.config.holdCallbacks = true;
+		// The resume URL points at the simulator's sink: every POST to it is recorded, none is answered by the node.
+		const parked = await generate({ delivery: 'callback', options: { maxWait: 300 } }, { webhookWaitingBaseUrl: `${simulator.url}/__sim/sink/webhook-waiting` });
+		expect(parked.run.waitTill).toBeDefined();
+		// AceData finishes and calls back, but the call reaches no parked run (as n8n's 409 to a running execution).
+		await simulator.releaseCallbacks();
+		const nudge = () => simulator.sink.find((entry) => (entry.body as { acedata_recheck?: boolean } | null)?.acedata_recheck === true);
+		await waitFor(() => nudge() !== undefined, 5000);
+		const found = nudge();
+		expect(found?.path).toMatch(/\/acedata-images-callback$/);
+		const resumed = await callWebhook(parked, found?.body as Record<string, unknown>);
+		expect(resumed.items?.map((item) => item.binary?.data.fileName)).toEqual(['a-lighthouse-1.png']);
+		expect(billed()).toHaveLength(1);
 	});
 
 	it('a finished record that does not fit resumes with an error item for it, not an exception', async () => {

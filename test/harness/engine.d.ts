@@ -14,6 +14,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Called once the run has started, with a function that cancels the execution. */
 	onStarted?: (cancel: () => void) => void;
+	/** Where n8n's resume URLs point (default: a served n8n's address on port 5678). */
+	webhookWaitingBaseUrl?: string;
 }
 
 export interface RunResult {

@@ -80,7 +80,7 @@ class CredentialsHelper extends ICredentialsHelper {
  * Returns { items, error, run } where items are the node's output items (binary data inline, as base64).
  * `onStarted(cancel)` is called once the run started, with a function that cancels the execution.
  */
-async function runNode({ parameters, items = [{ json: {} }], credentials, continueOnFail = false, onStarted }) {
+async function runNode({ parameters, items = [{ json: {} }], credentials, continueOnFail = false, onStarted, webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting' }) {
 	const node = {
 		id: 'c0ffee00-0000-4000-8000-000000000001',
 		name: NODE_NAME,
@@ -119,7 +119,7 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
 		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookWaitingBaseUrl,
 		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
 		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
 		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',

@@ -17,22 +17,23 @@ import {
 
 const RUNS = 10_000;
 const SEED = 20261201;
-const TOKEN = 'sk-property-token-0123456789';
+/** Stands for the API token: it must never come out of a parser. */
+const PLANTED = 'planted-credential-0123456789';
 const HUGE = 'x'.repeat(200_000);
 
 /** Any JSON value, with the token planted now and then in strings and keys. */
 const withToken = fc.oneof(
 	fc.string(),
-	fc.constant(TOKEN),
-	fc.string().map((text) => `${text}${TOKEN}${text}`),
+	fc.constant(PLANTED),
+	fc.string().map((text) => `${text}${PLANTED}${text}`),
 	// Huge strings, made once (generating them per run would be most of the test's time).
-	fc.constantFrom(HUGE, `${HUGE}${TOKEN}`),
+	fc.constantFrom(HUGE, `${HUGE}${PLANTED}`),
 );
 const scalar = fc.oneof(withToken, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
 const json = fc.letrec((tie) => ({
 	value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('array'), tie('object')),
 	array: fc.array(tie('value'), { maxLength: 4 }),
-	object: fc.dictionary(fc.oneof(fc.string(), fc.constant(TOKEN)), tie('value'), { maxKeys: 5 }),
+	object: fc.dictionary(fc.oneof(fc.string(), fc.constant(PLANTED)), tie('value'), { maxKeys: 5 }),
 })).value;
 
 /** Shapes close to AceData's, each field drawn from any JSON: where the interesting mistakes are. */
@@ -64,13 +65,13 @@ const record = fc.record(
 );
 const anything = fc.oneof(json, answer, record, fc.record({ items: fc.oneof(fc.array(fc.oneof(record, json), { maxLength: 5 }), json), count: scalar }));
 
-const leaks = (value: unknown) => JSON.stringify(value ?? null).includes(TOKEN);
+const leaks = (value: unknown) => JSON.stringify(value ?? null).includes(PLANTED);
 
 describe('What AceData sends: parsed, never thrown, never the token', () => {
 	it('scrubbed answers parse into typed values (or a problem), for any JSON', () => {
 		fc.assert(
 			fc.property(anything, (raw) => {
-				const scrubbed = scrubDeep(raw, TOKEN);
+				const scrubbed = scrubDeep(raw, PLANTED);
 				expect(leaks(scrubbed)).toBe(false);
 				const submit = parseSubmitAnswer(scrubbed);
 				if (submit.ok && submit.value.kind === 'images') {

@@ -248,8 +248,9 @@ function readParked(ctx: IWebhookFunctions): { slots: INodeExecutionData[][]; ta
 
 function withoutInternal(item: INodeExecutionData): INodeExecutionData {
 	if (!item || typeof item !== 'object' || !(INTERNAL_KEY in item)) return item;
-	const { [INTERNAL_KEY]: _internal, ...rest } = item;
-	return rest as INodeExecutionData;
+	const clean = { ...item };
+	delete clean[INTERNAL_KEY];
+	return clean;
 }
 
 /**

@@ -399,6 +399,33 @@ function defineSuite(version) {
 			noToken({ stdout: JSON.stringify(result.data), stderr: n8n.logSince(0) });
 		});
 
+		test('a repeated callback cannot resume a later Wait node: it reaches only the AceData node\'s own webhook', async () => {
+			simulator.config.holdCallbacks = true;
+			const run = await n8n.startRun('e2eCbThenWait001');
+			const isWaiting = (execution) => execution.status === 'waiting';
+			await n8n.waitForExecution(run, isWaiting);
+			const [first] = await simulator.releaseCallbacks();
+			expect(first.status).toBe(200);
+			// Resumed: the images went on to the Approval Wait node, which now parks the run for a person.
+			await n8n.waitForExecution(run, (execution) => isWaiting(execution) && n8n.result(execution).output('AceData Cloud Images').length === 1);
+			// AceData repeats its callback (as after n8n's 500 to simultaneous callbacks): it must not approve anything.
+			const again = await fetch(first.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first.body) });
+			expect(again.status).toBe(404);
+			expect((await n8n.getExecution(run)).status).toBe('waiting');
+			// The person's approval (the Wait node's own resume URL) still resumes it, with their answer.
+			const approvalUrl = new URL(first.url);
+			approvalUrl.pathname = approvalUrl.pathname.replace(/\/acedata-images-callback$/, '');
+			approvalUrl.searchParams.delete('acedata_item');
+			const approve = await fetch(approvalUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approved: true }) });
+			expect(approve.status).toBe(200);
+			// n8n 1.x may show the status before the run data: wait for the last node's output.
+			const result = n8n.result(await n8n.waitForExecution(run, (execution) => n8n.result(execution).output('Approved').length === 1));
+			expect(result.code).toBe(0);
+			expect(result.output('Approval')[0].json.body).toEqual({ approved: true });
+			expect(result.output('AceData Cloud Images')[0].binary.data.fileName).toBe('an-approved-kite-1.png');
+			expect(billed()).toHaveLength(1);
+		});
+
 		describe('editor', () => defineEditorTests(version, { simulator, n8n: () => n8n }));
 	});
 }

@@ -158,6 +158,42 @@ const CASES: FaultCase[] = [
     failsIn: [],
   },
   {
+    name: "a finished record of another shape (error.code a number, error.message an object)",
+    faults: (prompt) => [
+      {
+        path: "/openai/tasks",
+        prompt,
+        patchRecord: (record) => ({
+          ...record,
+          finished_at: Date.now() / 1000,
+          response: { success: false, error: { code: 500, message: { nested: true } } },
+        }),
+        times: 10000,
+      },
+    ],
+    failsIn: [...POLLING, "park"],
+    says: /AceData error 500/,
+  },
+  {
+    name: "the answer echoes the token (model, usage, revised prompt)",
+    faults: (prompt) => [
+      {
+        path: "/openai/images/",
+        prompt,
+        patchAnswer: (answer) => ({
+          ...answer,
+          model: `gpt-image-1 ${TOKEN}`,
+          usage: { [TOKEN]: 1, input_tokens: 2 },
+          ...(Array.isArray(answer.data)
+            ? { data: (answer.data as IDataObject[]).map((datum) => ({ ...datum, revised_prompt: TOKEN })) }
+            : {}),
+        }),
+        times: 1,
+      },
+    ],
+    failsIn: [],
+  },
+  {
     name: "image download fails (500)",
     faults: (prompt) => [
       { path: "/files/", prompt, code: "api_error", times: 10000 },

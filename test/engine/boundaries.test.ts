@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { callWebhook, imageRunner, runNode, waitFor } from '../harness/engine';
+import { LIGHTHOUSE, callWebhook, imageRunner, runNode, waitFor } from '../harness/engine';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator({ gptImageAnswer: 'url' });
@@ -13,12 +13,7 @@ const billed = () => simulator.billed();
 const everything = (value: unknown) => JSON.stringify(value);
 
 const generate = imageRunner(credentials, {
-	resource: 'image',
-	operation: 'generate',
-	model: 'gpt-image-1',
-	prompt: 'A lighthouse',
-	n: 1,
-	size: '1024x1024',
+	...LIGHTHOUSE,
 	delivery: 'wait',
 	options: { pollInterval: 0.05, maxWait: 2 },
 });

@@ -4,7 +4,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { delay, imageRunner, runNode, waitFor, type RunResult } from '../harness/engine';
+import { LIGHTHOUSE, delay, imageRunner, runNode, waitFor, type RunResult } from '../harness/engine';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
 const { simulator, credentials } = useSimulator({ gptImageAnswer: 'url' });
@@ -13,12 +13,7 @@ const billed = () => simulator.billed();
 const taskCalls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
 
 const generate = imageRunner(credentials, {
-	resource: 'image',
-	operation: 'generate',
-	model: 'gpt-image-1',
-	prompt: 'A lighthouse',
-	n: 1,
-	size: '1024x1024',
+	...LIGHTHOUSE,
 	delivery: 'poll',
 	options: { pollInterval: 0.05 },
 });

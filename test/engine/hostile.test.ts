@@ -4,7 +4,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { binaryBytes, imageRunner, runNode, type RunResult } from '../harness/engine';
+import { LIGHTHOUSE, binaryBytes, imageRunner, runNode, type RunResult } from '../harness/engine';
 import { closedPort } from '../harness/network';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
@@ -15,12 +15,7 @@ const other = useSimulator({ files: simulator.files }).simulator;
 const billed = () => simulator.billed();
 
 const generate = imageRunner(credentials, {
-	resource: 'image',
-	operation: 'generate',
-	model: 'gpt-image-1',
-	prompt: 'A lighthouse',
-	n: 1,
-	size: '1024x1024',
+	...LIGHTHOUSE,
 	delivery: 'wait',
 	options: { pollInterval: 0.05, maxWait: 2 },
 });

@@ -35,6 +35,8 @@ export function useFilesystemBinaryStore(): Promise<{
 	remove(binary: IBinaryData): void;
 }>;
 export const NODE_NAME: string;
+/** The Generate parameters most engine tests start from (one 1024x1024 GPT Image 1 lighthouse). */
+export const LIGHTHOUSE: INodeParameters;
 export function delay(ms: number): Promise<void>;
 export function waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
 

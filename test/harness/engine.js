@@ -243,5 +243,9 @@ async function waitFor(predicate, timeoutMs = 10000) {
 	}
 }
 
+/** The Generate parameters most engine tests start from (one 1024x1024 GPT Image 1 lighthouse). */
+const LIGHTHOUSE = { resource: 'image', operation: 'generate', model: 'gpt-image-1', prompt: 'A lighthouse', n: 1, size: '1024x1024' };
+
 module.exports = {
+	LIGHTHOUSE,
 	callWebhook, runNode, imageRunner, binaryBytes, useFilesystemBinaryStore, delay, waitFor, NODE_NAME };

@@ -3,7 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { Pipeline, type PipelinePrepared } from '../execution/pipeline';
 import { parameterFailure } from '../failure/failure';
 import { readConcurrency, readNodeSettings } from '../helpers/parameters';
-import { DELIVERY_MODULES, type DeliveryModule } from './delivery';
+import { DELIVERY_MODULES } from './delivery';
+import { callback } from './delivery/callback';
+import { submit } from './delivery/submit';
 import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
@@ -30,7 +32,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		module = found;
 		concurrency = readConcurrency(this);
 	} catch (error) {
-		return [flatten(pipeline.failAll(error))];
+		return [pipeline.failAll(error)];
 	}
 	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<PipelinePrepared> => {
 		const prepared: Prepared = await module.prepare.call(this, itemIndex, signal);
@@ -39,12 +41,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return { kind: 'request', request: { ...prepared.request, doneWhen: delivery.doneWhen }, check: delivery.check };
 	};
 	const outcomes = await pipeline.run(prepare, concurrency);
-	// Delivery is read per item: a run with any Callback item parks (its other accepted items become Submit items).
+	// Delivery is read per item: a run with any Callback item parks (its other accepted items become Submit items);
+	// otherwise Submit's ending makes items of every outcome (Wait and Poll leave no accepted job).
 	const parks = outcomes.some((outcome) => outcome.kind === 'accepted' && outcome.request.delivery === 'callback');
-	const delivery: DeliveryModule = parks ? DELIVERY_MODULES.callback : DELIVERY_MODULES.submit;
-	return [await delivery.finish(this, outcomes)];
-}
-
-function flatten(outcomes: ReturnType<Pipeline['failAll']>): INodeExecutionData[] {
-	return outcomes.flatMap((outcome) => (outcome.kind === 'failed' ? [outcome.item] : outcome.kind === 'items' ? outcome.items : []));
+	return [await (parks ? callback : submit).finish(this, outcomes)];
 }

@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure, asFailure } from '../failure/failure';
 import { describeFailure, errorItem, stoppingError } from '../failure/report';
-import { answerToItems } from '../helpers/output';
+import { answerToItems, type ImageContext, type OutputOptions } from '../helpers/output';
 import { AceDataClient } from '../transport/client';
+import type { MultipartBody } from '../transport/multipart';
 import { waitForTasks, type TaskWait } from '../transport/polling';
 import type { ImagesAnswer, TaskRecord } from '../transport/types';
 import type { Delivery } from '../models/defaults';
@@ -18,14 +19,14 @@ export interface PipelineRequest {
 	/** The `callback_url` sent, if any (Delivery Callback: this execution's resume URL). */
 	callbackUrl?: string;
 	endpoint: 'generations' | 'edits';
-	body: Parameters<AceDataClient['submitImages']>[1];
-	headers?: Parameters<AceDataClient['submitImages']>[2];
+	body: IDataObject | MultipartBody;
+	headers?: IDataObject;
 	traceId: string;
 	/** `finished`: the job is done once its images are emitted; `known`: once AceData has accepted it. */
 	doneWhen: 'finished' | 'known';
 	wait: { intervalSeconds: number; maxWaitSeconds: number };
-	output: Parameters<typeof answerToItems>[4];
-	context: Parameters<typeof answerToItems>[3];
+	output: OutputOptions;
+	context: ImageContext;
 	timeoutSeconds?: number;
 }
 
@@ -104,11 +105,11 @@ export class Pipeline {
 		return this.outcomes.map((outcome, itemIndex) => outcome ?? this.failedOutcome(itemIndex, this.notStarted()));
 	}
 
-	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter). */
-	failAll(error: unknown): ItemOutcome[] {
+	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter): its error items. */
+	failAll(error: unknown): INodeExecutionData[] {
 		const failure = asFailure(error);
 		if (!this.continueOnFail) throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(0), []);
-		return this.outcomes.map((_, itemIndex) => this.failedOutcome(itemIndex, failure));
+		return this.outcomes.map((_, itemIndex) => errorItem(failure.data, this.ledger.job(itemIndex)));
 	}
 
 	private async start(

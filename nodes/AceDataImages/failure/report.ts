@@ -135,7 +135,7 @@ export function stoppingError(node: INode, failure: FailureData, failed: JobStat
 	const unemitted = unemittedJobs(jobs);
 	// Running the workflow again would pay for these jobs twice: no advice may suggest it.
 	const anyBilled = unemitted.length > 0;
-	const error = nodeErrorFor(node, failure, anyBilled && failed.billing === 'none' ? { ...failed, billing: 'none' } : failed);
+	const error = nodeErrorFor(node, failure, failed);
 	if (!anyBilled) return error;
 	if (failed.billing === 'none' && (failure.kind === 'api' || failure.kind === 'task')) {
 		error.message = adviceFor(failure.code, failure.text, true);

@@ -63,7 +63,6 @@ export interface TaskJob {
 export interface NodeSettings {
 	resource: string;
 	operation: string;
-	concurrency: number;
 }
 
 const refuse = (parameter: string, expected: string, value: unknown): Failure =>
@@ -208,7 +207,7 @@ export function readWaitSettings(options: IDataObject): WaitSettings {
 export function readNodeSettings(ctx: IExecuteFunctions): NodeSettings {
 	const resource = oneOf('resource', raw(ctx, 'resource', 0, 'image'), ['image', 'task'], 'image');
 	const operation = requiredText('operation', raw(ctx, 'operation', 0, resource === 'task' ? 'get' : 'generate'));
-	return { resource, operation, concurrency: 1 };
+	return { resource, operation };
 }
 
 /** Concurrency: a node-level option, read from the first item. */

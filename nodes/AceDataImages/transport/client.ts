@@ -382,7 +382,7 @@ export class AceDataClient {
 				method: 'POST',
 				url: `${this.options.baseUrl}${path}`,
 				json: !isMultipartBody(body),
-				headers: { accept: 'application/json', ...call.headers },
+				headers: call.headers,
 				timeout: call.timeoutMs ?? this.options.timeoutMs,
 			},
 			policy,

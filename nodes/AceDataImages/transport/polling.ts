@@ -1,4 +1,4 @@
-import { Failure } from '../failure/failure';
+import { Failure, asFailure } from '../failure/failure';
 import { MAX_POLL_INTERVAL_SECONDS } from '../models/defaults';
 import type { AceDataClient, CallOptions } from './client';
 import type { TaskRecord } from './types';
@@ -49,9 +49,6 @@ function graceMs(wait: TaskWait): number {
 }
 
 type LookupResult = TaskRecord | null | Failure;
-
-const asFailure = (error: unknown): Failure =>
-	error instanceof Failure ? error : new Failure({ kind: 'transport', code: 'network_error', text: String((error as Error)?.message ?? error) });
 
 /** Asks for `ids` (one `retrieve` for one id, `retrieve_batch` for several); the failure when the request failed. */
 async function lookUp(client: AceDataClient, ids: string[], call: CallOptions, into: Map<string, LookupResult>): Promise<true | Failure> {

@@ -122,10 +122,7 @@ function issueText(error: z.ZodError, root: unknown): string {
 	let value: unknown = root;
 	for (const key of issue.path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
 	const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the answer';
-	if (issue.code === 'custom' || issue.code === 'invalid_union') {
-		return issue.code === 'custom' ? `${where} ${issue.message}` : `${where} is ${describeValue(value)}`;
-	}
-	return `${where} is ${describeValue(value)}`;
+	return issue.code === 'custom' ? `${where} ${issue.message}` : `${where} is ${describeValue(value)}`;
 }
 
 function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): Parsed<T> {
@@ -223,9 +220,13 @@ export function parseErrorBody(value: unknown): ErrorBody {
 	};
 }
 
-/** The task a callback names: the only thing the node reads from a callback's body (its images come from a look-up). */
-export function parseCallbackBody(value: unknown): { taskId?: string } {
-	return { taskId: isObject(value) ? lenientId.parse(value.task_id) : undefined };
+/**
+ * The task a callback names: the only thing the node reads from a callback's body (its images come from a look-up),
+ * and whether it is the node's own look-again after parking (`acedata_recheck`).
+ */
+export function parseCallbackBody(value: unknown): { taskId?: string; recheck: boolean } {
+	if (!isObject(value)) return { recheck: false };
+	return { taskId: lenientId.parse(value.task_id), recheck: value.acedata_recheck === true };
 }
 
 /** The model IDs of `GET /openai/models` (a list, or `{ data: [...] }`). */

@@ -17,7 +17,7 @@ import { AceDataClient, type CallOptions, type NodeContext } from '../../transpo
 import { parseCallbackBody } from '../../transport/schemas';
 import type { TaskRecord } from '../../transport/types';
 import { submit } from './submit';
-import type { DeliveryModule } from './types';
+import type { EndingDelivery } from './types';
 
 /**
  * Delivery "Wait for AceData's Callback": every item is submitted with `callback_url` = this execution's resume URL
@@ -129,18 +129,18 @@ async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: Aw
 	for (const task of tasks) {
 		const record = records.get(task.taskId) as TaskRecord | Failure;
 		const itemClient = client.withItem(task.itemIndex);
-		if (record instanceof Failure || record.result?.kind === 'failed') {
-			const taskFailed = !(record instanceof Failure);
+		const result = record instanceof Failure ? undefined : record.result;
+		if (record instanceof Failure || result?.kind === 'failed') {
 			const failure =
-				record instanceof Failure
-					? record
-					: itemClient.failure({ kind: 'task', code: (record.result as { code: string }).code, text: (record.result as { message: string }).message, taskId: task.taskId, traceId: task.traceId });
+				result?.kind === 'failed'
+					? itemClient.failure({ kind: 'task', code: result.code, text: result.message, taskId: task.taskId, traceId: task.traceId })
+					: (record as Failure);
 			failed.push({ task, failure });
-			settled[task.slot] = [errorItem(failure.data, paidJob(task, taskFailed))];
+			settled[task.slot] = [errorItem(failure.data, paidJob(task, result?.kind === 'failed'))];
 			continue;
 		}
 		try {
-			const answer = record.result?.kind === 'images' ? record.result.answer : { images: [] };
+			const answer = result?.kind === 'images' ? result.answer : { images: [] };
 			const context = { ...task.context, taskId: task.taskId, traceId: record.traceId ?? task.traceId };
 			settled[task.slot] = await answerToItems(ctx, itemClient, answer, context, task.output);
 		} catch (error) {
@@ -187,7 +187,10 @@ async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<
 	const slots: INodeExecutionData[][] = [];
 	const tasks: AwaitingTask[] = [];
 	for (const outcome of outcomes) {
-		if (outcome.kind === 'accepted') {
+		if (outcome.kind === 'accepted' && outcome.request.delivery !== 'callback') {
+			// Delivery is read per item: a Submit item of a parking run is done once accepted.
+			slots.push(await submit.finish(ctx, [outcome]));
+		} else if (outcome.kind === 'accepted') {
 			const { request } = outcome;
 			const task: AwaitingTask = {
 				taskId: outcome.taskId,
@@ -200,10 +203,6 @@ async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<
 				maxWaitSeconds: request.wait.maxWaitSeconds,
 				callbackUrl: request.callbackUrl ?? '',
 			};
-			if (request.delivery !== 'callback') {
-				slots.push(await submit.finish(ctx, [outcome]));
-				continue;
-			}
 			tasks.push(task);
 			slots.push([{ ...maxWaitItem(task), [INTERNAL_KEY]: task as unknown as IDataObject }]);
 		} else {
@@ -260,8 +259,7 @@ function withoutInternal(item: INodeExecutionData): INodeExecutionData {
  */
 async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	try {
-		const { taskId } = parseCallbackBody(this.getBodyData());
-		const recheck = (this.getBodyData() as IDataObject)?.acedata_recheck === true;
+		const { taskId, recheck } = parseCallbackBody(this.getBodyData());
 		const { slots, tasks } = readParked(this);
 		const known = tasks.find((task) => task.taskId === taskId);
 		if (!known) {
@@ -288,7 +286,7 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	}
 }
 
-export const callback: DeliveryModule & { resume: typeof resume } = {
+export const callback: EndingDelivery & { resume: typeof resume } = {
 	sendsAsync: true,
 	doneWhen: 'known',
 	check,

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemOutcome } from '../../execution/pipeline';
-import type { DeliveryModule } from './types';
+import type { EndingDelivery } from './types';
 
 /** The item of a job AceData accepted: what Task › Get needs later. */
 function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INodeExecutionData {
@@ -12,7 +12,7 @@ function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INo
 }
 
 /** "Submit Only": done once AceData has the job; its images come later (Task › Get, or the user's Callback URL). */
-export const submit: DeliveryModule = {
+export const submit: EndingDelivery = {
 	sendsAsync: true,
 	doneWhen: 'known',
 	finish: async (_ctx, outcomes) =>

@@ -11,6 +11,12 @@ export interface DeliveryModule {
 	doneWhen: 'finished' | 'known';
 	/** Refuses, before anything is billed, a request this delivery cannot carry out. */
 	check?(request: PipelineRequest, client: AceDataClient): void;
-	/** Every item's outcome → the node's output (Callback: parks the execution until AceData calls back). */
-	finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<INodeExecutionData[]>;
+	/**
+	 * Every item's outcome → the node's output, for the deliveries that end a run their own way: Submit (accepted jobs
+	 * become items) and Callback (parks the execution until AceData calls back).
+	 */
+	finish?(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<INodeExecutionData[]>;
 }
+
+/** A delivery that ends a run its own way (Submit, Callback). */
+export type EndingDelivery = DeliveryModule & Required<Pick<DeliveryModule, 'finish'>>;

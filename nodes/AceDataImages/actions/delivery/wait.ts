@@ -7,5 +7,4 @@ import type { DeliveryModule } from './types';
 export const wait: DeliveryModule = {
 	sendsAsync: false,
 	doneWhen: 'finished',
-	finish: async (_ctx, outcomes) => outcomes.flatMap((outcome) => (outcome.kind === 'failed' ? [outcome.item] : outcome.kind === 'items' ? outcome.items : [])),
 };

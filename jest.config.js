@@ -10,6 +10,6 @@ module.exports = {
 	testTimeout: 60000,
 	// Jest's default on 2 cores is one worker. The fault matrix (three files: wait/poll, submit/callback, park) mostly
 	// waits on back-off, Timeout and Max Wait; its cells run side by side (each has a simulator of its own, jest's
-	// maxConcurrency 5) and the files in three workers. Measured on 2 cores: 34 s (79 s with cells one at a time).
+	// maxConcurrency 5) and the files in three workers. Measured on 2 cores: 34 s (79 s with cells one at a time); the whole unit + engine suite 48 s.
 	maxWorkers: 3,
 };

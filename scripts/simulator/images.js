@@ -89,8 +89,14 @@ function makeImage(format, seed) {
 	return list[hash[0] % list.length];
 }
 
+/** Width and height of a PNG (its IHDR), or undefined: enough for the simulator to follow an input image's shape. */
+function pngSize(bytes) {
+	if (!Buffer.isBuffer(bytes) || bytes.length < 24 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.toString('ascii', 12, 16) !== 'IHDR') return undefined;
+	return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
 function sha256(buffer) {
 	return crypto.createHash('sha256').update(buffer).digest('hex');
 }
 
-module.exports = { makePng, padPng, makeImage, sha256, MIME, EXTENSION };
+module.exports = { makePng, padPng, makeImage, pngSize, sha256, MIME, EXTENSION };

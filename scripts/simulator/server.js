@@ -4,7 +4,7 @@
 const crypto = require('crypto');
 const http = require('http');
 
-const { makeImage, makePng, padPng, sha256, MIME, EXTENSION } = require('./images');
+const { makeImage, makePng, padPng, pngSize, sha256, MIME, EXTENSION } = require('./images');
 const CONTRACT = require('./contract.json');
 const { parseMultipart } = require('./multipart');
 
@@ -56,6 +56,14 @@ const DEFAULTS = {
 	repeatedImagePart: 'last',
 	/** Synchronous answers in the older shape: only `created` and `data` (no success, task_id, trace_id). */
 	legacySyncAnswer: false,
+	/** Nano Banana and `n`: 'honoured' (1 to 10 images, each billed: the 2026 generation guide) or 'ignored' (one image: older guides). */
+	nanoBananaN: 'honoured',
+	/** How the `:official` lines bill: 'tokens' (answers carry `usage`: the newer APIs guide) or 'image' (per image, no `usage`: the generation guide). */
+	officialBilling: 'tokens',
+	/** DALL·E 2 as AceData's documents have it since 2026-07-27: unlisted and refused (its CLI and MCP server still offer it). */
+	dallE2Retired: false,
+	/** Task records older than this many seconds are purged (a look-up answers `{}`); 0 keeps them. */
+	retentionSeconds: 0,
 	/** Model IDs `GET /openai/models` lists beyond the contract's (a newer model the node does not know). */
 	extraModels: [],
 	/** A task finishes on the Nth poll that sees it... */
@@ -68,7 +76,7 @@ const DEFAULTS = {
 	holdCallbacks: false,
 	maxLifetimeMs: 30 * 60 * 1000,
 	maxRequests: 20000,
-	/** Pixels of generated PNGs (kept small: tests compare bytes, not pictures). */
+	/** The short side of generated PNGs, in pixels (kept small: tests compare bytes, not pictures); the long side follows the asked shape. */
 	imageSide: 32,
 	/** Generated PNGs grown to at least this many bytes (0: as drawn); the benchmark's big images. */
 	imagePadBytes: 0,
@@ -94,19 +102,54 @@ function gridProblem(size) {
 	return ok ? null : `size ${size} is not accepted`;
 }
 
-/** What AceData refuses in an image request, per the contract (null: accepted). `extra`: listed models without rules here. */
-function requestProblem(body, endpoint, extra = []) {
+/** Base64 `data:` URLs a JSON edit's `image` takes besides http(s) URLs (Roadmap 2026-06-29). */
+const DATA_URL = /^data:image\/(png|jpeg|webp);base64,([A-Za-z0-9+/]+={0,2})$/;
+const MAGIC = { png: [0x89, 0x50, 0x4e, 0x47], jpeg: [0xff, 0xd8, 0xff], webp: [0x52, 0x49, 0x46, 0x46] };
+
+/** The bytes of a `data:` URL (undefined for anything else). */
+function dataUrlBytes(value) {
+	const match = DATA_URL.exec(typeof value === 'string' ? value : '');
+	return match ? { format: match[1], bytes: Buffer.from(match[2], 'base64') } : undefined;
+}
+
+/** What AceData refuses in a JSON edit's `image`: one URL or up to 16, each http(s) or a data: URL of an image. */
+function jsonImageProblem(image) {
+	const list = Array.isArray(image) ? image : [image];
+	if (list.length > C.editMaxImages) return `at most ${C.editMaxImages} images`;
+	for (const entry of list) {
+		if (typeof entry === 'string' && /^https?:\/\//i.test(entry)) continue;
+		const data = dataUrlBytes(entry);
+		if (!data) return 'image must be an http(s) URL or a data:image/png|jpeg|webp;base64 URL';
+		if (!MAGIC[data.format].every((byte, index) => data.bytes[index] === byte)) return `image is not the ${data.format} its data: URL says`;
+		if (data.bytes.length > C.editMaxImageBytes) return `image is larger than ${C.editMaxImageBytes / 1024 / 1024} MB`;
+	}
+	return null;
+}
+
+/**
+ * What AceData refuses in an image request, per the contract (null: accepted). `config.extraModels`: listed models
+ * without rules here. `multipart`: the edit came as a form (its images are files, not URLs).
+ */
+function requestProblem(body, endpoint, config, multipart) {
 	const model = String(body.model ?? '');
-	if (extra.includes(model)) return String(body.prompt ?? '').trim() ? null : 'prompt is required';
+	if ((config.extraModels ?? []).includes(model)) return String(body.prompt ?? '').trim() ? null : 'prompt is required';
 	if (!C.models.includes(model)) return `model ${model || '(none)'} is not supported`;
+	if (model === 'dall-e-2' && config.dallE2Retired) return 'model dall-e-2 is retired';
 	const kind = family(model);
 	const prompt = String(body.prompt ?? '');
 	if (!prompt.trim()) return 'prompt is required';
 	const limit = C.promptMaxLength[model] ?? C.promptMaxLength.default;
 	if (Array.from(prompt).length > limit) return `prompt is longer than ${limit} characters`;
-	if (kind === 'nano-banana') return null; // honours only model, prompt and size; everything else is ignored
+	if (endpoint === 'edits' && !multipart && body.image !== undefined) {
+		const problem = jsonImageProblem(body.image);
+		if (problem) return problem;
+	}
 	const n = body.n === undefined ? 1 : Number(body.n);
-	if (!Number.isInteger(n) || n < 1 || n > (model === 'dall-e-3' ? 1 : C.maxImages)) return `n ${body.n} is not accepted by ${model}`;
+	// Nano Banana honours only model, prompt, size and (the 2026 guides) n; everything else is ignored.
+	const maxN = kind === 'nano-banana' ? (config.nanoBananaN === 'honoured' ? C.maxImages : Infinity) : model === 'dall-e-3' ? 1 : C.maxImages;
+	if (kind === 'nano-banana' && config.nanoBananaN === 'ignored') return null;
+	if (!Number.isInteger(n) || n < 1 || n > maxN) return `n ${body.n} is not accepted by ${model}`;
+	if (kind === 'nano-banana') return null;
 	if (body.size !== undefined) {
 		const problem = kind === 'grid' ? gridProblem(String(body.size)) : (C.sizes[model] ?? []).includes(body.size) ? null : `size ${body.size} is not accepted by ${model}`;
 		if (problem) return problem;
@@ -120,6 +163,37 @@ function requestProblem(body, endpoint, extra = []) {
 	if (body.response_format === 'b64_json' && gpt && n !== 1) return 'b64_json is answered for one image only';
 	if (endpoint === 'edits' && Array.isArray(body.image) && body.image.length > C.editMaxImages) return `at most ${C.editMaxImages} images`;
 	return null;
+}
+
+/**
+ * The shape of the images a request gets: the asked WxH, Nano Banana's mapped ratio, for an edit without a size (or
+ * `auto`) the first input image's (Roadmap 2026-06-08, 2026-07-26), else square. Never the asked pixels: AceData's
+ * are not exact under the 1K tier, and the simulator draws small pictures of the same shape.
+ */
+function canvasFor(body, endpoint, firstInput, side) {
+	const model = String(body.model ?? '');
+	const size = body.size === undefined || body.size === '' ? undefined : String(body.size);
+	let ratio = [1, 1];
+	const match = /^([1-9]\d*)x([1-9]\d*)$/.exec(size ?? '');
+	if (model.startsWith('nano-banana') && size !== undefined) {
+		ratio = { '16:9': [16, 9], '9:16': [9, 16] }[C.nanoBananaAspects[size]] ?? [1, 1];
+	} else if (match) ratio = [Number(match[1]), Number(match[2])];
+	else if (endpoint === 'edits' && (size === undefined || size === 'auto') && firstInput) ratio = [firstInput.width, firstInput.height];
+	const short = Math.min(...ratio);
+	const scale = (value) => Math.max(1, Math.min(side * 4, Math.round((value / short) * side)));
+	return { width: scale(ratio[0]), height: scale(ratio[1]) };
+}
+
+/** The record's `type` (2026-06-27): `images` for the gpt-image-2 series, else by endpoint. */
+function taskType(model, endpoint) {
+	if (/^gpt-image-2/.test(String(model ?? ''))) return 'images';
+	return endpoint === 'edits' ? 'images_edits' : 'images_generations';
+}
+
+/** The request as a task record keeps it: base64 fields over 1,000 characters are truncated. */
+function storedRequest(body) {
+	const cut = (value) => (typeof value === 'string' && value.startsWith('data:') && value.length > 1000 ? value.slice(0, 1000) : value);
+	return Object.fromEntries(Object.entries(body ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value.map(cut) : cut(value)]));
 }
 
 function isLoopbackUrl(url) {
@@ -205,20 +279,24 @@ function createSimulator(options = {}) {
 		return token === config.token ? undefined : 'invalid_token';
 	}
 
-	function storeImage(format, seed) {
-		const bytes = format === 'png' ? padPng(makePng(seed, config.imageSide, config.imageSide), config.imagePadBytes) : makeImage(format, seed);
+	function storeImage(format, seed, canvas) {
+		const bytes = format === 'png' ? padPng(makePng(seed, canvas.width, canvas.height), config.imagePadBytes) : makeImage(format, seed);
 		const id = crypto.randomUUID();
 		const file = { id, format, bytes, sha256: sha256(bytes), url: `${baseUrl}/files/${id}.${EXTENSION[format]}`, prompt: seed.split('|')[1] };
 		state.files.set(id, file);
 		return file;
 	}
 
-	/** The answer a successful generation or edit gets: real image bytes as URLs or base64. */
-	function buildAnswer(body, found) {
+	/**
+	 * The answer a successful generation or edit gets: real image bytes as URLs or base64. `canvas`: the images' shape.
+	 * `[[returns:N]]` in the prompt: only N images came out (AceData returns and bills only the successful ones).
+	 */
+	function buildAnswer(body, found, canvas = { width: config.imageSide, height: config.imageSide }) {
 		const model = String(body.model ?? 'dall-e-2');
 		const isNano = model.startsWith('nano-banana');
-		// Nano Banana makes one image whatever n says, and answers URLs only.
-		const count = isNano ? 1 : Math.max(1, Number(body.n ?? 1));
+		// Nano Banana answers URLs only; it makes n images (the 2026 guides) or one whatever n says (older guides).
+		const made = isNano && config.nanoBananaN === 'ignored' ? 1 : Math.max(1, Number(body.n ?? 1));
+		const count = found.returns !== undefined ? Math.max(0, Math.min(made, Number(found.returns))) : made;
 		const format = ['png', 'jpeg', 'webp'].includes(body.output_format) ? body.output_format : 'png';
 		const isGptImage = model.startsWith('gpt-image');
 		const mode = isNano
@@ -229,14 +307,15 @@ function createSimulator(options = {}) {
 		const files = [];
 		const data = [];
 		for (let index = 0; index < count; index++) {
-			const file = storeImage(format, `${model}|${body.prompt}|${index}|${crypto.randomUUID()}`);
+			const file = storeImage(format, `${model}|${body.prompt}|${index}|${crypto.randomUUID()}`, canvas);
 			files.push(file);
 			const datum = mode === 'b64_json' ? { b64_json: file.bytes.toString('base64') } : { url: file.url };
 			if (model === 'dall-e-3') datum.revised_prompt = `${body.prompt} (revised by the simulator)`;
 			data.push(datum);
 		}
 		const answer = { created: isNano ? 0 : Math.floor(Date.now() / 1000), data };
-		if (isGptImage) {
+		// Token counts, except on an `:official` line billed per image (the generation guide's side).
+		if (isGptImage && !(model.endsWith(':official') && config.officialBilling === 'image')) {
 			const input = Math.ceil(String(body.prompt).length / 4);
 			answer.usage = { input_tokens: input, output_tokens: 1056 * count, total_tokens: input + 1056 * count };
 		}
@@ -289,8 +368,8 @@ function createSimulator(options = {}) {
 		const view = {
 			id: task.id,
 			trace_id: task.trace_id,
-			type: 'images',
-			request: task.request,
+			type: taskType(task.request?.model, task.endpoint),
+			request: storedRequest(task.request),
 			created_at: task.created_at,
 			started_at: task.created_at,
 			finished_at: task.finished_at ?? null,
@@ -311,8 +390,13 @@ function createSimulator(options = {}) {
 
 	async function handleImages(req, res, entry, endpoint, raw) {
 		let body;
-		if (endpoint === 'edits' && /multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+		let firstInput;
+		const multipart = endpoint === 'edits' && /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+		if (multipart) {
 			const parts = parseMultipart(raw, req.headers['content-type']);
+			firstInput = pngSize(parts.find((part) => part.filename !== undefined && (part.name === 'image' || part.name === 'image[]'))?.data);
+			// A mask acts on the `:official` lines (the newest edit guide); elsewhere AceData promises nothing: logged as ignored.
+			if (parts.some((part) => part.name === 'mask')) entry.maskHonoured = /:official$/.test(String(parts.find((part) => part.name === 'model')?.value ?? ''));
 			entry.parts = parts.map(({ data, ...part }) => ({ ...part, sha256: part.filename !== undefined ? sha256(data) : undefined }));
 			body = {};
 			for (const part of parts) {
@@ -333,35 +417,39 @@ function createSimulator(options = {}) {
 				return sendError(res, 'bad_request', { message: 'The body is not valid JSON.' });
 			}
 			entry.body = body;
+			if (endpoint === 'edits') firstInput = pngSize(dataUrlBytes([].concat(body.image ?? [])[0])?.bytes);
 		}
 		const found = directives(body.prompt);
 		if (found.error) return sendError(res, found.error, { retryAfter: found.retryAfter });
 		// What Nano Banana makes of the size: one it does not map silently becomes 1:1 (logged for the tests).
 		if (String(body.model ?? '').startsWith('nano-banana')) entry.aspect = C.nanoBananaAspects[body.size] ?? '1:1';
-		const problem = requestProblem(body, endpoint, config.extraModels);
+		const problem = requestProblem(body, endpoint, config, multipart);
 		if (problem) return sendError(res, 'bad_request', { message: `${problem}.` });
 		if (endpoint === 'edits' && (!body.image || body.image.length === 0)) {
 			return sendError(res, 'bad_request', { message: 'image is required.' });
 		}
 		const latency = Number(found.latency ?? config.latencyMs);
 		const isAsync = body.async === true || !!body.callback_url;
+		const canvas = canvasFor(body, endpoint, firstInput, config.imageSide);
+		entry.canvas = canvas;
 		if (!isAsync) {
 			// The images are drawn while the simulated generation runs, as a real service renders during its latency:
 			// the answer leaves `latency` after the request came, however many are drawn at once (the benchmark's floor).
 			const readyAt = Date.now() + latency;
-			const built = buildAnswer(body, found);
+			const built = buildAnswer(body, found, canvas);
 			if (readyAt > Date.now()) await sleep(readyAt - Date.now());
-			return answerSync(res, entry, body, built);
+			return answerSync(res, entry, body, built, endpoint);
 		}
 		if (latency > 0) await sleep(latency);
 
 		const traceId = body.trace_id ?? crypto.randomUUID();
 		const id = crypto.randomUUID();
 		const failed = found.task === 'fail';
-		const built = failed ? undefined : buildAnswer(body, found);
+		const built = failed ? undefined : buildAnswer(body, found, canvas);
 		const task = {
 			id,
 			trace_id: traceId,
+			endpoint,
 			request: body,
 			response: failed
 				? { success: false, error: { code: 'api_error', message: 'The upstream image service failed.' }, trace_id: traceId }
@@ -378,19 +466,22 @@ function createSimulator(options = {}) {
 		else state.unstored.set(id, task); // accepted and billed, but never answered by a look-up
 		entry.taskId = id;
 		if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
+		entry.imagesBilled = built ? built.files.length : 0;
 		if (task.callbackUrl && !task.never && !config.holdCallbacks) setTimeout(() => finishTask(task), config.callbackDelayMs).unref();
 		return send(res, 200, { success: true, task_id: id, trace_id: traceId });
 	}
 
-	function answerSync(res, entry, body, { answer, files }) {
+	function answerSync(res, entry, body, { answer, files }, endpoint) {
 		const traceId = body.trace_id ?? crypto.randomUUID();
 		entry.images = files.map(({ id, format, sha256: hash, url }) => ({ id, format, sha256: hash, url }));
+		// Only the images that came out are billed.
+		entry.imagesBilled = files.length;
 		// Every job is stored, so a client whose answer was lost can find it by trace ID.
 		const id = crypto.randomUUID();
 		const now = Date.now() / 1000;
 		const full = { success: true, task_id: id, trace_id: traceId, ...answer };
 		if (!config.storeOnlyWithCallback) {
-			state.tasks.set(id, { id, trace_id: traceId, request: body, response: full, created_at: now, finished_at: now, elapsed: 0, polls: 0, pollsToFinish: 0 });
+			state.tasks.set(id, { id, trace_id: traceId, endpoint, request: body, response: full, created_at: now, finished_at: now, elapsed: 0, polls: 0, pollsToFinish: 0 });
 		}
 		entry.taskId = id;
 		return send(res, 200, config.legacySyncAnswer ? answer : full);
@@ -408,7 +499,9 @@ function createSimulator(options = {}) {
 		// Faults that answer 200 with the wrong thing: `unknown` (as for a job not recorded yet), `wrongRecord`.
 		const targets = (task) =>
 			(!fault.taskIds || fault.taskIds.includes(task.id)) && (!fault.prompt || String(task.request?.prompt ?? '').includes(fault.prompt));
-		const hide = (task) => fault?.unknown && targets(task);
+		// A record past the retention period is purged: AceData answers as for a task it never had.
+		const purged = (task) => config.retentionSeconds > 0 && Date.now() / 1000 - task.created_at > config.retentionSeconds;
+		const hide = (task) => purged(task) || (fault?.unknown && targets(task));
 		// `patchRecord(record)`: what a misbehaving AceData (or a proxy) makes of a record it serves.
 		const patched = (task) => (fault?.patchRecord && targets(task) ? fault.patchRecord(pollTask(task)) : pollTask(task));
 		const view = (task) => (fault?.wrongRecord && targets(task) ? otherRecord() : patched(task));
@@ -576,7 +669,8 @@ function createSimulator(options = {}) {
 			const authProblem = checkAuth(req);
 			if (authProblem) return (entry.status = sendError(res, authProblem));
 			// AceData's list (plus a chat model, as an OpenAI-compatible list may hold, and one the node does not know).
-			const ids = [...C.models, 'gpt-4o-mini', ...(config.extraModels ?? [])];
+			const listed = config.dallE2Retired ? C.models.filter((id) => id !== 'dall-e-2') : C.models;
+			const ids = [...listed, 'gpt-4o-mini', ...(config.extraModels ?? [])];
 			return (entry.status = send(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', owned_by: 'acedata' })) }));
 		}
 		if (req.method !== 'POST') return (entry.status = sendError(res, 'no_api'));

@@ -4,6 +4,7 @@
 // A fact without a check, or a check without a fact, fails.
 const contract = require('../../scripts/simulator/contract.json');
 const { apiCall, multipartBody } = require('../../scripts/lib/api-call');
+const { makePng, pngSize } = require('../../scripts/simulator/images');
 const { useSimulator, TOKEN } = require('../harness/simulator');
 
 const { simulator } = useSimulator();
@@ -15,6 +16,11 @@ async function call(method, path, body, { token = TOKEN, multipart } = {}) {
 
 const generate = (body) => call('POST', '/openai/images/generations', { prompt: 'A heron', ...body });
 const tasks = (body) => call('POST', '/openai/tasks', body);
+const jsonEdit = (body) => call('POST', '/openai/images/edits', { model: 'gpt-image-1', prompt: 'Add a hat', ...body });
+const dataUrl = (bytes, type = 'png') => `data:image/${type};base64,${bytes.toString('base64')}`;
+const lastBilled = () => simulator.billed().at(-1);
+/** The pixels of the first image an answer links to, read from its bytes. */
+const firstImageSize = async (json) => pngSize(Buffer.from(await (await fetch(json.data[0].url)).arrayBuffer()));
 
 /** Edits' multipart bodies: each file is a PNG signature (the simulator reads the parts, not the pictures). */
 const multipart = (fields, files) => multipartBody(fields, files, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'contract-boundary');
@@ -99,9 +105,41 @@ const CHECKS = {
 		await generate({ model: 'nano-banana', size: '1536x1024' });
 		expect(simulator.billed().map((entry) => [entry.status, entry.aspect])).toEqual([[200, '16:9'], [200, '1:1']]);
 	},
-	'nano-banana-one-image': async () => {
-		const { json } = await generate({ model: 'nano-banana-pro', n: 3, quality: 'hd', response_format: 'b64_json' });
+	'nano-banana-n': async () => {
+		expect((await generate({ model: 'nano-banana-2', n: 3 })).json.data).toHaveLength(3);
+		expect(lastBilled().imagesBilled).toBe(3);
+		expect((await generate({ model: 'nano-banana-2', n: 11 })).status).toBe(400);
+		simulator.config.nanoBananaN = 'ignored';
+		expect((await generate({ model: 'nano-banana-2', n: 3 })).json.data).toHaveLength(1);
+		expect(lastBilled().imagesBilled).toBe(1);
+	},
+	'nano-banana-honours': async () => {
+		const { json } = await generate({ model: 'nano-banana-pro', n: 1, quality: 'hd', response_format: 'b64_json' });
 		expect([json.data.length, Object.keys(json.data[0]), json.created]).toEqual([1, ['url'], 0]);
+	},
+	'official-billing': async () => {
+		expect((await generate({ model: 'gpt-image-2:official' })).json.usage).toMatchObject({ total_tokens: expect.any(Number) });
+		simulator.config.officialBilling = 'image';
+		expect((await generate({ model: 'gpt-image-2:official' })).json.usage).toBeUndefined();
+		expect((await generate({ model: 'gpt-image-2' })).json.usage).toBeDefined();
+	},
+	'dalle2-retired': async () => {
+		const listed = async () => (await call('GET', '/openai/models')).json.data.map((entry) => entry.id);
+		expect((await generate({ model: 'dall-e-2' })).status).toBe(200);
+		expect(await listed()).toContain('dall-e-2');
+		simulator.config.dallE2Retired = true;
+		const refused = await generate({ model: 'dall-e-2' });
+		expect([refused.status, refused.json.error.message]).toEqual([400, 'model dall-e-2 is retired.']);
+		expect(await listed()).not.toContain('dall-e-2');
+	},
+	'partial-results': async () => {
+		const { json } = await generate({ model: 'gpt-image-1', n: 4, prompt: 'Herons [[returns:3]]' });
+		expect([json.data.length, lastBilled().imagesBilled]).toEqual([3, 3]);
+	},
+	'pixels-not-exact': async () => {
+		const size = await firstImageSize((await generate({ model: 'gpt-image-2', size: '1536x1024' })).json);
+		expect(size.width * 2).toBe(size.height * 3);
+		expect(size.width).not.toBe(1536);
 	},
 	'gpt-only-options': async () => {
 		expect((await generate({ model: 'dall-e-3', background: 'transparent' })).status).toBe(400);
@@ -119,6 +157,34 @@ const CHECKS = {
 		expect((await edit('https://a.example/1.png')).status).toBe(200);
 		expect((await edit(Array.from({ length: 16 }, (_, i) => `https://a.example/${i}.png`))).status).toBe(200);
 		expect((await edit(Array.from({ length: 17 }, (_, i) => `https://a.example/${i}.png`))).status).toBe(400);
+	},
+	'edit-data-urls': async () => {
+		const png = makePng('contract', 8, 8);
+		expect((await jsonEdit({ image: dataUrl(png) })).status).toBe(200);
+		expect((await jsonEdit({ image: ['https://a.example/1.png', dataUrl(png)] })).status).toBe(200);
+		for (const image of ['ftp://a.example/1.png', dataUrl(png, 'gif'), dataUrl(png, 'jpeg'), 'data:image/png;base64,!!']) {
+			expect({ image: image.slice(0, 24), status: (await jsonEdit({ image })).status }).toEqual({ image: image.slice(0, 24), status: 400 });
+		}
+	},
+	'edit-keeps-shape': async () => {
+		const wide = makePng('wide', 64, 32);
+		const form = (fields) => multipartBody({ model: 'gpt-image-1', prompt: 'Add a hat', ...fields }, [['image', 'a.png']], wide, 'shape');
+		await call('POST', '/openai/images/edits', undefined, { multipart: form({}) });
+		await call('POST', '/openai/images/edits', undefined, { multipart: form({ size: 'auto' }) });
+		await call('POST', '/openai/images/edits', undefined, { multipart: form({ size: '1024x1024' }) });
+		await jsonEdit({ image: dataUrl(makePng('tall', 16, 48)) });
+		expect(simulator.billed().map((entry) => entry.canvas)).toEqual([
+			{ width: 64, height: 32 },
+			{ width: 64, height: 32 },
+			{ width: 32, height: 32 },
+			{ width: 32, height: 96 },
+		]);
+	},
+	'mask-official': async () => {
+		for (const model of ['gpt-image-2:official', 'gpt-image-1']) {
+			await call('POST', '/openai/images/edits', undefined, { multipart: multipart({ model, prompt: 'Add a hat' }, [['image', 'a.png'], ['mask', 'm.png']]) });
+		}
+		expect(simulator.billed().map((entry) => [entry.status, entry.maskHonoured])).toEqual([[200, true], [200, false]]);
 	},
 	'tasks-retrieve': async () => {
 		const { json } = await generate({ model: 'gpt-image-1', async: true });
@@ -143,7 +209,27 @@ const CHECKS = {
 		const { json } = await generate({ model: 'gpt-image-1', async: true });
 		const record = (await tasks({ action: 'retrieve', id: json.task_id })).json;
 		expect(Object.keys(record)).toEqual(expect.arrayContaining(['id', 'trace_id', 'type', 'request', 'created_at', 'started_at', 'finished_at']));
-		expect(record.status).toBeUndefined();
+		expect([record.status, record.channel, record.attempt]).toEqual([undefined, undefined, undefined]);
+	},
+	'task-type': async () => {
+		const typeOf = async (answer) => (await tasks({ action: 'retrieve', id: (await answer).json.task_id })).json.type;
+		expect(await typeOf(generate({ model: 'gpt-image-2', async: true }))).toBe('images');
+		expect(await typeOf(generate({ model: 'gpt-image-1' }))).toBe('images_generations');
+		expect(await typeOf(jsonEdit({ model: 'nano-banana', image: 'https://a.example/1.png', async: true }))).toBe('images_edits');
+	},
+	'task-request-truncated': async () => {
+		const image = dataUrl(makePng('long', 64, 64));
+		expect(image.length).toBeGreaterThan(1000);
+		const { json } = await jsonEdit({ image, async: true });
+		expect((await tasks({ action: 'retrieve', id: json.task_id })).json.request.image).toBe(image.slice(0, 1000));
+	},
+	'tasks-purged': async () => {
+		const { json } = await generate({ model: 'gpt-image-1' });
+		expect((await tasks({ action: 'retrieve', id: json.task_id })).json.id).toBe(json.task_id);
+		simulator.config.retentionSeconds = 0.05;
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		expect(await tasks({ action: 'retrieve', id: json.task_id })).toEqual({ status: 200, json: {} });
+		expect((await tasks({ action: 'retrieve_batch', ids: [json.task_id] })).json).toEqual({ items: [], count: 0 });
 	},
 	'tasks-stored': async () => {
 		const stored = await generate({ model: 'gpt-image-1', async: true });

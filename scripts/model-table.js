@@ -29,7 +29,9 @@ function editText(edit) {
 function renderModelTable(rules, describeSize) {
 	const header = ['Model', 'Prompt length', 'Images', 'Size', 'Quality', 'Style', 'Background', 'Moderation', 'Output Format', 'Compression', 'Partial Images', 'Response Format', 'Edit'];
 	const rows = rules.map((rule) => [
-		rule.id === 'custom' ? '`custom` (and any model AceData lists that the node does not know)' : `\`${rule.id}\``,
+		rule.id === 'custom'
+			? '`custom` (and any model AceData lists that the node does not know)'
+			: `\`${rule.id}\`${rule.retired ? ` (retired by AceData on ${rule.retired}; kept for saved workflows)` : ''}`,
 		rule.promptMaxLength.toLocaleString('en-US'),
 		rule.maxImages === 1 ? '1' : `1–${rule.maxImages}`,
 		sizeText(rule.size, describeSize),

@@ -83,7 +83,10 @@ describe('the Model list, loaded live', () => {
 		simulator.config.extraModels = ['gpt-image-3-preview'];
 		const options = await listModels.call(loadOptionsContext(simulator.url));
 		const values = options.map((option) => option.value);
-		expect(values.slice(0, 3)).toEqual(['dall-e-2', 'dall-e-3', 'gpt-image-1']);
+		expect(values.slice(0, 3)).toEqual(['dall-e-3', 'gpt-image-1', 'gpt-image-1.5']);
+		// Retired by AceData: still listed for saved workflows, last of the known models, and labelled so.
+		expect(options.find((option) => option.value === 'dall-e-2')?.name).toBe('DALL·E 2 (Retired)');
+		expect(values.indexOf('dall-e-2')).toBe(values.indexOf('nano-banana-pro') + 1);
 		expect(values).toContain('nano-banana-pro');
 		expect(values.slice(-2)).toEqual(['gpt-image-3-preview', 'custom']);
 		expect(values).not.toContain('gpt-4o-mini'); // a chat model on the same list

@@ -172,7 +172,8 @@ describe('Task › Get', () => {
 		simulator.config.taskPolls = 5;
 		const taskId = await submitted();
 		const { items } = await getTask(taskId);
-		expect(items).toEqual([{ json: { taskId, status: 'running', traceId: expect.any(String) }, pairedItem: { item: 0 } }]);
+		// AceData's record type is kept (its status field is gone: running means no finished_at).
+		expect(items).toEqual([{ json: { taskId, status: 'running', traceId: expect.any(String), type: 'images_generations' }, pairedItem: { item: 0 } }]);
 	});
 
 	it('emits a finished task exactly like wait', async () => {

@@ -149,7 +149,7 @@ describe('Edit from binary fields (multipart)', () => {
 });
 
 describe('Edit from URLs (JSON)', () => {
-	it('sends one URL as a string', async () => {
+	it("sends one URL as a string, and no size by default (AceData keeps the input image's shape)", async () => {
 		const { items, error } = await edit({ imageSource: 'url', imageUrls: 'https://cdn.example.com/cat.png' });
 		expect(error).toBeUndefined();
 		expect(billed()[0].headers['content-type']).toMatch(/^application\/json/);
@@ -157,7 +157,6 @@ describe('Edit from URLs (JSON)', () => {
 			model: 'gpt-image-1',
 			prompt: 'Add a red scarf',
 			n: 1,
-			size: 'auto',
 			image: 'https://cdn.example.com/cat.png',
 			trace_id: expect.any(String),
 		});

@@ -163,11 +163,8 @@ describe('Generate through the n8n engine', () => {
 		expect(simulator.requests).toHaveLength(0);
 	});
 
-	it.each([
-		['dall-e-3', { model: 'dall-e-3', size: '1024x1024', n: 2 }],
-		['nano-banana-pro', { model: 'nano-banana-pro', size: '1024x1024', n: 3 }],
-	])('does not offer Number of Images for %s (one image per request): a value left from another model is dropped by n8n', async (_, parameters) => {
-		const { items, error } = await generate(parameters);
+	it('does not offer Number of Images for dall-e-3 (one image per request): a value left from another model is dropped by n8n', async () => {
+		const { items, error } = await generate({ model: 'dall-e-3', size: '1024x1024', n: 2 });
 		expect(error).toBeUndefined();
 		expect(billed()[0].body?.n).toBe(1);
 		expect(items).toHaveLength(1);

@@ -28,6 +28,14 @@ export interface LoggedRequest {
 	images?: LoggedImage[];
 	/** The fault that answered this request, if any. */
 	fault?: string;
+	/** Billed requests: how many images came out (and are billed). */
+	imagesBilled?: number;
+	/** The images' shape as the simulator drew them. */
+	canvas?: { width: number; height: number };
+	/** Nano Banana: the aspect ratio it made of the size. */
+	aspect?: string;
+	/** Edits with a mask: whether AceData applied it (only the :official lines promise to). */
+	maskHonoured?: boolean;
 	at: number;
 }
 
@@ -78,6 +86,14 @@ export interface SimulatorConfig {
 	taskPolls: number;
 	taskSeconds: number;
 	callbackDelayMs: number;
+	/** Nano Banana's n: honoured (the 2026 guides) or ignored (older guides). */
+	nanoBananaN?: 'honoured' | 'ignored';
+	/** How the :official lines bill: tokens (usage in answers) or per image (no usage). */
+	officialBilling?: 'tokens' | 'image';
+	/** DALL·E 2 unlisted and refused. */
+	dallE2Retired?: boolean;
+	/** Task records older than this are purged; 0 keeps them. */
+	retentionSeconds?: number;
 	[key: string]: unknown;
 }
 

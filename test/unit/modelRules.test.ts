@@ -23,8 +23,10 @@ function values(property: INodeProperties): string[] {
 const UNKNOWN = 'gpt-image-3-preview';
 
 describe('model table', () => {
-	it('knows every model AceData offers on this endpoint (the contract), then Custom Model ID', () => {
-		expect([...MODEL_IDS]).toEqual([...contract.data.models, 'custom']);
+	it('knows every model AceData offers on this endpoint (the contract), the retired DALL·E 2 last, then Custom Model ID', () => {
+		const current = contract.data.models.filter((id: string) => id !== 'dall-e-2');
+		expect([...MODEL_IDS]).toEqual([...current, 'dall-e-2', 'custom']);
+		expect(MODEL_RULES.filter((rule) => rule.retired).map((rule) => [rule.id, rule.name])).toEqual([['dall-e-2', 'DALL·E 2 (Retired)']]);
 	});
 
 	it('loads the Model list live, and keeps the default a saved workflow relies on', () => {
@@ -74,13 +76,14 @@ describe('model table', () => {
 		}
 	});
 
-	it('offers the Nano Banana models only prompt, size and one image', () => {
+	it('offers the Nano Banana models only prompt, size and up to 10 images', () => {
 		for (const id of ['nano-banana', 'nano-banana-2', 'nano-banana-2-lite', 'nano-banana-pro']) {
 			const shown = options.filter((entry) => visibleFor(entry.displayOptions, id, '/model')).map((entry) => entry.name);
 			for (const name of ['quality', 'style', 'background', 'moderation', 'outputFormat', 'outputCompression', 'responseFormat']) {
 				expect(shown).not.toContain(name);
 			}
-			expect(getModelRule(id).maxImages).toBe(1);
+			expect(shown).not.toContain('n'); // Number of Images is a top-level field, shown for them (below)
+			expect(getModelRule(id).maxImages).toBe(10);
 		}
 	});
 

@@ -5,7 +5,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import type { AceDataClient, NodeContext } from '../transport/client';
 import type { ImageDatum, ImagesAnswer } from '../transport/types';
 import { buildFileName } from './fileName';
-import { sniffImageType, type ImageType } from './mime';
+import { MAX_HEAD_BYTES, inspectImage, type Dimensions, type ImageType } from './mime';
 
 export type OutputLayout = 'itemPerImage' | 'singleItem';
 
@@ -27,17 +27,24 @@ export interface ImageContext {
 	prompt: string;
 	taskId?: string;
 	traceId?: string;
+	/** How many images were asked for (Number of Images), when known. */
+	imagesRequested?: number;
+	/** Task › Get: the task record's `type` (`images`, `images_generations`, `images_edits`, ...). */
+	taskType?: string;
+	/** What the user should know about this item's images, decided before the request (an unpromised mask). */
+	notices?: string[];
 }
 
 interface EmittedImage {
 	json: IDataObject;
 	binary?: IBinaryData;
+	dimensions?: Dimensions;
 }
 
-/** Bytes needed to tell an image type from its first bytes. */
-const HEAD_BYTES = 16;
-
-/** Reads the first bytes of a stream (however it is chunked) and puts them back, so the type can be sniffed first. */
+/**
+ * Reads the first bytes of a stream (however it is chunked) as far as its type and size in pixels need, and puts
+ * them back, so the file is checked before it is stored.
+ */
 async function peekHead(stream: Readable): Promise<Uint8Array> {
 	const chunks: Buffer[] = [];
 	let length = 0;
@@ -48,13 +55,13 @@ async function peekHead(stream: Readable): Promise<Uint8Array> {
 			stream.off('error', onError);
 			const head = Buffer.concat(chunks);
 			if (head.length > 0) stream.unshift(head);
-			resolve(head.subarray(0, HEAD_BYTES));
+			resolve(head);
 		};
 		const onReadable = () => {
 			for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
 				chunks.push(chunk);
 				length += chunk.length;
-				if (length >= HEAD_BYTES) return finish();
+				if (!inspectImage(chunks.length === 1 ? chunk : Buffer.concat(chunks, length)).needsMore) return finish();
 			}
 		};
 		const onError = (error: Error) => {
@@ -70,7 +77,7 @@ async function peekHead(stream: Readable): Promise<Uint8Array> {
 
 /** What the first bytes look like, for an error about a file that is no image (an HTML page, JSON, ...). */
 function describeHead(head: Uint8Array): string {
-	const text = Buffer.from(head).toString('latin1').replace(/[^\x20-\x7e]/g, '.').trim();
+	const text = Buffer.from(head.subarray(0, 16)).toString('latin1').replace(/[^\x20-\x7e]/g, '.').trim();
 	return text ? `, it starts with "${text}"` : ', it is empty';
 }
 
@@ -85,6 +92,7 @@ function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext
 	if (traceId) json.traceId = traceId;
 	if (answer.usage) json.usage = answer.usage;
 	if (answer.created) json.created = answer.created;
+	if (context.taskType) json.type = context.taskType;
 	return json;
 }
 
@@ -110,7 +118,7 @@ async function emitImage(
 
 	if (datum.b64Json) {
 		const bytes = Buffer.from(datum.b64Json, 'base64');
-		const type = sniffImageType(bytes.subarray(0, 16));
+		const { type, dimensions } = inspectImage(bytes.subarray(0, MAX_HEAD_BYTES));
 		if (!type) {
 			throw client.failure({
 				kind: 'download',
@@ -119,7 +127,7 @@ async function emitImage(
 			});
 		}
 		const binary = await ctx.helpers.prepareBinaryData(bytes, name(type), type.mimeType);
-		return { json, binary };
+		return { json, binary, dimensions };
 	}
 	if (datum.url) {
 		if (!output.downloadImages) return { json };
@@ -130,7 +138,7 @@ async function emitImage(
 		const head = await peekHead(download.stream).catch((error: unknown) => {
 			throw reason(error);
 		});
-		const type = sniffImageType(head);
+		const { type, dimensions } = inspectImage(head);
 		if (!type) {
 			download.stream.destroy?.();
 			throw client.failure({
@@ -142,9 +150,24 @@ async function emitImage(
 		const binary = await ctx.helpers.prepareBinaryData(download.stream, name(type), type.mimeType).catch((error: unknown) => {
 			throw reason(error);
 		});
-		return { json, binary };
+		return { json, binary, dimensions };
 	}
 	throw client.failure({ kind: 'answer', code: 'empty_image', text: `AceData answered image ${index} with neither a URL nor base64 data` });
+}
+
+/**
+ * What the user should know about an item's images: the notices decided before the request, and fewer images than
+ * asked (AceData returns and bills only the images it made). Not an error: the images that came are emitted.
+ */
+export function imageNotices(context: ImageContext, returned: number): string[] {
+	const notices = [...(context.notices ?? [])];
+	const asked = context.imagesRequested;
+	if (asked !== undefined && returned < asked) {
+		notices.push(
+			`AceData returned ${returned} of the ${asked} images asked for: only the ${returned} returned ${returned === 1 ? 'is' : 'are'} billed (AceData bills the images it makes).`,
+		);
+	}
+	return notices;
 }
 
 /** Turns one answer into n8n items: one per image (default) or one per input item. */
@@ -178,8 +201,20 @@ export async function answerToItems(
 		image.json.fileName = image.binary.fileName;
 		image.json.mimeType = image.binary.mimeType;
 		if (image.binary.fileSize) image.json.fileSize = image.binary.fileSize;
-		image.json.file = `The image is attached to this item as a file in the binary field "${field}" (${image.binary.fileName}, ${image.binary.mimeType}${image.binary.fileSize ? `, ${image.binary.fileSize}` : ''})`;
+		// The real pixels, from the bytes: AceData does not promise the asked size (under its 1K tier it differs).
+		if (image.dimensions) {
+			image.json.width = image.dimensions.width;
+			image.json.height = image.dimensions.height;
+		}
+		const pixels = image.dimensions ? `, ${image.dimensions.width}x${image.dimensions.height}` : '';
+		image.json.file = `The image is attached to this item as a file in the binary field "${field}" (${image.binary.fileName}, ${image.binary.mimeType}${pixels}${image.binary.fileSize ? `, ${image.binary.fileSize}` : ''})`;
 	});
+	// How many came of how many asked, on each input item's images; a notice when fewer came, or a mask may be ignored.
+	const counts: IDataObject = {};
+	if (context.imagesRequested !== undefined) counts.imagesRequested = context.imagesRequested;
+	counts.imagesReturned = images.length;
+	const notices = imageNotices(context, images.length);
+	if (notices.length) counts.notice = notices.join(' ');
 
 	if (output.outputLayout === 'singleItem') {
 		const binary: Record<string, IBinaryData> = {};
@@ -190,11 +225,13 @@ export async function answerToItems(
 		const json: IDataObject = { model: first.model, prompt: context.prompt };
 		if (first.taskId) json.taskId = first.taskId;
 		if (first.traceId) json.traceId = first.traceId;
+		if (first.type) json.type = first.type;
+		Object.assign(json, counts);
 		json.images = images.map((image) => image.json);
 		return [{ json, ...(Object.keys(binary).length ? { binary } : {}), pairedItem }];
 	}
 	return images.map((image) => ({
-		json: image.json,
+		json: { ...image.json, ...counts },
 		...(image.binary ? { binary: { [property]: image.binary } } : {}),
 		pairedItem,
 	}));

@@ -18,7 +18,8 @@ import {
 	labelOf,
 	type Delivery,
 } from '../models/defaults';
-import type { ImageRequestInput } from '../models/validation';
+import type { EditUrl, ImageRequestInput } from '../models/validation';
+import { MAX_HEAD_BYTES, inspectImage } from './mime';
 import type { OutputLayout, OutputOptions } from './output';
 
 /**
@@ -37,7 +38,7 @@ export interface WaitSettings {
 /** Where an edit's input images come from. */
 export type EditSources =
 	| { source: 'binary'; properties: string[]; maskProperty?: string }
-	| { source: 'url'; urls: string[]; maskProperty?: string };
+	| { source: 'url'; urls: EditUrl[]; maskProperty?: string };
 
 /** Everything one input item asks of an image operation. */
 export interface ImageJob {
@@ -173,15 +174,46 @@ export function splitList(parameter: string, value: unknown): string[] {
 
 /**
  * Image URLs: one per line, or an array from an expression. A comma splits a line only where the next URL starts,
- * so a URL that holds commas (signed or transformed image links often do) stays whole.
+ * so a URL that holds commas (signed or transformed image links, and every data: URL) stays whole.
  */
 export function splitUrls(parameter: string, value: unknown): string[] {
 	if (isUnset(value)) return [];
 	const lines = Array.isArray(value) ? value.map((entry) => requiredText(parameter, entry)) : requiredText(parameter, value).split(/\r?\n/);
 	return lines
-		.flatMap((line) => line.split(/,\s*(?=https?:\/\/)/i))
+		.flatMap((line) => line.split(/,\s*(?=https?:\/\/|data:)/i))
 		.map((entry) => entry.trim().replace(/,$/, ''))
 		.filter(Boolean);
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
+/** The base64 data: URLs AceData's JSON edits take besides http(s) URLs (2026). */
+const DATA_URL = /^data:image\/(png|jpeg|webp);base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A long value cut for a message (a data: URL can hold megabytes). */
+const quoteStart = (value: string) => (value.length > 60 ? `${value.slice(0, 60)}…` : value);
+
+/**
+ * One entry of Image URLs: an http(s) URL, or a base64 `data:image/png|jpeg|webp` URL, whose size (from the base64's
+ * length), type and pixels (from its first bytes) are read here, so it is checked without being decoded whole.
+ */
+export function imageUrl(parameter: string, value: string): EditUrl {
+	if (HTTP_URL.test(value)) return { url: value };
+	const match = DATA_URL.exec(value);
+	const refuseUrl = (problem: string) => parameterFailure(parameter, `Parameter "${labelOf(parameter)}" ${problem}`);
+	if (!match) {
+		throw refuseUrl(`must hold http(s) URLs without spaces or data:image/png|jpeg|webp;base64 URLs: "${quoteStart(value)}" is neither`);
+	}
+	const payload = value.slice(match[0].length);
+	if (payload.length === 0 || payload.length % 4 === 1 || !BASE64.test(payload)) {
+		throw refuseUrl(`holds a data: URL whose base64 is not valid: "${quoteStart(value)}"`);
+	}
+	const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
+	const bytes = Math.floor((payload.length * 3) / 4) - padding;
+	const head = Buffer.from(payload.slice(0, 4 * Math.ceil(MAX_HEAD_BYTES / 3)), 'base64');
+	const { type, dimensions } = inspectImage(head);
+	const format = type?.extension === 'jpg' ? 'jpeg' : type?.extension;
+	return { url: value, inline: { declared: match[1].toLowerCase(), bytes, format, ...dimensions } };
 }
 
 export function readOutputOptions(options: IDataObject): OutputOptions {
@@ -298,7 +330,10 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 function readEditSources(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): EditSources {
 	const source = oneOf('imageSource', raw(ctx, 'imageSource', itemIndex, 'binary'), ['binary', 'url'], 'binary');
 	const maskProperty = optionalText('maskBinaryPropertyName', options.maskBinaryPropertyName);
-	if (source === 'url') return { source, urls: splitUrls('imageUrls', raw(ctx, 'imageUrls', itemIndex, '')), maskProperty };
+	if (source === 'url') {
+		const urls = splitUrls('imageUrls', raw(ctx, 'imageUrls', itemIndex, '')).map((url) => imageUrl('imageUrls', url));
+		return { source, urls, maskProperty };
+	}
 	return { source, properties: splitList('binaryPropertyNames', raw(ctx, 'binaryPropertyNames', itemIndex, DEFAULT_BINARY_PROPERTY)), maskProperty };
 }
 

@@ -30,7 +30,7 @@ export interface EditRule {
 	squarePngOnly: boolean;
 	/** `input_fidelity` is accepted. */
 	inputFidelity: boolean;
-	/** A mask may be sent. */
+	/** A mask may be sent (whether AceData promises to apply it: `masksPromised`). */
 	mask: boolean;
 }
 
@@ -40,8 +40,10 @@ export interface ModelRule {
 	/** Label in the model list. */
 	name: string;
 	description: string;
+	/** Retired by AceData: still accepted with its rules (saved workflows), listed last, not suggested. */
+	retired?: string;
 	promptMaxLength: number;
-	/** Most images per request; 1 where AceData makes one whatever `n` says (never silently fewer than asked). */
+	/** Most images per request (`n`); 1 where the model takes only one. */
 	maxImages: number;
 	size: SizeRule;
 	/** Values accepted for each enumerated option; an absent key means the model does not accept that option. */
@@ -105,14 +107,14 @@ function gptImage(id: string, name: string, description: string, size: SizeRule)
 	};
 }
 
-/** Google's models through this API honour only prompt and size, and make one image per request. */
+/** Google's models through this API honour only prompt, size and (since 2026) n, each image billed. */
 function nanoBanana(id: string, name: string, description: string): ModelRule {
 	return {
 		id,
 		name,
 		description,
 		promptMaxLength: 32000,
-		maxImages: 1,
+		maxImages: 10,
 		size: NANO_BANANA_SIZES,
 		outputCompression: false,
 		partialImages: false,
@@ -124,20 +126,6 @@ function nanoBanana(id: string, name: string, description: string): ModelRule {
 export const CUSTOM_MODEL = 'custom';
 
 export const MODEL_RULES: readonly ModelRule[] = [
-	{
-		id: 'dall-e-2',
-		name: 'DALL·E 2',
-		description: 'Fast and cheap; square images only',
-		promptMaxLength: 1000,
-		maxImages: 10,
-		size: { kind: 'list', values: ['256x256', '512x512', '1024x1024'], default: '1024x1024' },
-		quality: ['standard'],
-		outputCompression: false,
-		partialImages: false,
-		responseFormat: RESPONSE_FORMATS,
-		base64SingleImage: false,
-		edit: { maxImages: 1, maxImageBytes: 4 * MB, squarePngOnly: true, inputFidelity: false, mask: true },
-	},
 	{
 		id: 'dall-e-3',
 		name: 'DALL·E 3',
@@ -162,10 +150,25 @@ export const MODEL_RULES: readonly ModelRule[] = [
 	gptImage('gpt-image-2.5-flare:official', 'GPT Image 2.5 Flare (Official)', 'GPT Image 2.5 Flare billed by tokens', GPT_IMAGE_2_SIZES),
 	gptImage('gpt-image-2.5-sunburst', 'GPT Image 2.5 Sunburst', 'GPT Image 2.5, any size up to 4K', GPT_IMAGE_2_SIZES),
 	gptImage('gpt-image-2.5-sunburst:official', 'GPT Image 2.5 Sunburst (Official)', 'GPT Image 2.5 Sunburst billed by tokens', GPT_IMAGE_2_SIZES),
-	nanoBanana('nano-banana', 'Nano Banana', "Google's image model: prompt and size (1:1, 16:9, 9:16), one image"),
-	nanoBanana('nano-banana-2', 'Nano Banana 2', "Google's second Nano Banana: prompt and size, one image"),
-	nanoBanana('nano-banana-2-lite', 'Nano Banana 2 Lite', 'The fast, cheap Nano Banana 2: prompt and size, one image'),
-	nanoBanana('nano-banana-pro', 'Nano Banana Pro', "Google's best image model: prompt and size, one image"),
+	nanoBanana('nano-banana', 'Nano Banana', "Google's image model: prompt, size (1:1, 16:9, 9:16) and up to 10 images"),
+	nanoBanana('nano-banana-2', 'Nano Banana 2', "Google's second Nano Banana: prompt, size and up to 10 images"),
+	nanoBanana('nano-banana-2-lite', 'Nano Banana 2 Lite', 'The fast, cheap Nano Banana 2: prompt, size and up to 10 images'),
+	nanoBanana('nano-banana-pro', 'Nano Banana Pro', "Google's best image model: prompt, size and up to 10 images"),
+	{
+		id: 'dall-e-2',
+		name: 'DALL·E 2 (Retired)',
+		description: 'Retired by AceData in July 2026; kept so saved workflows keep working: choose a GPT Image model instead',
+		retired: '2026-07-27',
+		promptMaxLength: 1000,
+		maxImages: 10,
+		size: { kind: 'list', values: ['256x256', '512x512', '1024x1024'], default: '1024x1024' },
+		quality: ['standard'],
+		outputCompression: false,
+		partialImages: false,
+		responseFormat: RESPONSE_FORMATS,
+		base64SingleImage: false,
+		edit: { maxImages: 1, maxImageBytes: 4 * MB, squarePngOnly: true, inputFidelity: false, mask: true },
+	},
 	{
 		id: CUSTOM_MODEL,
 		name: 'Custom Model ID',
@@ -192,6 +195,14 @@ export const MODEL_IDS: readonly string[] = MODEL_RULES.map((rule) => rule.id);
 /** The rules of a model; a model the table does not know (from AceData's live list) gets the generic ones. */
 export function getModelRule(id: string): ModelRule {
 	return MODEL_RULES.find((rule) => rule.id === id) ?? MODEL_RULES[MODEL_RULES.length - 1];
+}
+
+/**
+ * Whether AceData promises to apply a mask: on the `:official` lines (its newest edit guide); elsewhere it may be
+ * ignored while the edit is billed. Read from the model ID, so a custom or live-listed `:official` model counts.
+ */
+export function masksPromised(modelId: string): boolean {
+	return /:official$/.test(modelId);
 }
 
 /** What a size rule accepts, in words: for the Size hint, the README and the refusal. */

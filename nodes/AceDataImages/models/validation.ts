@@ -39,11 +39,26 @@ export interface EditImageInfo {
 	height?: number;
 }
 
+/** An image an edit takes by URL: http(s), or a base64 data: URL (read from its head and length, never decoded whole). */
+export interface EditUrl {
+	url: string;
+	inline?: {
+		/** The type the data: URL declares: 'png' | 'jpeg' | 'webp'. */
+		declared: string;
+		/** Decoded size. */
+		bytes: number;
+		/** From the bytes. */
+		format?: string;
+		width?: number;
+		height?: number;
+	};
+}
+
 /** The inputs of an edit, checked against the model's edit rule. */
 export interface EditInput {
 	source: 'binary' | 'url';
 	images: EditImageInfo[];
-	urls: string[];
+	urls: EditUrl[];
 	mask?: EditImageInfo;
 }
 
@@ -223,9 +238,16 @@ export function validateEditInput(model: string, edit: EditInput): void {
 	if (count > limits.maxImages) {
 		refuse(parameter, `lists ${count} images; ${model} edits at most ${limits.maxImages}`);
 	}
-	for (const url of edit.urls) {
-		if (!/^https?:\/\/[^\s/]+\S*$/i.test(url)) refuse('imageUrls', `must hold http(s) URLs without spaces: "${url}" is not one`);
-	}
+	edit.urls.forEach(({ inline }, index) => {
+		if (!inline) return;
+		const which = `holds a data: URL (image ${index + 1})`;
+		if (!inline.format) refuse('imageUrls', `${which} that is not a PNG, JPEG or WebP image`);
+		if (inline.format !== inline.declared) refuse('imageUrls', `${which} that says image/${inline.declared} but holds a ${inline.format.toUpperCase()} image`);
+		if (limits.maxImageBytes < inline.bytes) {
+			refuse('imageUrls', `${which} of ${(inline.bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limits.maxImageBytes / MB} MB per image`);
+		}
+		if (limits.squarePngOnly && (inline.format !== 'png' || inline.width !== inline.height)) refuse('imageUrls', `${which} that is not a square PNG, as ${model} needs`);
+	});
 	for (const image of edit.images) {
 		checkEditImageSize(model, image.property, image.bytes);
 		if (!image.format) refuse('binaryPropertyNames', `"${image.property}" is not a PNG, JPEG, WebP or GIF image`);

@@ -101,7 +101,10 @@ function toMs(value: unknown): number | undefined {
 const request = z.unknown().transform((value) => {
 	const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 	const read = (key: string) => lenientText.parse(record[key]);
-	return { model: read('model'), prompt: read('prompt'), outputFormat: read('output_format') };
+	// `n` as a count of images, when the record kept one that reads as such (a multipart edit's is text).
+	const n = Number(record.n);
+	const count = Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+	return { model: read('model'), prompt: read('prompt'), outputFormat: read('output_format'), n: count };
 });
 
 /** `finished_at`: unset (running) or a time; `false`, an object or an array do not fit. */

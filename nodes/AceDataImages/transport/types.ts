@@ -35,7 +35,7 @@ export interface TaskRecord {
 	traceId?: string;
 	type?: string;
 	/** What the job was asked (AceData may truncate long fields of stored requests). */
-	request: { model?: string; prompt?: string; outputFormat?: string };
+	request: { model?: string; prompt?: string; outputFormat?: string; n?: number };
 	/** When AceData created the task, in ms since the epoch. */
 	createdAt?: number;
 	/** Set once the task is finished. */

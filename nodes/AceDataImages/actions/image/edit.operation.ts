@@ -1,8 +1,9 @@
 import { randomString, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
-import { pngDimensions, sniffImageType } from '../../helpers/mime';
+import { inspectImage } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
+import { masksPromised } from '../../models/modelRules';
 import { checkEditImageSize, validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
 import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
 import type { Prepared } from '../types';
@@ -68,8 +69,7 @@ async function readBinary(
 		head = bytes.subarray(0, 24);
 		source = { size: bytes.length, bytes };
 	}
-	const type = sniffImageType(head.subarray(0, 16));
-	const dimensions = pngDimensions(head);
+	const { type, dimensions } = inspectImage(head);
 	const fallbackName = `${property}.${type?.extension ?? 'png'}`;
 	return {
 		info: { property, bytes: source.size, format: type?.extension === 'jpg' ? 'jpeg' : type?.extension, ...dimensions },
@@ -81,6 +81,14 @@ async function readBinary(
 			...source,
 		},
 	};
+}
+
+/**
+ * A mask on a model where AceData does not promise to apply it: the edit goes ahead (saved workflows keep working,
+ * and it may act), and the item says so, because the edit is billed either way.
+ */
+function maskNotice(modelId: string): string {
+	return `AceData promises masks only on the :official models; ${modelId} may have ignored the mask, and the edit is billed either way. For an edit that follows the mask, use an :official model such as gpt-image-2:official.`;
 }
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
@@ -114,12 +122,14 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	assertValid(() => validateEditInput(model, edit));
 
 	if (sources.source === 'url') {
-		const body = { ...fields, image: edit.urls.length === 1 ? edit.urls[0] : edit.urls };
+		const urls = edit.urls.map((entry) => entry.url);
+		const body = { ...fields, image: urls.length === 1 ? urls[0] : urls };
 		return { kind: 'request', request: imageRequest(job, 'edits', body) };
 	}
 	const body = multipartBody(fields, parts, `----AceDataImages${randomString(24)}`);
+	const notices = edit.mask && !masksPromised(job.input.modelId) ? [maskNotice(job.input.modelId)] : [];
 	return {
 		kind: 'request',
-		request: imageRequest(job, 'edits', body, { 'content-type': body.contentType, 'content-length': body.length }),
+		request: imageRequest(job, 'edits', body, { 'content-type': body.contentType, 'content-length': body.length }, notices),
 	};
 }

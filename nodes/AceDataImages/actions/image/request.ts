@@ -23,8 +23,14 @@ export function fieldsFor(job: ImageJob): IDataObject {
 	return buildImageFields(job.input, DELIVERY_MODULES[job.delivery].sendsAsync);
 }
 
-/** One billed image request as plain data, for the pipeline. */
-export function imageRequest(job: ImageJob, endpoint: 'generations' | 'edits', body: IDataObject | MultipartBody, headers?: IDataObject): ImageRequest {
+/** One billed image request as plain data, for the pipeline. `notices`: what its items should tell the user. */
+export function imageRequest(
+	job: ImageJob,
+	endpoint: 'generations' | 'edits',
+	body: IDataObject | MultipartBody,
+	headers?: IDataObject,
+	notices: string[] = [],
+): ImageRequest {
 	return {
 		itemIndex: job.itemIndex,
 		endpoint,
@@ -35,7 +41,13 @@ export function imageRequest(job: ImageJob, endpoint: 'generations' | 'edits', b
 		delivery: job.delivery,
 		wait: job.wait,
 		output: job.output,
-		context: { itemIndex: job.itemIndex, model: job.input.modelId, prompt: job.input.prompt },
+		context: {
+			itemIndex: job.itemIndex,
+			model: job.input.modelId,
+			prompt: job.input.prompt,
+			imagesRequested: job.input.n,
+			...(notices.length ? { notices } : {}),
+		},
 		timeoutSeconds: job.timeoutSeconds,
 	};
 }

@@ -149,7 +149,14 @@ export function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
 	};
 }
 
-function sizeProperties(): INodeProperties[] {
+/** Edit's Size left empty: nothing is sent, and AceData gives the output the first input image's shape. */
+const KEEP_SHAPE = { name: "Input Image's Shape", value: '', description: 'Send no size: AceData keeps the shape of the first input image' };
+
+/**
+ * Size, one field per size rule, each shown for its models. Generate defaults to the rule's default; Edit to empty,
+ * so the output keeps the input's shape unless the user picks a size.
+ */
+function sizeProperties(operation: 'generate' | 'edit'): INodeProperties[] {
 	const byKey = new Map<string, { rule: ModelRule; models: string[] }>();
 	for (const rule of MODEL_RULES) {
 		const key = JSON.stringify(rule.size);
@@ -159,28 +166,33 @@ function sizeProperties(): INodeProperties[] {
 	}
 	return [...byKey.values()].map(({ rule, models }): INodeProperties => {
 		const size = rule.size;
-		const defaultSize = size.default;
+		const edit = operation === 'edit';
+		const defaultSize = edit ? '' : size.default;
 		if (size.kind === 'list') {
+			const options = toOptions(size.values).map((option) => ({
+				...option,
+				name: option.value === 'auto' ? 'Auto' : String(option.value),
+			}));
 			return {
 				displayName: PARAMETER_LABELS.size,
 				name: 'size',
 				type: 'options',
-				options: toOptions(size.values).map((option) => ({
-					...option,
-					name: option.value === 'auto' ? 'Auto' : String(option.value),
-				})),
+				options: edit ? [KEEP_SHAPE, ...options] : options,
 				default: defaultSize,
-				description: 'Width x height of the images, in pixels',
+				description: edit
+					? "Width x height of the edited images, in pixels. Input Image's Shape lets AceData follow the first input image."
+					: 'Width x height of the images, in pixels',
 				displayOptions: forModels(models, 'model', { resource: ['image'] }),
 			};
 		}
+		const accepted = `Accepted: ${describeSize(size)}. For example ${size.suggestions.join(', ')}`;
 		return {
 			displayName: PARAMETER_LABELS.size,
 			name: 'size',
 			type: 'string',
 			default: defaultSize,
 			placeholder: 'e.g. 1536x1024',
-			description: `Accepted: ${describeSize(size)}. For example ${size.suggestions.join(', ')}.`,
+			description: edit ? `${accepted}. Empty: AceData keeps the first input image's shape.` : `${accepted}.`,
 			displayOptions: forModels(models, 'model', { resource: ['image'] }),
 		};
 	});
@@ -243,7 +255,7 @@ export function imageOptions(): INodeProperties {
 			default: '',
 			placeholder: 'e.g. mask',
 			description:
-				'Binary field holding a PNG mask (transparent where the image should change), the size of the first image',
+				'Binary field holding a PNG mask (transparent where the image should change), the size of the first image. AceData promises to apply masks only on the :official models; elsewhere the item carries a notice.',
 			displayOptions: forModels(modelsWhere((rule) => !!rule.edit?.mask), '/model', {
 				'/operation': ['edit'],
 				'/imageSource': ['binary'],
@@ -333,7 +345,7 @@ function editSourceProperties(show: Record<string, string[]>): INodeProperties[]
 			typeOptions: { rows: 3 },
 			default: '',
 			placeholder: 'https://example.com/photo.png',
-			description: `Public http(s) URLs of the images to edit, one per line or comma-separated (up to ${MAX_EDIT_IMAGES})`,
+			description: `Public http(s) URLs of the images to edit, or base64 data:image/png|jpeg|webp URLs, one per line or comma-separated (up to ${MAX_EDIT_IMAGES})`,
 			displayOptions: { show: { ...show, imageSource: ['url'] } },
 		},
 	];
@@ -390,7 +402,7 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 				show,
 			),
 		},
-		...sizeProperties().map(withOperation),
+		...sizeProperties(operation).map(withOperation),
 		{
 			displayName: 'Delivery',
 			name: 'delivery',

@@ -48,7 +48,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 		throw client.failure({
 			kind: 'wait',
 			code: 'task_not_found',
-			text: `AceData knows no task or trace ID "${job.idOrTrace}": check the ID and that the credential is the one that submitted it`,
+			text: `AceData knows no task or trace ID "${job.idOrTrace}": check the ID and that the credential is the one that submitted it. AceData purges old tasks after its retention period, so an old task may be gone (its image URLs, if you kept them, are not affected)`,
 			taskId: job.idOrTrace,
 		});
 	}
@@ -58,17 +58,30 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 	if (!result) {
 		const json: IDataObject = { taskId, status: 'running' };
 		if (traceId) json.traceId = traceId;
+		if (record.type) json.type = record.type;
 		return { kind: 'items', items: [{ json, pairedItem: { item: itemIndex } }] };
 	}
 	if (result.kind === 'failed') {
 		throw client.failure({ kind: 'task', code: result.code, text: result.message, taskId, traceId });
 	}
 	const answer = result.answer;
+	// How many were asked: the record's `n`, or 1 when its request was kept without one (AceData's default).
+	const request = record.request;
+	const imagesRequested = request.n ?? (request.prompt !== undefined ? 1 : undefined);
+	const context = {
+		itemIndex,
+		model: answer.model ?? request.model ?? '',
+		prompt: request.prompt ?? '',
+		taskId,
+		traceId: traceId ?? answer.traceId,
+		imagesRequested,
+		taskType: record.type,
+	};
 	const items = await answerToItems(
 		this,
 		client,
 		answer,
-		{ itemIndex, model: answer.model ?? record.request.model ?? '', prompt: record.request.prompt ?? '', taskId, traceId: traceId ?? answer.traceId },
+		context,
 		{ ...job.output, outputFormat: record.request.outputFormat },
 	);
 	return { kind: 'items', items };

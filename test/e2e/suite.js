@@ -120,6 +120,23 @@ function defineSuite(version) {
 			});
 		});
 
+		test('Nano Banana 2, n=3, 16:9: three files per prompt with their real pixels; the short prompt says 2 of 3, on its items and above the output', async () => {
+			const result = await n8n.run('e2eNanoBananaN3');
+			expect(result.code).toBe(0);
+			const items = result.output('AceData Cloud Images');
+			expect(billed().map((entry) => [entry.body.n, entry.imagesBilled])).toEqual([[3, 3], [3, 2]]);
+			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
+			expect(items.map(({ json }) => [json.width, json.height, json.imagesRequested, json.imagesReturned])).toEqual([
+				...Array(3).fill([57, 32, 3, 3]),
+				...Array(2).fill([57, 32, 3, 2]),
+			]);
+			const notice = 'AceData returned 2 of the 3 images asked for: only the 2 returned are billed (AceData bills the images it makes).';
+			expect(items.map(({ json }) => json.notice ?? null)).toEqual([null, null, null, notice, notice]);
+			const task = result.data.data.resultData.runData['AceData Cloud Images'][0];
+			expect(task.hints).toEqual([expect.objectContaining({ message: `Item 2: ${notice}`, type: 'warning' })]);
+		});
+
 		test('single item layout: one item with data_0..data_2', async () => {
 			const result = await n8n.run('e2eSingleItem01');
 			expect(result.code).toBe(0);

@@ -77,6 +77,17 @@ describe("Delivery: wait for AceData's callback", () => {
 		expect(JSON.stringify(last.items)).not.toContain(TOKEN);
 	});
 
+	it('what an item asked survives the park: 2 asked, 1 came, said on the resumed item', async () => {
+		simulator.config.holdCallbacks = true;
+		const parked = await generate({ prompt: 'A kite [[returns:1]]', n: 2 });
+		const [job] = billed();
+		await simulator.releaseCallbacks();
+		const resumed = await callWebhook(parked, { success: true, task_id: job.taskId, trace_id: job.body?.trace_id });
+		expect(resumed.items?.map(({ json }) => [json.imagesRequested, json.imagesReturned, json.notice])).toEqual([
+			[2, 1, 'AceData returned 1 of the 2 images asked for: only the 1 returned is billed (AceData bills the images it makes).'],
+		]);
+	});
+
 	it('refuses a callback for a task that is not this run\'s: 404, nothing looked up, nothing resumed', async () => {
 		const parked = await parkKites();
 		const forged = await callWebhook(parked, { success: true, task_id: 'someone-elses-task', data: { data: [{ url: 'https://evil.example/x.png' }] } });

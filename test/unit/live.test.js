@@ -29,7 +29,16 @@ test('without a token it is skipped, in one line, exit 0', async () => {
 test('against the simulator every assumption is confirmed, and the token is never printed', async () => {
 	const { code, stdout, stderr } = await run({ ACEDATA_API_TOKEN: TOKEN, ACEDATA_BASE_URL: simulator.url });
 	expect(code).toBe(0);
-	expect(stdout).toMatch(/7 confirmed, 0 contradicted/);
+	expect(stdout).toMatch(/14 confirmed, 0 contradicted/);
 	expect(`${stdout}${stderr}`).not.toContain(TOKEN);
 	expect(simulator.billed().length).toBeGreaterThan(0);
+});
+
+test('where AceData plays the other side of a disputed point, it says so and names the simulator flag that plays it', async () => {
+	Object.assign(simulator.config, { nanoBananaN: 'ignored', dallE2Retired: true });
+	const { code, stdout } = await run({ ACEDATA_API_TOKEN: TOKEN, ACEDATA_BASE_URL: simulator.url });
+	expect(code).toBe(0);
+	expect(stdout).toMatch(/^CONTRADICTED nano-banana-n: n = 2: HTTP 200, 1 images; billed: .* \(the other side holds: simulator flag nanoBananaN\)$/m);
+	expect(stdout).toMatch(/^CONTRADICTED dalle2-retired: dall-e-2: HTTP 400, model dall-e-2 is retired\. \(the other side holds: simulator flag dallE2Retired\)$/m);
+	expect(stdout).toMatch(/12 confirmed, 2 contradicted/);
 });

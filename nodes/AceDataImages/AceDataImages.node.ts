@@ -39,7 +39,7 @@ export class AceDataImages implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: SUBTITLE,
-		description: 'Generate and edit images with AceData Cloud (DALL·E, GPT Image, Nano Banana) as real files',
+		description: 'Generate and edit images with AceData Cloud (GPT Image, Nano Banana, DALL·E 3) as real files',
 		defaults: {
 			name: 'AceData Cloud Images',
 		},

@@ -64,6 +64,10 @@ const DEFAULTS = {
 	dallE2Retired: false,
 	/** Task records older than this many seconds are purged (a look-up answers `{}`); 0 keeps them. */
 	retentionSeconds: 0,
+	/** The most records one retrieve_batch page holds, whatever `limit` asks (0: as asked). */
+	batchMaxLimit: 0,
+	/** Finished records carry `cost: { amount, currency: 'credit' }` (AceData's own clients read it; not yet seen live here). */
+	recordCost: true,
 	/** Model IDs `GET /openai/models` lists beyond the contract's (a newer model the node does not know). */
 	extraModels: [],
 	/** A task finishes on the Nth poll that sees it... */
@@ -182,6 +186,18 @@ function canvasFor(body, endpoint, firstInput, side) {
 	const short = Math.min(...ratio);
 	const scale = (value) => Math.max(1, Math.min(side * 4, Math.round((value / short) * side)));
 	return { width: scale(ratio[0]), height: scale(ratio[1]) };
+}
+
+/**
+ * What a finished job cost, in credits: the published per-image prices (Nano Banana), a stand-in price for the
+ * others (AceData publishes none here), twice it on `:official` billed per image, or by tokens on `:official`.
+ */
+function costOf(model, images, usage, officialBilling) {
+	const prices = C.pricePerImage;
+	const official = /:official$/.test(model);
+	if (official && officialBilling === 'tokens' && usage) return { amount: Math.round(usage.total_tokens * prices.perToken * 1e6) / 1e6, currency: 'credit' };
+	const price = prices[model] ?? prices.standIn;
+	return { amount: Math.round(price * images * (official ? 2 : 1) * 1e6) / 1e6, currency: 'credit' };
 }
 
 /** The record's `type` (2026-06-27): `images` for the gpt-image-2 series, else by endpoint. */
@@ -377,6 +393,11 @@ function createSimulator(options = {}) {
 		if (task.finished_at) {
 			view.response = task.response;
 			view.elapsed = task.elapsed;
+			// Only what was made is billed: a failed task costs nothing and carries no cost.
+			if (config.recordCost && !task.failed) {
+				const images = Array.isArray(task.response?.data) ? task.response.data.length : 0;
+				view.cost = costOf(String(task.request?.model ?? ''), images, task.response?.usage, config.officialBilling);
+			}
 		}
 		return view;
 	}
@@ -512,11 +533,27 @@ function createSimulator(options = {}) {
 			return send(res, 200, task && !hide(task) ? view(task) : {});
 		}
 		if (body.action === 'retrieve_batch') {
-			const ids = Array.isArray(body.ids) ? body.ids : [];
-			const all = ids.map((id) => state.tasks.get(id)).filter((task) => task && !hide(task));
+			// Filters combine: ids (in their order), trace_ids, type, created_at_min/max (seconds); none: no records.
+			const list = (value) => (Array.isArray(value) && value.length > 0 ? value : undefined);
+			const ids = list(body.ids);
+			const traces = list(body.trace_ids);
+			const seconds = (value) => (value === undefined || value === null || value === '' ? undefined : Number(value));
+			const [min, max] = [seconds(body.created_at_min), seconds(body.created_at_max)];
+			const filtered = ids || traces || min !== undefined || max !== undefined;
+			const pool = ids ? ids.map((id) => state.tasks.get(id)) : filtered ? [...state.tasks.values()].sort((a, b) => b.created_at - a.created_at) : [];
+			const all = pool.filter(
+				(task) =>
+					task &&
+					!hide(task) &&
+					(!traces || traces.includes(task.trace_id)) &&
+					(body.type === undefined || taskType(task.request?.model, task.endpoint) === body.type) &&
+					(min === undefined || task.created_at >= min) &&
+					(max === undefined || task.created_at <= max),
+			);
 			// AceData pages: 12 records unless `limit` says otherwise.
 			const offset = Math.max(0, Number(body.offset ?? 0));
-			const limit = Math.max(0, Number(body.limit ?? 12));
+			// `batchMaxLimit`: a page never holds more than this, whatever `limit` asks (AceData documents no maximum).
+			const limit = Math.min(Math.max(0, Number(body.limit ?? 12)), config.batchMaxLimit || Number.POSITIVE_INFINITY);
 			const items = all.slice(offset, offset + limit).map(view);
 			return send(res, 200, { items, count: all.length });
 		}

@@ -31,7 +31,9 @@ const getTask = (taskId: string, options: INodeParameters = {}) =>
 
 const inline = (bytes: Buffer, fileName: string): IBinaryData => ({ data: bytes.toString('base64'), mimeType: 'application/octet-stream', fileName });
 const dataUrl = (bytes: Buffer, type = 'png') => `data:image/${type};base64,${bytes.toString('base64')}`;
-const hints = (result: RunResult) => (result.run.data.resultData.runData[NODE_NAME]?.[0] as { hints?: Array<{ message: string }> })?.hints ?? [];
+/** The warnings n8n shows above the output (the run's spend is an info hint of its own: test/engine/spend.test.ts). */
+const hints = (result: RunResult) =>
+	((result.run.data.resultData.runData[NODE_NAME]?.[0] as { hints?: Array<{ message: string; type?: string }> })?.hints ?? []).filter((hint) => hint.type === 'warning');
 const counts = (items: INodeExecutionData[]) => items.map(({ json }) => [json.imagesRequested, json.imagesReturned, json.notice ?? null]);
 
 describe('Nano Banana makes the images asked for', () => {

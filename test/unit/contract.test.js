@@ -205,6 +205,31 @@ const CHECKS = {
 		const rest = (await tasks({ action: 'retrieve_batch', ids, offset: 12, limit: 12 })).json;
 		expect(rest.items.map((item) => item.id)).toEqual(ids.slice(12));
 	},
+	'tasks-batch-filters': async () => {
+		const first = await generate({ model: 'gpt-image-1', async: true, trace_id: 'filter-a' });
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const cut = Date.now() / 1000;
+		const second = await generate({ model: 'gpt-image-2', async: true, trace_id: 'filter-b' });
+		const third = await generate({ model: 'gpt-image-2', async: true, trace_id: 'filter-c' });
+		const ids = (answer) => answer.json.items.map((item) => item.id);
+		expect(ids(await tasks({ action: 'retrieve_batch', trace_ids: ['filter-a', 'filter-c'] }))).toEqual([third.json.task_id, first.json.task_id]);
+		expect(ids(await tasks({ action: 'retrieve_batch', created_at_min: cut }))).toEqual([third.json.task_id, second.json.task_id]);
+		expect(ids(await tasks({ action: 'retrieve_batch', created_at_max: cut, limit: 50 }))).toEqual([first.json.task_id]);
+		expect(ids(await tasks({ action: 'retrieve_batch', created_at_min: cut, trace_ids: ['filter-b'] }))).toEqual([second.json.task_id]);
+		expect(ids(await tasks({ action: 'retrieve_batch', type: 'images_generations', created_at_min: 0 }))).toEqual([first.json.task_id]);
+		const page = (await tasks({ action: 'retrieve_batch', created_at_min: 0, offset: 1, limit: 1 })).json;
+		expect([page.items.map((item) => item.id), page.count]).toEqual([[second.json.task_id], 3]);
+		expect((await tasks({ action: 'retrieve_batch', ids: [] })).json).toEqual({ items: [], count: 0 });
+	},
+	'task-cost': async () => {
+		const nano = await generate({ model: 'nano-banana-pro', n: 2 });
+		expect((await tasks({ action: 'retrieve', id: nano.json.task_id })).json.cost).toEqual({ amount: 0.7, currency: 'credit' });
+		const failed = await generate({ model: 'gpt-image-1', async: true, prompt: 'x [[task:fail]]' });
+		await tasks({ action: 'retrieve', id: failed.json.task_id });
+		expect((await tasks({ action: 'retrieve', id: failed.json.task_id })).json.cost).toBeUndefined();
+		simulator.config.recordCost = false;
+		expect((await tasks({ action: 'retrieve', id: nano.json.task_id })).json.cost).toBeUndefined();
+	},
 	'task-record': async () => {
 		const { json } = await generate({ model: 'gpt-image-1', async: true });
 		const record = (await tasks({ action: 'retrieve', id: json.task_id })).json;

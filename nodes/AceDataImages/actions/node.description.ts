@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
+import * as getMany from './task/getMany.operation';
 
 export const properties: INodeProperties[] = [
 	{
@@ -51,10 +52,17 @@ export const properties: INodeProperties[] = [
 				action: 'Get a task',
 				description: 'Fetch a submitted task: its images once finished, or its status',
 			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many tasks',
+				description: 'List tasks by IDs, trace IDs or creation time, with their status, cost and images (free)',
+			},
 		],
 		default: 'get',
 	},
 	...generate.description,
 	...edit.description,
 	...get.description,
+	...getMany.description,
 ];

@@ -1,5 +1,28 @@
 import type { Billing } from '../failure/failure';
 import type { JobState } from '../failure/report';
+import type { ImagesAnswer } from '../transport/types';
+
+/** What the jobs of one run made and cost, as AceData reported it. */
+export interface Spend {
+	jobs: number;
+	images: number;
+	inputTokens: number;
+	outputTokens: number;
+	/** Amount per currency (AceData's records say `credit`). */
+	cost: Record<string, number>;
+}
+
+/** Input and output token counts of an answer's usage (OpenAI's image names, or its chat names). */
+export function tokenCounts(usage: ImagesAnswer['usage']): { input: number; output: number } {
+	const count = (...keys: string[]) => {
+		for (const key of keys) {
+			const value = usage?.[key];
+			if (typeof value === 'number' && value >= 0) return value;
+		}
+		return 0;
+	};
+	return { input: count('input_tokens', 'prompt_tokens'), output: count('output_tokens', 'completion_tokens') };
+}
 
 /**
  * What each input item's job may have cost, kept by the pipeline as the item goes: nothing until its billed request
@@ -8,9 +31,12 @@ import type { JobState } from '../failure/report';
  */
 export class Ledger {
 	readonly jobs: JobState[];
+	/** Each item's emitted answer (what its job made and cost). */
+	private readonly made: Array<ImagesAnswer | undefined>;
 
 	constructor(count: number) {
 		this.jobs = Array.from({ length: count }, (_, itemIndex) => ({ itemIndex, billing: 'none' as Billing }));
+		this.made = Array.from({ length: count }, () => undefined);
 	}
 
 	job(itemIndex: number): JobState {
@@ -33,6 +59,26 @@ export class Ledger {
 		job.billing = 'paid';
 		if (ids.taskId) job.taskId = ids.taskId;
 		if (ids.traceId) job.traceId = ids.traceId;
+	}
+
+	/** The job's images were emitted: what they cost counts for this run. */
+	emitted(itemIndex: number, answer: ImagesAnswer): void {
+		this.made[itemIndex] = answer;
+	}
+
+	/** What this run's emitted jobs made and cost. */
+	spend(): Spend {
+		const spend: Spend = { jobs: 0, images: 0, inputTokens: 0, outputTokens: 0, cost: {} };
+		for (const answer of this.made) {
+			if (!answer) continue;
+			spend.jobs++;
+			spend.images += answer.images.length;
+			const tokens = tokenCounts(answer.usage);
+			spend.inputTokens += tokens.input;
+			spend.outputTokens += tokens.output;
+			if (answer.cost) spend.cost[answer.cost.currency] = (spend.cost[answer.cost.currency] ?? 0) + answer.cost.amount;
+		}
+		return spend;
 	}
 
 	/** The task finished with an error at AceData. */

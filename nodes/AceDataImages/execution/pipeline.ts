@@ -238,6 +238,7 @@ export class Pipeline {
 		try {
 			const items = await answerToItems(this.ctx, client.withSignal(this.signal), answer, { ...request.context, taskId, traceId }, request.output);
 			this.outcomes[itemIndex] = { kind: 'items', items };
+			this.ledger.emitted(itemIndex, answer);
 		} catch (error) {
 			this.fail(itemIndex, error);
 		}

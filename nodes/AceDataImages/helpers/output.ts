@@ -81,6 +81,18 @@ function describeHead(head: Uint8Array): string {
 	return text ? `, it starts with "${text}"` : ', it is empty';
 }
 
+/** An amount as AceData counts it, without float noise (0.1 + 0.2). */
+export const roundAmount = (amount: number) => Math.round(amount * 1e6) / 1e6;
+
+/**
+ * One image's share of its job's cost: AceData bills per image made, so the shares of a job's images add up to its
+ * cost, and summing `cost.amount` over a run's items gives what the run cost.
+ */
+function costShare(answer: ImagesAnswer): IDataObject | undefined {
+	if (!answer.cost) return undefined;
+	return { amount: roundAmount(answer.cost.amount / Math.max(1, answer.images.length)), currency: answer.cost.currency };
+}
+
 /** The image's JSON. Every field of the answer was parsed and scrubbed of the token at the transport. */
 function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext, index: number): IDataObject {
 	const json: IDataObject = { index, model: answer.model ?? context.model, prompt: context.prompt };
@@ -91,6 +103,8 @@ function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext
 	if (taskId) json.taskId = taskId;
 	if (traceId) json.traceId = traceId;
 	if (answer.usage) json.usage = answer.usage;
+	const cost = costShare(answer);
+	if (cost) json.cost = cost;
 	if (answer.created) json.created = answer.created;
 	if (context.taskType) json.type = context.taskType;
 	return json;
@@ -226,6 +240,9 @@ export async function answerToItems(
 		if (first.taskId) json.taskId = first.taskId;
 		if (first.traceId) json.traceId = first.traceId;
 		if (first.type) json.type = first.type;
+		// The item is the job: its whole token count and cost (the sum of its images' shares).
+		if (answer.usage) json.usage = answer.usage;
+		if (answer.cost) json.cost = { amount: answer.cost.amount, currency: answer.cost.currency };
 		Object.assign(json, counts);
 		json.images = images.map((image) => image.json);
 		return [{ json, ...(Object.keys(binary).length ? { binary } : {}), pairedItem }];

@@ -8,10 +8,13 @@ import {
 	DEFAULT_MAX_DOWNLOAD_MB,
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_TASK_LIMIT,
 	DELIVERIES,
 	MAX_CONCURRENCY,
 	MAX_DOWNLOAD_MB,
+	MAX_IMAGES_CAP,
 	MAX_SECONDS,
+	MAX_TASK_LIMIT,
 	MAX_TRACE_ID_LENGTH,
 	MIN_MAX_WAIT_SECONDS,
 	MIN_SECONDS,
@@ -56,6 +59,17 @@ export interface ImageJob {
 export interface TaskJob {
 	itemIndex: number;
 	idOrTrace: string;
+	output: OutputOptions;
+	timeoutSeconds?: number;
+}
+
+/** Task › Get Many: which tasks, how many, and whether to download finished tasks' images. */
+export interface TaskListJob {
+	itemIndex: number;
+	/** Times in ms since the epoch. */
+	filter: { taskIds?: string[]; traceIds?: string[]; createdAfter?: number; createdBefore?: number };
+	limit: number;
+	downloadImages: boolean;
 	output: OutputOptions;
 	timeoutSeconds?: number;
 }
@@ -248,6 +262,21 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 	return optionalNumber('concurrency', options.concurrency, { min: 1, max: MAX_CONCURRENCY, integer: true, what: 'a whole number' }) ?? 1;
 }
 
+/** Max Images per Run: a node-level option, read from the first item; undefined: no cap. */
+export function readImageCap(ctx: IExecuteFunctions): number | undefined {
+	const options = optionsOf(ctx, 0);
+	return optionalNumber('maxImagesPerRun', options.maxImagesPerRun, { min: 1, max: MAX_IMAGES_CAP, integer: true, what: 'a whole number' });
+}
+
+/** How many images an item asks for (Number of Images), or undefined when it cannot be read (the item fails on its own). */
+export function readImageCount(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	try {
+		return optionalNumber('n', raw(ctx, 'n', itemIndex, 1), { min: 1, max: 10, integer: true, what: 'a whole number' }) ?? 1;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * This item's callback URL for Delivery Callback: the execution's resume URL (unguessable, signed by n8n) with the
  * node's own webhook path, tagged with the item. The path means only this node's webhook can be resumed by it.
@@ -335,6 +364,103 @@ function readEditSources(ctx: IExecuteFunctions, itemIndex: number, options: IDa
 		return { source, urls, maskProperty };
 	}
 	return { source, properties: splitList('binaryPropertyNames', raw(ctx, 'binaryPropertyNames', itemIndex, DEFAULT_BINARY_PROPERTY)), maskProperty };
+}
+
+/** The offset of a time zone from UTC at an instant, in ms (what Intl says the wall clock there reads). */
+function zoneOffset(ms: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(ms));
+	const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	return wall - Math.floor(ms / 1000) * 1000;
+}
+
+const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/**
+ * A point in time from n8n's date picker (`2026-12-01T10:00:00`, read in the workflow's time zone), an ISO string
+ * with a zone, a Date or Luxon DateTime from an expression (`{{ $now.minus({ hours: 1 }) }}`), or epoch seconds or
+ * milliseconds; unset → undefined. Anything else is refused.
+ */
+export function optionalTime(parameter: string, value: unknown, timeZone: string): number | undefined {
+	if (isUnset(value)) return undefined;
+	let ms: number | undefined;
+	if (typeof value === 'number' && Number.isFinite(value) && value > 0) ms = value < 1e11 ? value * 1000 : value;
+	else if (value instanceof Date) ms = value.getTime();
+	else if (value && typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
+		ms = Number((value as { toMillis: () => unknown }).toMillis());
+	} else if (typeof value === 'string') {
+		const text = value.trim();
+		const zoneless = ZONELESS.exec(text);
+		if (zoneless) {
+			const [year, month, day, hour, minute, second] = zoneless.slice(1, 7).map((part) => Number(part ?? 0));
+			const millisecond = zoneless[7] ? Number(zoneless[7].padEnd(3, '0')) : 0;
+			const wall = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+			let zone = 'UTC';
+			try {
+				new Intl.DateTimeFormat('en-US', { timeZone });
+				zone = timeZone;
+			} catch {
+				zone = 'UTC';
+			}
+			// The wall-clock time in the workflow's zone: corrected by the zone's offset at that moment.
+			const first = wall - zoneOffset(wall, zone);
+			ms = wall - zoneOffset(first, zone);
+		} else if (/^\d+(\.\d+)?$/.test(text)) return optionalTime(parameter, Number(text), timeZone);
+		else ms = Date.parse(text);
+	}
+	if (ms === undefined || !Number.isFinite(ms) || ms <= 0) throw refuse(parameter, 'a date and time (e.g. 2026-12-01T10:00:00, or {{ $now.minus({ hours: 1 }) }})', value);
+	return ms;
+}
+
+/** Task IDs or trace IDs: comma- or newline-separated, or an array from an expression; each checked. */
+function idList(parameter: string, value: unknown): string[] | undefined {
+	const ids = splitList(parameter, value);
+	for (const id of ids) {
+		if (!/^[\x21-\x7e]{1,200}$/.test(id)) throw refuse(parameter, 'task or trace IDs (no spaces, at most 200 characters each)', id);
+	}
+	return ids.length ? [...new Set(ids)] : undefined;
+}
+
+/** Task › Get Many: the filter, the limit and the output options, read once. */
+export function readTaskListJob(ctx: IExecuteFunctions, itemIndex: number): TaskListJob {
+	const timeZone = typeof ctx.getTimezone === 'function' ? ctx.getTimezone() : 'UTC';
+	const filter = {
+		taskIds: idList('taskIds', raw(ctx, 'taskIds', itemIndex, '')),
+		traceIds: idList('traceIds', raw(ctx, 'traceIds', itemIndex, '')),
+		createdAfter: optionalTime('createdAfter', raw(ctx, 'createdAfter', itemIndex, ''), timeZone),
+		createdBefore: optionalTime('createdBefore', raw(ctx, 'createdBefore', itemIndex, ''), timeZone),
+	};
+	if (!filter.taskIds && !filter.traceIds && filter.createdAfter === undefined && filter.createdBefore === undefined) {
+		throw parameterFailure(
+			'taskIds',
+			'Task › Get Many needs Task IDs, Trace IDs, or a time (Created After / Created Before): AceData lists tasks only by them',
+			'Nothing was looked up.',
+		);
+	}
+	if (filter.createdAfter !== undefined && filter.createdBefore !== undefined && filter.createdAfter > filter.createdBefore) {
+		throw parameterFailure('createdBefore', `Parameter "${labelOf('createdBefore')}" must not be before Created After`, 'Nothing was looked up.');
+	}
+	const options = optionsOf(ctx, itemIndex);
+	const limit =
+		optionalNumber('limit', raw(ctx, 'limit', itemIndex, DEFAULT_TASK_LIMIT), { min: 1, max: MAX_TASK_LIMIT, integer: true, what: 'a whole number' }) ??
+		DEFAULT_TASK_LIMIT;
+	return {
+		itemIndex,
+		filter,
+		limit,
+		downloadImages: optionalBoolean('downloadImages', raw(ctx, 'downloadImages', itemIndex, false), false),
+		output: { ...readOutputOptions(options), downloadImages: true },
+		timeoutSeconds: seconds('timeout', options.timeout),
+	};
 }
 
 /** Task › Get: the task (or trace) ID and the output options. */

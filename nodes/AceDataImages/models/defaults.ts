@@ -22,6 +22,11 @@ export const MIN_SECONDS = 0.05;
 export const MIN_MAX_WAIT_SECONDS = 0.25;
 export const MAX_TRACE_ID_LENGTH = 200;
 export const DEFAULT_BINARY_PROPERTY = 'data';
+/** Max Images per Run accepts up to this (a cap, not a quota: anything larger is no cap worth the name). */
+export const MAX_IMAGES_CAP = 100_000;
+/** Task › Get Many: tasks returned by default, and at most. */
+export const DEFAULT_TASK_LIMIT = 50;
+export const MAX_TASK_LIMIT = 1000;
 
 /** Delivery values, as saved workflows store them. */
 export const DELIVERIES = ['wait', 'poll', 'submit', 'callback'] as const;
@@ -50,6 +55,12 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	customModel: 'Custom Model ID',
 	prompt: 'Prompt',
 	n: 'Number of Images',
+	maxImagesPerRun: 'Max Images per Run',
+	taskIds: 'Task IDs',
+	traceIds: 'Trace IDs',
+	createdAfter: 'Created After',
+	createdBefore: 'Created Before',
+	limit: 'Limit',
 	size: 'Size',
 	delivery: 'Delivery',
 	quality: 'Quality',

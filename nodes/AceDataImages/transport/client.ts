@@ -39,6 +39,17 @@ const ABORT_CHECK_MS = 100;
 /** retrieve_batch pages beyond this many pages are not followed (AceData pages 12 by default; the node asks for all). */
 const MAX_BATCH_PAGES = 20;
 const LIST_TIMEOUT_MS = 15_000;
+/** Task › Get Many asks for this many records a page (AceData documents no maximum; its default is 12). */
+const LIST_PAGE_SIZE = 50;
+const MAX_LIST_PAGES = 200;
+
+/** Which tasks Task › Get Many lists; every set field must match (times in ms since the epoch). */
+export interface TaskFilter {
+	taskIds?: string[];
+	traceIds?: string[];
+	createdAfter?: number;
+	createdBefore?: number;
+}
 
 /** Where the client runs: a node's execution, its webhook (a callback), or the editor loading the model list. */
 export type NodeContext = IExecuteFunctions | IWebhookFunctions;
@@ -246,6 +257,47 @@ export class AceDataClient {
 			if (records.length === 0 || found.size >= wanted.size || offset >= total) break;
 		}
 		return found;
+	}
+
+	/**
+	 * Free: the tasks a filter selects (`retrieve_batch` with `ids`, `trace_ids`, `created_at_min`/`max`), paged with
+	 * `offset`/`limit` until `limit` records are in or AceData's `count` is reached. Records that do not match the
+	 * filter (AceData or a proxy ignoring it) are dropped; a record that does not fit is returned as its failure.
+	 */
+	async listTasks(filter: TaskFilter, limit: number, call?: CallOptions): Promise<{ records: Array<TaskRecord | Failure>; dropped: number }> {
+		const body: IDataObject = { action: 'retrieve_batch' };
+		if (filter.taskIds?.length) body.ids = filter.taskIds;
+		if (filter.traceIds?.length) body.trace_ids = filter.traceIds;
+		if (filter.createdAfter !== undefined) body.created_at_min = filter.createdAfter / 1000;
+		if (filter.createdBefore !== undefined) body.created_at_max = filter.createdBefore / 1000;
+		const ids = filter.taskIds?.length ? new Set(filter.taskIds) : undefined;
+		const traces = filter.traceIds?.length ? new Set(filter.traceIds) : undefined;
+		const matches = (record: TaskRecord) =>
+			(!ids || ids.has(record.id)) &&
+			(!traces || (record.traceId !== undefined && traces.has(record.traceId))) &&
+			(filter.createdAfter === undefined || (record.createdAt !== undefined && record.createdAt >= filter.createdAfter)) &&
+			(filter.createdBefore === undefined || (record.createdAt !== undefined && record.createdAt <= filter.createdBefore));
+		const records: Array<TaskRecord | Failure> = [];
+		const seen = new Set<string>();
+		let dropped = 0;
+		let offset = 0;
+		for (let page = 0; page < MAX_LIST_PAGES && records.length < limit; page++) {
+			const size = Math.min(LIST_PAGE_SIZE, limit - records.length);
+			const { records: parsed, count } = parseTaskBatch(await this.post('/openai/tasks', { ...body, offset, limit: size }, 'transient', call));
+			for (const entry of parsed) {
+				if (records.length >= limit) break;
+				if (entry.kind === 'record' && !seen.has(entry.record.id) && matches(entry.record)) {
+					seen.add(entry.record.id);
+					records.push(entry.record);
+				} else if (entry.kind === 'invalid' && entry.id && !seen.has(entry.id) && (!ids || ids.has(entry.id))) {
+					seen.add(entry.id);
+					records.push(this.invalidRecord(entry.problem, { taskId: entry.id }));
+				} else if (entry.kind !== 'none') dropped++;
+			}
+			offset += parsed.length;
+			if (parsed.length === 0 || offset >= (count ?? Number.POSITIVE_INFINITY)) break;
+		}
+		return { records, dropped };
 	}
 
 	/** Free: the model IDs AceData offers now (`GET /openai/models`). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { describeValue } from '../failure/failure';
-import type { ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecord, TaskResult, TokenUsage } from './types';
+import type { Cost, ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecord, TaskResult, TokenUsage } from './types';
 
 /**
  * The boundary for what AceData (or anything in front of it) sends: every answer, acknowledgement, task record and
@@ -61,6 +61,17 @@ const usage = z.unknown().transform((value): TokenUsage | undefined => {
 	return Object.keys(out).length ? out : undefined;
 });
 
+/** `{ amount, currency }`: an amount that reads as a finite number at or above 0 (a numeric string too), or nothing. */
+const cost = z.unknown().transform((value): Cost | undefined => {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+	const record = value as Record<string, unknown>;
+	const raw = record.amount;
+	const amount = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+	if (!Number.isFinite(amount) || amount < 0) return undefined;
+	const currency = lenientText.parse(record.currency);
+	return { amount, currency: currency && currency.length <= 20 ? currency : 'credit' };
+});
+
 const datum = z
 	.object({ url: optionalText, b64_json: optionalText, revised_prompt: lenientText })
 	.refine((entry) => entry.url !== undefined || entry.b64_json !== undefined, { message: 'has neither a URL nor base64 data' })
@@ -71,6 +82,7 @@ const imagesAnswer = z
 		data: z.array(datum),
 		model: lenientText,
 		usage,
+		cost,
 		created: z.unknown().transform((value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined)),
 		task_id: lenientId,
 		trace_id: lenientId,
@@ -80,6 +92,7 @@ const imagesAnswer = z
 			images: answer.data,
 			model: answer.model,
 			usage: answer.usage,
+			...(answer.cost ? { cost: answer.cost } : {}),
 			created: answer.created,
 			taskId: answer.task_id,
 			traceId: answer.trace_id,
@@ -118,6 +131,7 @@ const taskRecord = z.object({
 	created_at: z.unknown().transform(toMs),
 	finished_at: finishedAt,
 	response: z.unknown(),
+	cost,
 });
 
 function issueText(error: z.ZodError, root: unknown): string {
@@ -195,6 +209,10 @@ export function parseTaskRecord(value: unknown): RecordParse {
 		const result = taskResult(raw.response);
 		if (!result.ok) return { kind: 'invalid', id: raw.id, problem: result.problem };
 		record.result = result.value;
+		record.finishedAt = toMs(raw.finished_at);
+		if (raw.cost) record.cost = raw.cost;
+		// The record's cost is the job's: its images carry it wherever they are emitted from.
+		if (raw.cost && result.value.kind === 'images' && !result.value.answer.cost) result.value.answer.cost = raw.cost;
 	}
 	return { kind: 'record', record };
 }

@@ -13,11 +13,19 @@ export interface ImageDatum {
 /** Token counts as AceData reports them (numbers only; nested details kept one level deep). */
 export type TokenUsage = Record<string, number | Record<string, number>>;
 
+/** What a job cost, as AceData reports it (`credit` on AceData's records). */
+export interface Cost {
+	amount: number;
+	currency: string;
+}
+
 /** The images of a finished job: a synchronous answer, a task record's response. */
 export interface ImagesAnswer {
 	images: ImageDatum[];
 	model?: string;
 	usage?: TokenUsage;
+	/** The whole job's cost, from the answer or (more often) its task record. */
+	cost?: Cost;
 	created?: number;
 	taskId?: string;
 	traceId?: string;
@@ -38,6 +46,10 @@ export interface TaskRecord {
 	request: { model?: string; prompt?: string; outputFormat?: string; n?: number };
 	/** When AceData created the task, in ms since the epoch. */
 	createdAt?: number;
+	/** When it finished, in ms since the epoch. */
+	finishedAt?: number;
+	/** What it cost (finished records, when AceData says). */
+	cost?: Cost;
 	/** Set once the task is finished. */
 	result?: TaskResult;
 }

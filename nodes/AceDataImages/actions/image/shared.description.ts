@@ -14,6 +14,7 @@ import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	MAX_CONCURRENCY,
+	MAX_IMAGES_CAP,
 	MAX_POLL_INTERVAL_SECONDS,
 	PARAMETER_LABELS,
 } from '../../models/defaults';
@@ -223,6 +224,15 @@ export function imageOptions(): INodeProperties {
 		downloadImagesOption,
 		fileNameOption,
 		maxDownloadOption,
+		{
+			displayName: PARAMETER_LABELS.maxImagesPerRun,
+			name: 'maxImagesPerRun',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_IMAGES_CAP },
+			default: 100,
+			description:
+				'The most images this node may ask AceData for in one execution (items × Number of Images, earlier runs of this node in a loop included). Items past it are refused before anything is sent. Not set: no cap.',
+		},
 		{
 			displayName: PARAMETER_LABELS.inputFidelity,
 			name: 'inputFidelity',

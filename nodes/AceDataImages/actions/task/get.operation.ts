@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { answerToItems } from '../../helpers/output';
+import { answerToItems, type ImageContext } from '../../helpers/output';
 import { readTaskJob } from '../../helpers/parameters';
 import { AceDataClient } from '../../transport/client';
+import type { TaskRecord } from '../../transport/types';
 import {
 	binaryPropertyOption,
 	downloadImagesOption,
@@ -38,6 +39,22 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** What a finished task's images say about it: its model, prompt, IDs, type, and how many images were asked. */
+export function taskContext(record: TaskRecord, itemIndex: number): ImageContext {
+	const answer = record.result?.kind === 'images' ? record.result.answer : undefined;
+	const request = record.request;
+	return {
+		itemIndex,
+		model: answer?.model ?? request.model ?? '',
+		prompt: request.prompt ?? '',
+		taskId: record.id,
+		traceId: record.traceId ?? answer?.traceId,
+		// The record's `n`, or 1 when its request was kept without one (AceData's default).
+		imagesRequested: request.n ?? (request.prompt !== undefined ? 1 : undefined),
+		taskType: record.type,
+	};
+}
+
 /** Free: a task by its ID, or the job a trace ID names. Finished → its images; running → its status; failed → an error. */
 export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
 	const job = readTaskJob(this, itemIndex);
@@ -64,24 +81,11 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 	if (result.kind === 'failed') {
 		throw client.failure({ kind: 'task', code: result.code, text: result.message, taskId, traceId });
 	}
-	const answer = result.answer;
-	// How many were asked: the record's `n`, or 1 when its request was kept without one (AceData's default).
-	const request = record.request;
-	const imagesRequested = request.n ?? (request.prompt !== undefined ? 1 : undefined);
-	const context = {
-		itemIndex,
-		model: answer.model ?? request.model ?? '',
-		prompt: request.prompt ?? '',
-		taskId,
-		traceId: traceId ?? answer.traceId,
-		imagesRequested,
-		taskType: record.type,
-	};
 	const items = await answerToItems(
 		this,
 		client,
-		answer,
-		context,
+		result.answer,
+		taskContext(record, itemIndex),
 		{ ...job.output, outputFormat: record.request.outputFormat },
 	);
 	return { kind: 'items', items };

@@ -1,0 +1,136 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { Failure } from '../../failure/failure';
+import { answerToItems, roundAmount } from '../../helpers/output';
+import { readTaskListJob } from '../../helpers/parameters';
+import { MAX_TASK_LIMIT, PARAMETER_LABELS } from '../../models/defaults';
+import { AceDataClient } from '../../transport/client';
+import type { TaskRecord } from '../../transport/types';
+import { binaryPropertyOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
+import type { Prepared } from '../types';
+import { taskContext } from './get.operation';
+
+const show = { resource: ['task'], operation: ['getMany'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: PARAMETER_LABELS.taskIds,
+		name: 'taskIds',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 5a0ee2a2-…, 9c1d…',
+		description: 'Task IDs, comma- or newline-separated (or an array from an expression). Leave empty to list by trace ID or time.',
+		displayOptions: { show },
+	},
+	{
+		displayName: PARAMETER_LABELS.traceIds,
+		name: 'traceIds',
+		type: 'string',
+		default: '',
+		description: 'Trace IDs (the node gives every billed request one; errors name them), comma- or newline-separated',
+		displayOptions: { show },
+	},
+	{
+		displayName: PARAMETER_LABELS.createdAfter,
+		name: 'createdAfter',
+		type: 'dateTime',
+		default: '',
+		description: "Only tasks created at or after this time (in the workflow's time zone), e.g. everything since 10:00",
+		displayOptions: { show },
+	},
+	{
+		displayName: PARAMETER_LABELS.createdBefore,
+		name: 'createdBefore',
+		type: 'dateTime',
+		default: '',
+		description: 'Only tasks created at or before this time',
+		displayOptions: { show },
+	},
+	{
+		displayName: PARAMETER_LABELS.limit,
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_TASK_LIMIT },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Download Images',
+		name: 'downloadImages',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to emit the finished tasks’ images as files, as Task › Get does (one item per image); off: one item per task with its image URLs',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [binaryPropertyOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption],
+	},
+];
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** One task as an item: short and URL-first, what an AI Agent can read out and a spreadsheet can hold. */
+function taskItem(record: TaskRecord, itemIndex: number): INodeExecutionData {
+	const result = record.result;
+	const status = !result ? 'running' : result.kind === 'failed' ? 'failed' : 'succeeded';
+	const json: IDataObject = { taskId: record.id, status };
+	if (result?.kind === 'images') {
+		const urls = result.answer.images.map((image) => image.url).filter((url): url is string => !!url);
+		if (urls.length) json.urls = urls;
+		json.imagesReturned = result.answer.images.length;
+	}
+	if (result?.kind === 'failed') {
+		json.error = result.message;
+		json.errorCode = result.code;
+	}
+	if (record.traceId) json.traceId = record.traceId;
+	const model = (result?.kind === 'images' ? result.answer.model : undefined) ?? record.request.model;
+	if (model) json.model = model;
+	if (record.request.prompt !== undefined) json.prompt = record.request.prompt;
+	if (record.type) json.type = record.type;
+	json.createdAt = iso(record.createdAt) ?? null;
+	json.finishedAt = iso(record.finishedAt) ?? null;
+	const cost = record.cost ?? (result?.kind === 'images' ? result.answer.cost : undefined);
+	if (cost) json.cost = { amount: roundAmount(cost.amount), currency: cost.currency };
+	if (result?.kind === 'images' && result.answer.usage) json.usage = result.answer.usage;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * Free: the tasks a list of IDs, trace IDs or a time window selects, one item per task (running, succeeded or
+ * failed, with cost and usage where AceData gives them); with Download Images, the finished tasks' images as files
+ * exactly as Task › Get emits them. The recovery tool: "everything since 10:00".
+ */
+export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
+	const job = readTaskListJob(this, itemIndex);
+	const client = await AceDataClient.create(this, { itemIndex, timeoutSeconds: job.timeoutSeconds, signal });
+	const { records, dropped } = await client.listTasks(job.filter, job.limit);
+	const unreadable = records.filter((entry): entry is Failure => entry instanceof Failure);
+	const hints = [];
+	if (unreadable.length) {
+		const ids = unreadable.map((failure) => failure.data.taskId).join(', ');
+		hints.push(`${unreadable.length} task record(s) AceData sent do not fit what the node reads and are left out (${ids}): fetch them with Task › Get`);
+	}
+	if (dropped) hints.push(`${dropped} record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out`);
+	if (hints.length && typeof this.addExecutionHints === 'function') {
+		this.addExecutionHints(...hints.map((message) => ({ message: `Item ${itemIndex + 1}: ${message}`, type: 'warning' as const, location: 'outputPane' as const })));
+	}
+	const items: INodeExecutionData[] = [];
+	for (const record of records) {
+		if (record instanceof Failure) continue;
+		if (job.downloadImages && record.result?.kind === 'images') {
+			const output = { ...job.output, outputFormat: record.request.outputFormat };
+			items.push(...(await answerToItems(this, client, record.result.answer, taskContext(record, itemIndex), output)));
+		} else {
+			items.push(taskItem(record, itemIndex));
+		}
+	}
+	return { kind: 'items', items };
+}

@@ -137,6 +137,33 @@ function defineSuite(version) {
 			expect(task.hints).toEqual([expect.objectContaining({ message: `Item 2: ${notice}`, type: 'warning' })]);
 		});
 
+		test("a run's tokens in n8n's own token accounting (2.x), then Task › Get Many audits the run: every task, its cost, its URLs", async () => {
+			const run = await n8n.run('e2eTokenUsage01');
+			expect(run.code).toBe(0);
+			const node = run.data.data.resultData.runData['AceData Cloud Images'][0];
+			const input = billed().reduce((sum, entry) => sum + Math.ceil(entry.body.prompt.length / 4), 0);
+			if (n8n.major >= 2) expect(node.metadata?.tokenUsage).toEqual({ inputTokens: input, outputTokens: 4 * 1056 });
+			else expect(node.metadata?.tokenUsage).toBeUndefined(); // n8n 1.x has no token accounting: the counts stay on the images
+			expect(run.output('AceData Cloud Images').map((item) => item.json.usage.output_tokens)).toEqual([2112, 2112, 2112, 2112]);
+
+			const audit = await n8n.run('e2eGetManyAud1');
+			expect(audit.code).toBe(0);
+			const tasks = audit.output('AceData Cloud Images');
+			expect(tasks.map((item) => item.json.taskId).sort()).toEqual(billed().map((entry) => entry.taskId).sort());
+			expect(tasks.map((item) => [item.json.status, item.json.cost, item.json.urls.length])).toEqual(Array(2).fill(['succeeded', { amount: 0.4, currency: 'credit' }, 2]));
+			expect(tasks.every((item) => item.binary === undefined)).toBe(true);
+			expect(billed()).toHaveLength(2); // the audit is free
+			noToken(audit);
+		});
+
+		test('Max Images per Run holds across the runs of a loop: 2 runs of 2 images pass a cap of 5, the third is refused before it is sent', async () => {
+			const result = await n8n.run('e2eCapLoop0001');
+			expect(result.code).not.toBe(0);
+			expect(billed().map((entry) => entry.body.prompt)).toEqual(['Loop 1', 'Loop 2']);
+			expect(result.error.message).toBe('Max Images per Run is 5, 4 already asked by earlier runs of this node in this execution: this run asks for 2 images (1 item × Number of Images)');
+			expect(result.data.data.resultData.runData['AceData Cloud Images'].map((run) => run.data?.main?.[0]?.length ?? 0)).toEqual([2, 2, 0]);
+		});
+
 		test('single item layout: one item with data_0..data_2', async () => {
 			const result = await n8n.run('e2eSingleItem01');
 			expect(result.code).toBe(0);

@@ -19,6 +19,7 @@ test('README.md documents every option of the contract', () => {
 		'responseFormat', 'inputFidelity', 'maskBinaryPropertyName', 'callbackUrl', 'traceId', 'binaryPropertyName',
 		'outputLayout', 'downloadImages', 'fileName', 'timeout', 'pollInterval', 'maxWait', 'concurrency',
 		'imageSource', 'binaryPropertyNames', 'imageUrls', 'taskId', 'delivery', 'customModel',
+		'maxImagesPerRun', 'taskIds', 'traceIds', 'createdAfter', 'createdBefore', 'limit',
 	]) {
 		expect({ option, documented: readme.includes(`\`${option}\``) }).toEqual({ option, documented: true });
 	}

@@ -52,7 +52,7 @@ export class ImageBudget {
 
 	/** The one error of a run that passes the cap without Continue On Fail: nothing is sent. */
 	runRefusal(): Failure {
-		return this.failure(`this run asks for ${this.asked} images (${this.counts.length} items × Number of Images)`);
+		return this.failure(`this run asks for ${this.asked} images (${this.counts.length} item${this.counts.length === 1 ? '' : 's'} × Number of Images)`);
 	}
 
 	/** After the run: what was really sent counts against the cap in later runs of this execution. */

@@ -24,6 +24,8 @@ function defineSuite(version) {
 				baseUrl: simulator.url,
 				token: TOKEN,
 				workflowDirs: [path.join(__dirname, 'workflows'), path.join(__dirname, '..', '..', 'examples')],
+				// The AI Agent test's chat model: the simulator's scripted OpenAI chat endpoint.
+				extraCredentials: [{ id: 'openAiSimulated', name: 'Scripted chat model', type: 'openAiApi', data: { apiKey: TOKEN, url: `${simulator.url}/v1` } }],
 			});
 			await n8n.setup();
 			// One served n8n for the whole suite: workflows run through its REST API as the editor runs them.
@@ -162,6 +164,31 @@ function defineSuite(version) {
 			expect(billed().map((entry) => entry.body.prompt)).toEqual(['Loop 1', 'Loop 2']);
 			expect(result.error.message).toBe('Max Images per Run is 5, 4 already asked by earlier runs of this node in this execution: this run asks for 2 images (1 item × Number of Images)');
 			expect(result.data.data.resultData.runData['AceData Cloud Images'].map((run) => run.data?.main?.[0]?.length ?? 0)).toEqual([2, 2, 0]);
+		});
+
+		test('as an AI Agent\'s tools: Generate answers URL-first, then Task › Get Many tells the agent the task succeeded, short and URL-first', async () => {
+			// A scripted chat model: draw, then look the task up by the ID the first tool answered, then answer.
+			const toolResults = (body) => body.messages.filter((message) => message.role === 'tool').map((message) => String(message.content));
+			simulator.config.chat = (body) => {
+				const results = toolResults(body);
+				if (results.length === 0) return { tool: 'generate', arguments: { prompt: 'A heron at dusk, watercolor' } };
+				if (results.length === 1) return { tool: 'list', arguments: { taskIds: /"taskId":"([^"]+)"/.exec(results[0])?.[1] ?? '' } };
+				return { content: `Done: ${/"url":"([^"]+)"/.exec(results[0])?.[1]} (${/"status":"(\w+)"/.exec(results[1])?.[1]})` };
+			};
+			const result = await n8n.run('e2eAgentTools01');
+			expect({ code: result.code, error: result.error?.message }).toEqual({ code: 0, error: undefined });
+			const chats = simulator.requests.filter((entry) => entry.path === '/v1/chat/completions');
+			expect(chats).toHaveLength(3);
+			const [generated, listed] = toolResults(chats[2].body);
+			const job = billed()[0];
+			expect(billed()).toHaveLength(1);
+			expect(job.body).toMatchObject({ model: 'gpt-image-1', prompt: 'A heron at dusk, watercolor' });
+			// What the agent read: the hosted URL first and short answers (an agent sees only JSON, never files).
+			expect(generated).toContain(`"url":"${job.images[0].url}"`);
+			expect(listed).toContain(`"taskId":"${job.taskId}","status":"succeeded","urls":["${job.images[0].url}"]`);
+			expect(listed.length).toBeLessThan(1500);
+			expect(`${generated}${listed}`).not.toContain(TOKEN);
+			expect(result.output('AI Agent')[0].json.output).toBe(`Done: ${job.images[0].url} (succeeded)`);
 		});
 
 		test('single item layout: one item with data_0..data_2', async () => {

@@ -309,7 +309,7 @@ function defineSuite(version) {
 			expect(submitted.json).toMatchObject({ status: 'submitted', traceId: 'e2e-trace-1' });
 			expect(submitted.json.taskId).toBe(billed()[0].taskId);
 			expect(running.output('Get Task').map((item) => item.json)).toEqual([
-				{ taskId: submitted.json.taskId, status: 'running', traceId: 'e2e-trace-1' },
+				{ taskId: submitted.json.taskId, status: 'running', traceId: 'e2e-trace-1', type: 'images_generations' },
 			]);
 
 			simulator.config.taskPolls = 1;

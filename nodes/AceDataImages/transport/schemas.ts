@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { describeValue } from '../failure/failure';
 import type { Cost, ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecord, TaskResult, TokenUsage } from './types';

@@ -52,7 +52,7 @@ function defineSuite(version) {
 
 		test('installed from the packed tarball the way Settings › Community Nodes installs it; n8n knows the published types', async () => {
 			const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-acedata-images');
-			expect(fs.readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+			expect(fs.readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'index.js', 'package.json']);
 			expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).devDependencies).toBeUndefined();
 			const response = await fetch(`${n8n.serverUrl}/types/nodes.json`, { headers: { cookie: n8n.session.cookie } });
 			const types = (await response.json()).map((type) => type.name);

@@ -21,9 +21,9 @@ beforeAll(() => {
 	packed = { info, dir: path.join(unpacked, 'package') };
 }, 120000);
 
-test('the tarball holds dist, README, LICENSE and package.json, nothing else', () => {
+test('the tarball holds index.js, dist, README, LICENSE and package.json, nothing else', () => {
 	const files = packed.info.files.map((file) => file.path);
-	const outside = files.filter((file) => !file.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(file));
+	const outside = files.filter((file) => !file.startsWith('dist/') && !['index.js', 'README.md', 'LICENSE', 'package.json'].includes(file));
 	expect(outside).toEqual([]);
 	for (const needed of [
 		'dist/nodes/AceDataImages/AceDataImages.node.js',
@@ -41,6 +41,21 @@ test('the tarball holds dist, README, LICENSE and package.json, nothing else', (
 	expect(manifest.dependencies).toBeUndefined();
 	expect(Object.keys(manifest.peerDependencies)).toEqual(['n8n-workflow']);
 	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(files).toContain(entry);
+});
+
+test('the top-level index.js of the tarball exports the node and the credential classes', () => {
+	// As an app that installed it would have it: n8n-workflow (the peer dependency) beside it.
+	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(packed.dir, 'node_modules'), 'dir');
+	let exported;
+	try {
+		exported = require(path.join(packed.dir, 'index.js'));
+	} finally {
+		fs.unlinkSync(path.join(packed.dir, 'node_modules'));
+	}
+	expect(Object.keys(exported).sort()).toEqual(['AceDataCloudApi', 'AceDataImages']);
+	expect(new exported.AceDataImages().description).toMatchObject({ name: 'aceDataImages', displayName: 'AceData Cloud Images', version: 1 });
+	expect(new exported.AceDataCloudApi().name).toBe('aceDataCloudApi');
+	expect(JSON.parse(fs.readFileSync(path.join(packed.dir, 'package.json'), 'utf8')).main).toBe('index.js');
 });
 
 test("n8n's scanner passes on the source and on the tarball", () => {

@@ -209,6 +209,7 @@ const CHECKS = {
 		const first = await generate({ model: 'gpt-image-1', async: true, trace_id: 'filter-a' });
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		const cut = Date.now() / 1000;
+		await new Promise((resolve) => setTimeout(resolve, 20));
 		const second = await generate({ model: 'gpt-image-2', async: true, trace_id: 'filter-b' });
 		const third = await generate({ model: 'gpt-image-2', async: true, trace_id: 'filter-c' });
 		const ids = (answer) => answer.json.items.map((item) => item.id);

@@ -7,6 +7,8 @@
  * from the generator); waits run on fake timers, so Max Wait and back-offs pass at once. Seeded, 10,000 runs.
  */
 import fc from 'fast-check';
+
+import { check } from '../harness/check';
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -134,11 +136,12 @@ function expectOneOutcomeEach(items: INodeExecutionData[], count: number) {
 		const paired = (item.pairedItem as { item: number }).item;
 		byItem.set(paired, [...(byItem.get(paired) ?? []), item]);
 	}
-	expect([...byItem.keys()].sort()).toEqual(Array.from({ length: count }, (_, index) => index));
+	const paired = [...byItem.keys()].sort((a, b) => a - b);
+	check(paired.length === count && paired.every((item, index) => item === index), `outcomes for items ${paired.join(', ')} of ${count}`);
 	for (const group of byItem.values()) {
 		const errors = group.filter((item) => item.json.error !== undefined);
-		if (errors.length > 0) expect(group).toHaveLength(1);
-		for (const item of errors) expect(String(item.json.error)).not.toMatch(RUNTIME_ERROR);
+		check(errors.length === 0 || group.length === 1, `an error item beside other items: ${JSON.stringify(group).slice(0, 300)}`);
+		for (const item of errors) check(!RUNTIME_ERROR.test(String(item.json.error)), `a JavaScript error shown: ${String(item.json.error)}`);
 	}
 }
 
@@ -154,14 +157,14 @@ describe('The node against a hostile AceData', () => {
 				try {
 					[output] = await new AceDataImages().execute.call(executeContext(run, parked));
 				} catch (error) {
-					expect(error instanceof NodeApiError || error instanceof NodeOperationError).toBe(true);
+					check(error instanceof NodeApiError || error instanceof NodeOperationError, `threw ${String(error)}`);
 					const { message, description } = error as NodeApiError;
-					expect(message).not.toMatch(RUNTIME_ERROR);
-					expect(`${message} ${description ?? ''}`).not.toContain(PLANTED);
-					expect(run.continueOnFail && run.resource === 'image' && run.delivery !== 'callback').toBe(false);
+					check(!RUNTIME_ERROR.test(message), `a JavaScript error shown: ${message}`);
+					check(!`${message} ${description ?? ''}`.includes(PLANTED), 'the token in an error');
+					check(!(run.continueOnFail && run.resource === 'image' && run.delivery !== 'callback'), `threw under Continue On Fail: ${message}`);
 					return;
 				}
-				expect(JSON.stringify(output)).not.toContain(PLANTED);
+				check(!JSON.stringify(output).includes(PLANTED), 'the token in the output');
 				if (parked.items) {
 					// Parked: what Max Wait would pass through is one outcome per item too, and so is the resume.
 					expectOneOutcomeEach(parked.items, run.items);
@@ -170,9 +173,10 @@ describe('The node against a hostile AceData', () => {
 					const items = resumed.workflowData?.[0];
 					if (items) {
 						expectOneOutcomeEach(items, run.items);
-						expect(JSON.stringify(items)).not.toContain(PLANTED);
-						expect(JSON.stringify(items)).not.toContain('__aceDataImages');
-					} else expect([200, 404, 503]).toContain(answered.status);
+						const text = JSON.stringify(items);
+						check(!text.includes(PLANTED), 'the token in the resumed items');
+						check(!text.includes('__aceDataImages'), 'the internal state in the resumed items');
+					} else check([200, 404, 503].includes(answered.status ?? 0), `the webhook answered ${answered.status}`);
 					return;
 				}
 				expectOneOutcomeEach(output, run.items);

@@ -6,6 +6,8 @@
  */
 import fc from 'fast-check';
 
+import { check } from '../harness/check';
+
 import { buildImageFields } from '../../nodes/AceDataImages/helpers/requestBody';
 import { ENUM_OPTIONS, MODEL_RULES, type EnumOption, type ModelRule } from '../../nodes/AceDataImages/models/modelRules';
 import {
@@ -20,7 +22,8 @@ const RUNS = 10_000;
 const SEED = 20261130;
 
 /** Every value any model accepts for an enumerated option, plus one no model accepts. */
-const enumValues = (option: EnumOption) => [...new Set(MODEL_RULES.flatMap((rule) => rule[option] ?? [])), 'bogus'];
+const ENUM_VALUES = new Map(ENUM_OPTIONS.map((option) => [option, [...new Set(MODEL_RULES.flatMap((rule) => rule[option] ?? [])), 'bogus']]));
+const enumValues = (option: EnumOption) => ENUM_VALUES.get(option) as string[];
 
 /** Sizes from every model's list and suggestions, plus edge cases around the gpt-image-2 rule and malformed ones. */
 const SIZES = [
@@ -202,17 +205,17 @@ describe(`properties over the model table (${RUNS.toLocaleString('en-US')} runs,
 				} catch (error) {
 					thrown = error;
 				}
-				if (thrown !== undefined) expect(thrown).toBeInstanceOf(ImageRequestValidationError);
+				check(thrown === undefined || thrown instanceof ImageRequestValidationError, `threw ${String(thrown)}`);
 				const refused = thrown as ImageRequestValidationError | undefined;
 				if (wrong.size > 0) {
 					seen.invalid++;
-					expect(refused).toBeDefined();
-					expect([...wrong]).toContain(refused?.parameter);
-					expect(refused?.message).toContain(`Parameter "${PARAMETER_LABELS[refused?.parameter ?? '']}"`);
+					check(refused, `accepted although ${[...wrong].join(', ')} are wrong`);
+					check(wrong.has(refused.parameter), `refused naming ${refused.parameter}, but the wrong ones are ${[...wrong].join(', ')}`);
+					check(refused.message.includes(`Parameter "${PARAMETER_LABELS[refused.parameter]}"`), `a refusal without the label: ${refused.message}`);
 					return;
 				}
 				seen.valid++;
-				expect(refused).toBeUndefined();
+				check(refused === undefined, `refused a valid set: ${refused?.message}`);
 				const expected: Record<string, unknown> = { model: value.modelId };
 				for (const [key, wire] of WIRE) {
 					const field = value[key];

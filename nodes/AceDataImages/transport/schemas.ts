@@ -35,17 +35,20 @@ const finite = z.number().refine(Number.isFinite);
 /** A string, or a number as its text. */
 const text = z.union([z.string(), finite.transform(String)]);
 /** Metadata that may be dropped when it has the wrong type (it never decides anything). */
-const lenientText = z.unknown().transform((value) => {
+function asText(value: unknown): string | undefined {
 	if (typeof value === 'string') return value === '' ? undefined : value;
 	return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-});
+}
+const lenientText = z.unknown().transform(asText);
 /** Task and trace IDs: printable, no spaces, of a sane length. */
 const ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const id = text.refine((value) => ID_PATTERN.test(value), { message: 'is not a task ID' });
-const lenientId = z.unknown().transform((value) => {
-	const parsed = id.safeParse(value);
-	return parsed.success ? parsed.data : undefined;
-});
+/** An ID, or undefined: checked directly (a failed zod parse builds an error with a stack, for every stray value). */
+function asId(value: unknown): string | undefined {
+	const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+	return text !== undefined && ID_PATTERN.test(text) ? text : undefined;
+}
+const lenientId = z.unknown().transform(asId);
 const optionalText = z.preprocess((value) => (value === null || value === '' ? undefined : value), text.optional());
 
 const usage = z.unknown().transform((value): TokenUsage | undefined => {
@@ -68,7 +71,7 @@ const cost = z.unknown().transform((value): Cost | undefined => {
 	const raw = record.amount;
 	const amount = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
 	if (!Number.isFinite(amount) || amount < 0) return undefined;
-	const currency = lenientText.parse(record.currency);
+	const currency = asText(record.currency);
 	return { amount, currency: currency && currency.length <= 20 ? currency : 'credit' };
 });
 
@@ -113,7 +116,7 @@ function toMs(value: unknown): number | undefined {
 
 const request = z.unknown().transform((value) => {
 	const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-	const read = (key: string) => lenientText.parse(record[key]);
+	const read = (key: string) => asText(record[key]);
 	// `n` as a count of images, when the record kept one that reads as such (a multipart edit's is text).
 	const n = Number(record.n);
 	const count = Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
@@ -166,8 +169,8 @@ export function parseSubmitAnswer(value: unknown): Parsed<SubmitAnswer> {
 		const answer = parseImagesAnswer(value);
 		return answer.ok ? { ok: true, value: { kind: 'images', answer: answer.value } } : answer;
 	}
-	const taskId = id.safeParse(value.task_id);
-	if (taskId.success) return { ok: true, value: { kind: 'accepted', taskId: taskId.data, traceId: lenientId.parse(value.trace_id) } };
+	const taskId = asId(value.task_id);
+	if (taskId) return { ok: true, value: { kind: 'accepted', taskId, traceId: asId(value.trace_id) } };
 	return { ok: false, problem: 'it holds neither images ("data") nor a task ID ("task_id")' };
 }
 
@@ -180,8 +183,8 @@ function taskResult(response: unknown): Parsed<TaskResult> {
 			ok: true,
 			value: {
 				kind: 'failed',
-				code: lenientText.parse(error.code) ?? 'task_failed',
-				message: lenientText.parse(error.message) ?? 'the task finished without images',
+				code: asText(error.code) ?? 'task_failed',
+				message: asText(error.message) ?? 'the task finished without images',
 			},
 		};
 	}
@@ -199,7 +202,7 @@ export type RecordParse = { kind: 'none' } | { kind: 'record'; record: TaskRecor
 export function parseTaskRecord(value: unknown): RecordParse {
 	if (value === undefined || value === null || value === '' || (isObject(value) && Object.keys(value).length === 0)) return { kind: 'none' };
 	if (!isObject(value)) return { kind: 'invalid', problem: `the record is ${describeValue(value)}` };
-	const known = lenientId.parse(value.id);
+	const known = asId(value.id);
 	const parsed = parse(taskRecord, value);
 	if (!parsed.ok) return { kind: 'invalid', id: known, problem: parsed.problem };
 	const raw = parsed.value;
@@ -234,9 +237,9 @@ export function parseErrorBody(value: unknown): ErrorBody {
 	const error = isObject(value.error) ? value.error : {};
 	const cut = (entry: string | undefined) => (entry && entry.length > 500 ? `${entry.slice(0, 500)}…` : entry);
 	return {
-		code: lenientText.parse(error.code),
-		message: cut(lenientText.parse(error.message) ?? lenientText.parse(value.message)),
-		traceId: lenientId.parse(value.trace_id),
+		code: asText(error.code),
+		message: cut(asText(error.message) ?? asText(value.message)),
+		traceId: asId(value.trace_id),
 		refused: value.success === false,
 	};
 }
@@ -247,11 +250,11 @@ export function parseErrorBody(value: unknown): ErrorBody {
  */
 export function parseCallbackBody(value: unknown): { taskId?: string; recheck: boolean } {
 	if (!isObject(value)) return { recheck: false };
-	return { taskId: lenientId.parse(value.task_id), recheck: value.acedata_recheck === true };
+	return { taskId: asId(value.task_id), recheck: value.acedata_recheck === true };
 }
 
 /** The model IDs of `GET /openai/models` (a list, or `{ data: [...] }`). */
 export function parseModelList(value: unknown): string[] {
 	const entries = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.data) ? value.data : [];
-	return entries.map((entry) => (isObject(entry) ? lenientId.parse(entry.id) : undefined)).filter((entry): entry is string => !!entry);
+	return entries.map((entry) => (isObject(entry) ? asId(entry.id) : undefined)).filter((entry): entry is string => !!entry);
 }

@@ -282,9 +282,18 @@ class N8n {
 				if (!running) throw new Error(`no running execution of ${workflowId}: ${JSON.stringify(data).slice(0, 500)}`);
 				return running.id;
 			},
-			testCredential: (data) =>
+			testCredential: (data, id = CREDENTIAL_ID) =>
 				call('POST', '/credentials/test', {
-					credentials: { id: CREDENTIAL_ID, name: 'AceData Cloud account', type: 'aceDataCloudApi', data },
+					credentials: { id, name: 'AceData Cloud account', type: 'aceDataCloudApi', data },
+				}),
+			/** What the editor's Model list loads (the node's loadOptions method), with the given credential. */
+			loadOptions: (methodName, credentialId = CREDENTIAL_ID) =>
+				call('POST', '/dynamic-node-parameters/options', {
+					nodeTypeAndVersion: { name: NPM_TYPE, version: 1 },
+					path: 'model',
+					methodName,
+					currentNodeParameters: { resource: 'image', operation: 'generate' },
+					credentials: { aceDataCloudApi: { id: credentialId, name: 'AceData Cloud account' } },
 				}),
 		};
 	}

@@ -13,6 +13,27 @@ const { defineEditorTests } = require('./editor');
 const TOKEN = 'sk-e2e-5b1f0c3a9d7e4f2b8a6c1d3e5f7a9b0c';
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * Allowed HTTP Request Domains (n8n 2.x credentials): the Base URL's host alone (what the README advises), None
+ * (n8n's default for new credentials), and AceData's own advice, api.acedata.cloud, while the Base URL is elsewhere.
+ */
+const DOMAIN_MODES = [
+	['the Base URL host', 'e2eDomainsOwn01', 'acedataDomainsOwn', { allowedHttpRequestDomains: 'domains', allowedDomains: '127.0.0.1' }],
+	['None', 'e2eDomainsNone1', 'acedataDomainsNone', { allowedHttpRequestDomains: 'none' }],
+	['api.acedata.cloud only', 'e2eDomainsApi01', 'acedataDomainsApi', { allowedHttpRequestDomains: 'domains', allowedDomains: 'api.acedata.cloud' }],
+];
+
+/** One workflow per restriction, from one template: every operation and the callback resume, with that credential. */
+function domainWorkflows() {
+	const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'acedata-domains-'));
+	const template = fs.readFileSync(path.join(__dirname, 'templates', 'restricted-domains.json'), 'utf8');
+	for (const [mode, workflowId, credentialId] of DOMAIN_MODES) {
+		const text = template.replaceAll('__WORKFLOW_ID__', workflowId).replaceAll('__RESTRICTED_CREDENTIAL_ID__', credentialId).replaceAll('__MODE__', mode);
+		fs.writeFileSync(path.join(dir, `${workflowId}.json`), text);
+	}
+	return dir;
+}
+
 function defineSuite(version) {
 	describe(`n8n ${version}`, () => {
 		const simulator = createSimulator({ token: TOKEN });
@@ -23,9 +44,17 @@ function defineSuite(version) {
 			n8n = new N8n(version, {
 				baseUrl: simulator.url,
 				token: TOKEN,
-				workflowDirs: [path.join(__dirname, 'workflows'), path.join(__dirname, '..', '..', 'examples')],
-				// The AI Agent test's chat model: the simulator's scripted OpenAI chat endpoint.
-				extraCredentials: [{ id: 'openAiSimulated', name: 'Scripted chat model', type: 'openAiApi', data: { apiKey: TOKEN, url: `${simulator.url}/v1` } }],
+				workflowDirs: [path.join(__dirname, 'workflows'), path.join(__dirname, '..', '..', 'examples'), domainWorkflows()],
+				extraCredentials: [
+					// The AI Agent test's chat model: the simulator's scripted OpenAI chat endpoint.
+					{ id: 'openAiSimulated', name: 'Scripted chat model', type: 'openAiApi', data: { apiKey: TOKEN, url: `${simulator.url}/v1` } },
+					...DOMAIN_MODES.map(([mode, , id, restriction]) => ({
+						id,
+						name: `AceData, domains: ${mode}`,
+						type: 'aceDataCloudApi',
+						data: { apiToken: TOKEN, baseUrl: simulator.url, ...restriction },
+					})),
+				],
 			});
 			await n8n.setup();
 			// One served n8n for the whole suite: workflows run through its REST API as the editor runs them.
@@ -190,6 +219,33 @@ function defineSuite(version) {
 			expect(`${generated}${listed}`).not.toContain(TOKEN);
 			expect(result.output('AI Agent')[0].json.output).toBe(`Done: ${job.images[0].url} (succeeded)`);
 		});
+
+		test.each(DOMAIN_MODES)(
+			'Allowed HTTP Request Domains: %s: generate (images from another host), edit, Task › Get, Get Many, the callback resume, the model list and the credential test work',
+			async (mode, workflowId, credentialId, restriction) => {
+				// The images answered on another host name than the Base URL's (localhost vs 127.0.0.1), as AceData's CDN is.
+				const elsewhere = (answer) => ({ ...answer, data: answer.data.map((datum) => ({ ...datum, url: datum.url.replace('127.0.0.1', 'localhost') })) });
+				simulator.inject({ path: '/openai/images/', times: 2, patchAnswer: elsewhere });
+				const result = await n8n.run(workflowId);
+				expect({ code: result.code, error: result.error?.message }).toEqual({ code: 0, error: undefined });
+				const first = (node) => result.output(node)[0];
+				for (const node of ['Generate', 'Edit', 'Get', 'Callback']) expect([node, first(node).binary?.data?.mimeType]).toEqual([node, 'image/png']);
+				expect(result.output('Get Many').map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
+				const downloads = simulator.requests.filter((entry) => entry.path.startsWith('/files/'));
+				expect(downloads.filter((entry) => entry.headers.host.startsWith('localhost:'))).toHaveLength(2);
+				expect(downloads.every((entry) => entry.headers.authorization === undefined)).toBe(true);
+				expect(billed().map((entry) => entry.path)).toEqual(['/openai/images/generations', '/openai/images/edits', '/openai/images/generations']);
+
+				const session = n8n.session;
+				simulator.reset();
+				const models = await session.loadOptions('listModels', credentialId);
+				expect(models.map((option) => option.value)).toContain('gpt-image-2.5-flare');
+				expect(simulator.requests.map((entry) => [entry.method, entry.path])).toEqual([['GET', '/openai/models']]);
+				const tested = await session.testCredential({ apiToken: TOKEN, baseUrl: simulator.url, ...restriction }, credentialId);
+				expect(tested).toMatchObject({ status: 'OK' });
+				noToken(result);
+			},
+		);
 
 		test('single item layout: one item with data_0..data_2', async () => {
 			const result = await n8n.run('e2eSingleItem01');

@@ -478,6 +478,7 @@ export class AceDataClient {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request)) as IN8nHttpFullResponse;
 			} catch (error) {
 				const failure = signal?.aborted ? 'cancelled' : classifyTransportError(error);
+				if (failure === 'blocked') throw this.blockedByCredential();
 				// A connection never made reached nothing: nothing can have been billed, so it is safe to try again.
 				const retry = failure === 'unsent' || (!billed && failure !== 'cancelled');
 				if (retry && attempt < maxRetries) {
@@ -550,7 +551,21 @@ export class AceDataClient {
 		return body;
 	}
 
+	/** n8n refused to send the request: the credential's Allowed HTTP Request Domains leave out the Base URL's host. */
+	private blockedByCredential(): Failure {
+		const host = new URL(this.options.baseUrl).hostname;
+		return new Failure({
+			kind: 'parameter',
+			code: 'domain_not_allowed',
+			text: `n8n did not send the request: the AceData Cloud API credential's Allowed HTTP Request Domains do not include ${host}`,
+			parameter: 'credential',
+			accepted: 'no',
+			hint: `Add ${host} to the credential's Allowed Domains (Allowed HTTP Request Domains: Specific Domains), or choose All. Nothing was sent to AceData and nothing was billed.`,
+		});
+	}
+
 	private networkFailure(error: unknown, failure: TransportFailure, path: string, billed: boolean, timeoutMs: number, attempted: boolean): Failure {
+		if (failure === 'blocked') return this.blockedByCredential();
 		const what = billed ? 'the image request' : 'the task look-up';
 		// Cancelled before the request left: nothing was sent.
 		const unsent = failure === 'unsent' || (failure === 'cancelled' && !attempted);

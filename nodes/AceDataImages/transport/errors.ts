@@ -2,8 +2,14 @@
  * What went wrong below HTTP, told from the error or its causes (n8n wraps transport errors: the code sits on
  * `cause`). The one place that classifies a transport error; the client decides from it whether to retry.
  */
-/** `unsent`: the request never left (bad URL, unsupported protocol, refused connection, unknown host). */
-export type TransportFailure = 'cancelled' | 'timeout' | 'unsent' | 'reset' | 'other';
+/**
+ * `unsent`: the request never left (bad URL, unsupported protocol, refused connection, unknown host). `blocked`: n8n
+ * itself refused to send it, for the credential's Allowed HTTP Request Domains (n8n 2.x).
+ */
+export type TransportFailure = 'cancelled' | 'timeout' | 'unsent' | 'blocked' | 'reset' | 'other';
+
+/** n8n's words when a credential's domain restriction stops a request (n8n-workflow's credential-domain-restrictions). */
+const BLOCKED_BY_CREDENTIAL = /Domain not allowed: This credential is restricted|This credential is configured to prevent use|No allowed domains specified/;
 
 const NOTHING_SENT = new Set([
 	'ECONNREFUSED',
@@ -31,6 +37,7 @@ export function classifyTransportError(error: unknown): TransportFailure {
 	if (codes.some((code) => CANCELLED.has(code)) || names.some((name) => name === 'AbortError' || name === 'CanceledError')) {
 		return 'cancelled';
 	}
+	if (BLOCKED_BY_CREDENTIAL.test(messages)) return 'blocked';
 	if (codes.some((code) => TIMED_OUT.has(code)) || /timeout|timed out/i.test(messages)) return 'timeout';
 	if (codes.some((code) => NOTHING_SENT.has(code)) || /invalid url|unsupported protocol/i.test(messages)) return 'unsent';
 	if (codes.some((code) => code === 'ECONNRESET' || code === 'EPIPE') || /socket hang up|ECONNRESET/i.test(messages)) {

@@ -205,14 +205,15 @@ class N8n {
 		const credentials = path.join(this.dir, 'credentials.json');
 		fs.writeFileSync(
 			credentials,
+			// The suite's own credential last: the editor preselects the newest one of a type.
 			JSON.stringify([
+				...this.extraCredentials,
 				{
 					id: CREDENTIAL_ID,
 					name: 'AceData Cloud account',
 					type: 'aceDataCloudApi',
 					data: { apiToken: this.token, baseUrl: this.baseUrl },
 				},
-				...this.extraCredentials,
 			]),
 		);
 		await this.cli(['import:credentials', `--input=${credentials}`]);

@@ -1,7 +1,8 @@
 'use strict';
 // The editor as a person meets it, on the suite's served n8n (suite.js), Debian's Chromium driven by playwright-core. The node is
 // found by search, offers each model its own fields, loads the model list live, runs, and shows its image in the
-// output panel; the credential test speaks AceData's words. Screenshots are kept in artifacts/editor/.
+// output panel; the credential test speaks AceData's words. Screenshots are kept in artifacts/editor/; with
+// ACEDATA_DOCS_SHOTS set to a folder (npm run docs:screenshots), the README's pictures of 2.41.1 are saved there too.
 const fs = require('fs');
 const path = require('path');
 
@@ -22,7 +23,17 @@ function defineEditorTests(version, context) {
 	let browser;
 	let page;
 
-	const shot = async (name) => page.screenshot({ path: path.join(SHOTS, `${version}-${name}.png`) });
+	/** The README's pictures: which screenshot of the newest version goes to which file of docs/images. */
+	const DOCS = { '2-gpt-image-1': 'panel.png', '6-image-preview': 'output.png', '7-get-many': 'get-many.png' };
+	const shot = async (name) => {
+		const file = path.join(SHOTS, `${version}-${name}.png`);
+		await page.screenshot({ path: file });
+		const docs = process.env.ACEDATA_DOCS_SHOTS;
+		if (docs && version.startsWith('2.') && DOCS[name]) {
+			fs.mkdirSync(docs, { recursive: true });
+			fs.copyFileSync(file, path.join(docs, DOCS[name]));
+		}
+	};
 
 	beforeAll(async () => {
 		// Installed by scripts/provision-n8n.sh; a missing browser fails here, it is never skipped.
@@ -102,14 +113,44 @@ function defineEditorTests(version, context) {
 
 	test('Execute step: the image appears in the output panel, sent as the panel shows it', async () => {
 		simulator.reset();
+		// A picture worth looking at in the preview (the simulator draws small ones by default).
+		const side = simulator.config.imageSide;
+		simulator.config.imageSide = 320;
 		await page.getByTestId('node-execute-button').click();
 		const output = page.getByTestId('output-panel');
 		await output.getByText('a-lighthouse-at-dawn-1.png').first().waitFor({ timeout: 60000 });
+		simulator.config.imageSide = side;
 		await shot('4-output');
 		const billed = simulator.billed();
 		expect(billed).toHaveLength(1);
 		expect(billed[0].body).toMatchObject({ model: 'dall-e-3', prompt: 'A lighthouse at dawn', size: '1024x1024' });
 		expect(billed[0].body.n).toBe(1);
+		// The file itself, as n8n previews it.
+		await output.getByRole('button', { name: 'View' }).first().click();
+		await output.locator('img').first().waitFor();
+		await shot('6-image-preview');
+		await output.getByText(/Back to (list|overview page)/).first().click();
+	});
+
+	test('Task › Get Many lists a task: succeeded, with its URL and cost', async () => {
+		// A task of the account (the suite resets the simulator before each test): made straight at the API.
+		const made = await fetch(`${simulator.url}/openai/images/generations`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${simulator.config.token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ model: 'gpt-image-1', prompt: 'A lighthouse at dawn', n: 2 }),
+		});
+		const job = { taskId: (await made.json()).task_id };
+		await page.getByTestId('parameter-input-resource').click();
+		await page.getByRole('option', { name: 'Task' }).first().click();
+		await page.getByTestId('parameter-input-operation').click();
+		await page.getByRole('option', { name: 'Get Many' }).first().click();
+		await page.getByTestId('parameter-input-taskIds').locator('input, textarea').first().fill(job.taskId);
+		await page.getByTestId('node-execute-button').click();
+		const output = page.getByTestId('output-panel');
+		await output.getByText('succeeded').first().waitFor({ timeout: 60000 });
+		await shot('7-get-many');
+		const lookup = simulator.requests.filter((entry) => entry.path === '/openai/tasks').at(-1);
+		expect(lookup.body).toMatchObject({ action: 'retrieve_batch', ids: [job.taskId] });
 	});
 
 	test("the credential test fails for a wrong token, in AceData's words on 2.x", async () => {

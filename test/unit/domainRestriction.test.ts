@@ -1,7 +1,7 @@
 // n8n 2.x credentials carry Allowed HTTP Request Domains. n8n 2.41 applies them to its HTTP Request and declarative
 // nodes only; should an n8n apply them to this node's requests, its refusal (n8n-workflow's own error, made here by
 // n8n-workflow's own check) becomes a failure that names the host to add, sends nothing again and bills nothing.
-import { assertCredentialAllowsUrl, type IExecuteFunctions, type INode } from 'n8n-workflow';
+import { assertCredentialAllowsUrl, type ICredentialDataDecryptedObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { Failure } from '../../nodes/AceDataImages/failure/failure';
 import { describeFailure } from '../../nodes/AceDataImages/failure/report';
@@ -11,7 +11,7 @@ import { classifyTransportError } from '../../nodes/AceDataImages/transport/erro
 const node = { name: 'AceData Cloud Images' } as INode;
 const BASE_URL = 'https://proxy.example.com';
 
-function refusal(credentialData: Record<string, unknown>): unknown {
+function refusal(credentialData: ICredentialDataDecryptedObject): unknown {
 	try {
 		assertCredentialAllowsUrl({ node, credentialData, url: `${BASE_URL}/openai/tasks` });
 	} catch (error) {

@@ -8,6 +8,7 @@ import {
 	binaryPropertyOption,
 	downloadImagesOption,
 	fileNameOption,
+	fileOptions,
 	maxDownloadOption,
 	outputLayoutOption,
 	timeoutOption,
@@ -28,15 +29,7 @@ export const description: INodeProperties[] = [
 			'The task ID from a Submit or Poll run or from the callback, or the trace ID an error named for a job whose answer was lost',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [binaryPropertyOption, downloadImagesOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption],
-	},
+	fileOptions(show, [binaryPropertyOption, downloadImagesOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption]),
 ];
 
 /** What a finished task's images say about it: its model, prompt, IDs, type, and how many images were asked. */

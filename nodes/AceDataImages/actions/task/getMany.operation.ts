@@ -6,7 +6,7 @@ import { readTaskListJob } from '../../helpers/parameters';
 import { MAX_TASK_LIMIT, PARAMETER_LABELS } from '../../models/defaults';
 import { AceDataClient } from '../../transport/client';
 import type { TaskRecord } from '../../transport/types';
-import { binaryPropertyOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
+import { binaryPropertyOption, fileNameOption, fileOptions, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
 import type { Prepared } from '../types';
 import { taskContext } from './get.operation';
 
@@ -63,15 +63,7 @@ export const description: INodeProperties[] = [
 		description: 'Whether to emit the finished tasks’ images as files, as Task › Get does (one item per image); off: one item per task with its image URLs',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [binaryPropertyOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption],
-	},
+	fileOptions(show, [binaryPropertyOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption]),
 ];
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

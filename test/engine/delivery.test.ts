@@ -131,6 +131,7 @@ describe('Delivery: submit', () => {
 				status: 'submitted',
 				model: 'gpt-image-1',
 				prompt: ['One', 'Two'][index],
+				imagesRequested: 1,
 			})),
 		);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);

@@ -8,6 +8,8 @@ function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INo
 	const { request, taskId, traceId } = outcome;
 	const json: IDataObject = { taskId, status: 'submitted', model: request.context.model, prompt: request.context.prompt };
 	if (traceId) json.traceId = traceId;
+	// What the task will make: Task › Get says later how many came.
+	if (request.context.imagesRequested !== undefined) json.imagesRequested = request.context.imagesRequested;
 	return { json, pairedItem: { item: request.itemIndex } };
 }
 

@@ -176,7 +176,11 @@ describe('Task › Get Many', () => {
 			cost: { amount: 0.2, currency: 'credit' },
 			usage: expect.objectContaining({ output_tokens: 1056 }),
 		});
-		expect(items.find(({ json }) => json.status === 'failed')?.json).toMatchObject({ error: 'The upstream image service failed.', errorCode: 'api_error', finishedAt: expect.any(String) });
+		expect(items.find(({ json }) => json.status === 'failed')?.json).toMatchObject({
+			failure: { code: 'api_error', message: 'The upstream image service failed.' },
+			finishedAt: expect.any(String),
+		});
+		expect(items.some(({ json }) => 'error' in json)).toBe(false); // no listed task looks like an error item
 		expect(items.find(({ json }) => json.status === 'running')?.json).toMatchObject({ finishedAt: null });
 		expect(items.every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
 		expect(JSON.stringify(items)).not.toContain(TOKEN);

@@ -78,10 +78,8 @@ function taskItem(record: TaskRecord, itemIndex: number): INodeExecutionData {
 		if (urls.length) json.urls = urls;
 		json.imagesReturned = result.answer.images.length;
 	}
-	if (result?.kind === 'failed') {
-		json.error = result.message;
-		json.errorCode = result.code;
-	}
+	// Not `error`: that marks the node's own error items (Continue On Fail); this is the task's outcome at AceData.
+	if (result?.kind === 'failed') json.failure = { code: result.code, message: result.message };
 	if (record.traceId) json.traceId = record.traceId;
 	const model = (result?.kind === 'images' ? result.answer.model : undefined) ?? record.request.model;
 	if (model) json.model = model;

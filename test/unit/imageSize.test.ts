@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 
 import { Failure } from '../../nodes/AceDataImages/failure/failure';
-import { MAX_HEAD_BYTES, imageDimensions, inspectImage } from '../../nodes/AceDataImages/helpers/mime';
+import { MAX_HEAD_BYTES, inspectImage } from '../../nodes/AceDataImages/helpers/mime';
+
+const imageDimensions = (bytes: Buffer) => inspectImage(bytes.subarray(0, MAX_HEAD_BYTES)).dimensions;
 import { imageUrl } from '../../nodes/AceDataImages/helpers/parameters';
 import { makeImage, makePng } from '../../scripts/simulator/images';
 

@@ -13,7 +13,7 @@ export interface Spend {
 }
 
 /** Input and output token counts of an answer's usage (OpenAI's image names, or its chat names). */
-export function tokenCounts(usage: ImagesAnswer['usage']): { input: number; output: number } {
+function tokenCounts(usage: ImagesAnswer['usage']): { input: number; output: number } {
 	const count = (...keys: string[]) => {
 		for (const key of keys) {
 			const value = usage?.[key];

@@ -18,7 +18,7 @@ const BY_FORMAT: Record<string, ImageType> = {
 };
 
 /** Bytes that tell the type; the size may need more (a JPEG's frame header can follow metadata). */
-export const TYPE_HEAD_BYTES = 16;
+const TYPE_HEAD_BYTES = 16;
 /** The most of a file read to find its size: past this (a JPEG with huge metadata) the size is left unknown. */
 export const MAX_HEAD_BYTES = 256 * 1024;
 
@@ -118,9 +118,4 @@ export function inspectImage(head: Uint8Array): { type?: ImageType; dimensions?:
 	const read = SIZE_READERS[type.extension](head);
 	if (read === 'more') return { type, needsMore: head.length < MAX_HEAD_BYTES };
 	return { type, dimensions: read, needsMore: false };
-}
-
-/** Width and height of an image from its first bytes (as many as `MAX_HEAD_BYTES`), or undefined. */
-export function imageDimensions(bytes: Uint8Array): Dimensions | undefined {
-	return inspectImage(bytes.subarray(0, MAX_HEAD_BYTES)).dimensions;
 }

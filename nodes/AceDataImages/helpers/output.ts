@@ -173,7 +173,7 @@ async function emitImage(
  * What the user should know about an item's images: the notices decided before the request, and fewer images than
  * asked (AceData returns and bills only the images it made). Not an error: the images that came are emitted.
  */
-export function imageNotices(context: ImageContext, returned: number): string[] {
+function imageNotices(context: ImageContext, returned: number): string[] {
 	const notices = [...(context.notices ?? [])];
 	const asked = context.imagesRequested;
 	if (asked !== undefined && returned < asked) {

@@ -10,6 +10,8 @@ import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TASK_LIMIT,
 	DELIVERIES,
+	HTTP_URL,
+	ID_PATTERN,
 	MAX_CONCURRENCY,
 	MAX_DOWNLOAD_MB,
 	MAX_IMAGES_CAP,
@@ -199,7 +201,6 @@ export function splitUrls(parameter: string, value: unknown): string[] {
 		.filter(Boolean);
 }
 
-const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 /** The base64 data: URLs AceData's JSON edits take besides http(s) URLs (2026). */
 const DATA_URL = /^data:image\/(png|jpeg|webp);base64,/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -390,7 +391,7 @@ const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.
  * with a zone, a Date or Luxon DateTime from an expression (`{{ $now.minus({ hours: 1 }) }}`), or epoch seconds or
  * milliseconds; unset → undefined. Anything else is refused.
  */
-export function optionalTime(parameter: string, value: unknown, timeZone: string): number | undefined {
+function optionalTime(parameter: string, value: unknown, timeZone: string): number | undefined {
 	if (isUnset(value)) return undefined;
 	let ms: number | undefined;
 	if (typeof value === 'number' && Number.isFinite(value) && value > 0) ms = value < 1e11 ? value * 1000 : value;
@@ -425,7 +426,7 @@ export function optionalTime(parameter: string, value: unknown, timeZone: string
 function idList(parameter: string, value: unknown): string[] | undefined {
 	const ids = splitList(parameter, value);
 	for (const id of ids) {
-		if (!/^[\x21-\x7e]{1,200}$/.test(id)) throw refuse(parameter, 'task or trace IDs (no spaces, at most 200 characters each)', id);
+		if (!ID_PATTERN.test(id)) throw refuse(parameter, 'task or trace IDs (no spaces, at most 200 characters each)', id);
 	}
 	return ids.length ? [...new Set(ids)] : undefined;
 }

@@ -21,6 +21,10 @@ export const MIN_SECONDS = 0.05;
 /** The shortest Max Wait: a shorter one bills a job and gives up on it at once (0.001 is a slip, not a wait). */
 export const MIN_MAX_WAIT_SECONDS = 0.25;
 export const MAX_TRACE_ID_LENGTH = 200;
+/** A task or trace ID as AceData gives them: printable, no spaces, of a sane length. */
+export const ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
+/** An http(s) URL without spaces (image URLs, callback URLs). */
+export const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 export const DEFAULT_BINARY_PROPERTY = 'data';
 /** Max Images per Run accepts up to this (a cap, not a quota: anything larger is no cap worth the name). */
 export const MAX_IMAGES_CAP = 100_000;

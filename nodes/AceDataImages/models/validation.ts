@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 
-import { PARAMETER_LABELS } from './defaults';
+import { HTTP_URL, PARAMETER_LABELS } from './defaults';
 import { ENUM_OPTIONS, describeSize, getModelRule, type EnumOption, type ModelRule } from './modelRules';
 
 export { PARAMETER_LABELS } from './defaults';
@@ -162,7 +162,7 @@ function schemaFor(rule: ModelRule) {
 			callbackUrl: z
 				.string()
 				.optional()
-				.refine((value) => value === undefined || /^https?:\/\/[^\s/]+\S*$/i.test(value), 'must be an http(s) URL without spaces'),
+				.refine((value) => value === undefined || HTTP_URL.test(value), 'must be an http(s) URL without spaces'),
 			traceId: z.string().max(200, 'is too long: at most 200 characters').optional(),
 		})
 		.superRefine((input, ctx) => {

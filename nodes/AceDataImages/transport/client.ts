@@ -36,12 +36,11 @@ const BACKOFF_BASE_MS = 500;
 const MAX_RETRY_WAIT_MS = 60_000;
 /** Waits check for cancellation this often. */
 const ABORT_CHECK_MS = 100;
-/** retrieve_batch pages beyond this many pages are not followed (AceData pages 12 by default; the node asks for all). */
-const MAX_BATCH_PAGES = 20;
 const LIST_TIMEOUT_MS = 15_000;
 /** Task › Get Many asks for this many records a page (AceData documents no maximum; its default is 12). */
 const LIST_PAGE_SIZE = 50;
-const MAX_LIST_PAGES = 200;
+/** retrieve_batch pages beyond this many are not followed: Get Many's 1,000 tasks twice over at 50 a page. */
+const MAX_LIST_PAGES = 40;
 
 /** Which tasks Task › Get Many lists; every set field must match (times in ms since the epoch). */
 export interface TaskFilter {
@@ -242,21 +241,8 @@ export class AceDataClient {
 	 * not fit is a failure of its own task only.
 	 */
 	async retrieveTasks(taskIds: string[], call?: CallOptions): Promise<Map<string, TaskRecord | Failure>> {
-		const wanted = new Set(taskIds);
-		const found = new Map<string, TaskRecord | Failure>();
-		let offset = 0;
-		for (let page = 0; page < MAX_BATCH_PAGES; page++) {
-			const answer = await this.post('/openai/tasks', { action: 'retrieve_batch', ids: taskIds, offset, limit: taskIds.length }, 'transient', call);
-			const { records, count } = parseTaskBatch(answer);
-			for (const parsed of records) {
-				if (parsed.kind === 'record' && wanted.has(parsed.record.id)) found.set(parsed.record.id, parsed.record);
-				if (parsed.kind === 'invalid' && parsed.id && wanted.has(parsed.id)) found.set(parsed.id, this.invalidRecord(parsed.problem, { taskId: parsed.id }));
-			}
-			offset += records.length;
-			const total = count ?? offset;
-			if (records.length === 0 || found.size >= wanted.size || offset >= total) break;
-		}
-		return found;
+		const { records } = await this.listTasks({ taskIds }, taskIds.length, call, taskIds.length);
+		return new Map(records.map((entry) => [entry instanceof Failure ? (entry.data.taskId as string) : entry.id, entry]));
 	}
 
 	/**
@@ -264,7 +250,12 @@ export class AceDataClient {
 	 * `offset`/`limit` until `limit` records are in or AceData's `count` is reached. Records that do not match the
 	 * filter (AceData or a proxy ignoring it) are dropped; a record that does not fit is returned as its failure.
 	 */
-	async listTasks(filter: TaskFilter, limit: number, call?: CallOptions): Promise<{ records: Array<TaskRecord | Failure>; dropped: number }> {
+	async listTasks(
+		filter: TaskFilter,
+		limit: number,
+		call?: CallOptions,
+		pageSize = LIST_PAGE_SIZE,
+	): Promise<{ records: Array<TaskRecord | Failure>; dropped: number }> {
 		const body: IDataObject = { action: 'retrieve_batch' };
 		if (filter.taskIds?.length) body.ids = filter.taskIds;
 		if (filter.traceIds?.length) body.trace_ids = filter.traceIds;
@@ -282,7 +273,7 @@ export class AceDataClient {
 		let dropped = 0;
 		let offset = 0;
 		for (let page = 0; page < MAX_LIST_PAGES && records.length < limit; page++) {
-			const size = Math.min(LIST_PAGE_SIZE, limit - records.length);
+			const size = Math.min(pageSize, limit - records.length);
 			const { records: parsed, count } = parseTaskBatch(await this.post('/openai/tasks', { ...body, offset, limit: size }, 'transient', call));
 			for (const entry of parsed) {
 				if (records.length >= limit) break;
@@ -478,9 +469,9 @@ export class AceDataClient {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request)) as IN8nHttpFullResponse;
 			} catch (error) {
 				const failure = signal?.aborted ? 'cancelled' : classifyTransportError(error);
-				if (failure === 'blocked') throw this.blockedByCredential();
 				// A connection never made reached nothing: nothing can have been billed, so it is safe to try again.
-				const retry = failure === 'unsent' || (!billed && failure !== 'cancelled');
+				// n8n's own refusal (the credential's domains) will refuse again.
+				const retry = failure === 'unsent' || (!billed && failure !== 'cancelled' && failure !== 'blocked');
 				if (retry && attempt < maxRetries) {
 					await this.backoff(attempt, undefined, signal);
 					if (!signal?.aborted) continue;

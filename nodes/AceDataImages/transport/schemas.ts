@@ -1,6 +1,7 @@
 import { z } from 'zod/v3';
 
 import { describeValue } from '../failure/failure';
+import { ID_PATTERN } from '../models/defaults';
 import type { Cost, ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecord, TaskResult, TokenUsage } from './types';
 
 /**
@@ -40,8 +41,6 @@ function asText(value: unknown): string | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }
 const lenientText = z.unknown().transform(asText);
-/** Task and trace IDs: printable, no spaces, of a sane length. */
-const ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const id = text.refine((value) => ID_PATTERN.test(value), { message: 'is not a task ID' });
 /** An ID, or undefined: checked directly (a failed zod parse builds an error with a stack, for every stray value). */
 function asId(value: unknown): string | undefined {

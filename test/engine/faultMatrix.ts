@@ -39,6 +39,8 @@ interface FaultCase {
   name: string;
   /** Faults for the simulator, aimed at the target item through its prompt. */
   faults?: (target: string) => Fault[];
+  /** Fields added to the credential (for every item). */
+  credential?: IDataObject;
   /** Appended to the target item's prompt (simulator directives). */
   promptSuffix?: string;
   /** Where the target item fails (elsewhere it must succeed). */
@@ -55,6 +57,15 @@ interface FaultCase {
 
 const CASES: FaultCase[] = [
   { name: "no fault", failsIn: [] },
+  {
+    // n8n refuses before anything leaves: nothing billed, nothing looked up, and the error names the host to add.
+    name: "n8n refuses the credential's Allowed HTTP Request Domains (api.acedata.cloud only)",
+    credential: { allowedHttpRequestDomains: "domains", allowedDomains: "api.acedata.cloud" },
+    failsIn: DELIVERIES,
+    allFailIn: DELIVERIES,
+    unpaid: true,
+    says: /Allowed HTTP Request Domains do not include 127\.0\.0\.1/,
+  },
   {
     name: "submission refused (403 used_up)",
     faults: (prompt) => [
@@ -230,8 +241,9 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     simulator: Simulator,
     parameters: INodeParameters,
     extra: { items: INodeExecutionData[]; continueOnFail: boolean },
+    credential: IDataObject = {},
   ) =>
-    imageRunner(() => ({ apiToken: TOKEN, baseUrl: simulator.url }), {
+    imageRunner(() => ({ apiToken: TOKEN, baseUrl: simulator.url, ...credential }) as { apiToken: string; baseUrl: string }, {
       resource: "image",
       operation: "generate",
       model: "gpt-image-1",
@@ -454,10 +466,12 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     const started = Date.now();
     // Callbacks come when the cell says, after the run has parked (as they would from a slow model).
     if (delivery === "park") simulator.config.holdCallbacks = true;
-    let result = await run(simulator, parametersFor(simulator, delivery), {
-      items,
-      continueOnFail,
-    });
+    let result = await run(
+      simulator,
+      parametersFor(simulator, delivery),
+      { items, continueOnFail },
+      fault.credential,
+    );
     const parked = result.run.waitTill !== undefined;
     if (parked) result = await resumeParked(simulator, result);
     const elapsed = Date.now() - started;

@@ -4,7 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext, BinaryDataService } = require('n8n-core');
-const { Workflow, ICredentialsHelper } = require('n8n-workflow');
+const { Workflow, ICredentialsHelper, assertCredentialAllowsUrl } = require('n8n-workflow');
 
 // Under jest the TypeScript sources are loaded; plain node (the benchmark) loads the built package from dist/.
 function load(relative) {
@@ -50,6 +50,11 @@ class CredentialsHelper extends ICredentialsHelper {
 	}
 	async authenticate(credentials, typeName, requestOptions) {
 		if (typeName !== credentialType.name) return requestOptions;
+		// A credential with Allowed HTTP Request Domains is held to them here, as an n8n that applies the list to every
+		// node's own requests would (n8n 2.41 applies it to its HTTP Request and declarative nodes only): n8n's own check.
+		if (credentials.allowedHttpRequestDomains !== undefined) {
+			assertCredentialAllowsUrl({ node: { name: NODE_NAME }, credentialData: credentials, url: requestOptions.url });
+		}
 		const headers = { ...(requestOptions.headers ?? {}) };
 		for (const [key, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
 			headers[key] = resolveCredentialExpression(value, credentials);

@@ -286,7 +286,8 @@ export class AceDataClient {
 				} else if (entry.kind !== 'none') dropped++;
 			}
 			offset += parsed.length;
-			if (parsed.length === 0 || offset >= (count ?? Number.POSITIVE_INFINITY)) break;
+			// Without a count AceData's total is unknown: the page is all there is.
+			if (parsed.length === 0 || offset >= (count ?? offset)) break;
 		}
 		return { records, dropped };
 	}

@@ -228,7 +228,8 @@ function createSimulator(options = {}) {
 	let baseUrl;
 	let lifetimeTimer;
 
-	const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+	// unref: a fault that holds an answer must not keep the process (a jest worker) alive after its test.
+	const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 	function send(res, status, body, headers = {}) {
 		const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));

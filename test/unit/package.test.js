@@ -1,7 +1,7 @@
 'use strict';
 // The package as n8n receives it: the packed tarball holds only what it should, and n8n's own scanner
 // (@n8n/scan-community-package, what n8n's verification runs) passes on the source and on the tarball.
-// Needs dist/ (npm test builds before it runs).
+// Needs dist/: jest builds it first when it is stale (test/harness/build.js).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');

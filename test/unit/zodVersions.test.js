@@ -1,7 +1,7 @@
 'use strict';
 // The node imports zod from n8n's tree (no runtime dependencies), where n8n 1.123 and 2.41 have zod 3.25 today and a
 // later n8n may hoist zod 4. The code speaks `zod/v3`, the API both ship: the built node loads and validates the
-// same with zod 3.25 and zod 4 as the only zod there is. Needs dist/ (npm test builds before it runs).
+// same with zod 3.25 and zod 4 as the only zod there is. Needs dist/: jest builds it first when stale (test/harness/build.js).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');

@@ -81,3 +81,8 @@ export function asFailure(error: unknown): Failure {
 	const text = error instanceof Error && error.message ? error.message : 'an unexpected error';
 	return new Failure({ kind: 'answer', code: 'internal_error', text: `The node hit an internal error (${text}); please report it` });
 }
+
+/** A duration as users set it or as it passed: `0.5`, `1.5`, `600`, never rounded to a whole second. */
+export function formatSeconds(seconds: number): string {
+	return Number.isFinite(seconds) ? String(Number(seconds.toFixed(2))) : String(seconds);
+}

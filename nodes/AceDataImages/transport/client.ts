@@ -8,7 +8,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { Failure, parameterFailure, type Accepted, type FailureData } from '../failure/failure';
+import { Failure, formatSeconds, parameterFailure, type Accepted, type FailureData } from '../failure/failure';
 import { DEFAULT_TIMEOUT_SECONDS } from '../models/defaults';
 import { classifyTransportError, transportCode, type TransportFailure } from './errors';
 import { isMultipartBody, type MultipartBody } from './multipart';
@@ -304,7 +304,7 @@ export class AceDataClient {
 	 */
 	async download(url: string, maxBytes: number): Promise<Download> {
 		const host = hostOf(url, '');
-		const seconds = Math.round(this.options.timeoutMs / 1000);
+		const seconds = formatSeconds(this.options.timeoutMs / 1000);
 		const failed = (reason: string, httpStatus?: number) =>
 			this.failure({ kind: 'download', httpStatus, code: 'download_failed', text: `Could not download the image from ${host}: ${reason}` });
 		for (let attempt = 0; ; attempt++) {
@@ -565,7 +565,7 @@ export class AceDataClient {
 		const code = transportCode(error);
 		const text = {
 			cancelled: attempted ? `The execution was cancelled during ${what} (${path})${maybe}` : `The execution was cancelled before ${what} was sent`,
-			timeout: `No answer from AceData within ${Math.round(timeoutMs / 1000)} s (the Timeout option) for ${what} (${path})${maybe}`,
+			timeout: `No answer from AceData within ${formatSeconds(timeoutMs / 1000)} s (the Timeout option) for ${what} (${path})${maybe}`,
 			unsent: `Could not connect to ${hostOf(this.options.baseUrl, '')} (${code ?? 'connection refused'}): nothing was sent; check the Base URL and the network`,
 			reset: `The connection to AceData dropped during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,
 			other: `The connection to AceData failed during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,

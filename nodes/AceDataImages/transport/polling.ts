@@ -1,4 +1,4 @@
-import { Failure, asFailure } from '../failure/failure';
+import { Failure, asFailure, formatSeconds } from '../failure/failure';
 import { MAX_POLL_INTERVAL_SECONDS } from '../models/defaults';
 import type { AceDataClient, CallOptions } from './client';
 import type { TaskRecord } from './types';
@@ -7,8 +7,12 @@ import type { TaskRecord } from './types';
 const BACKOFF_FACTOR = 1.5;
 /** retrieve_batch takes this many ids at most per request. */
 const BATCH_SIZE = 50;
-/** How long a job AceData does not know yet counts as "not recorded yet": 12 polls, 0.5 s to 60 s. */
+/**
+ * How long a job AceData does not know yet counts as "not recorded yet": 12 poll intervals, 0.5 s to 60 s, and at
+ * least 4 look-ups that did not find it (a slow machine or network makes fewer look-ups in the same time).
+ */
 const GRACE_POLLS = 12;
+const GRACE_LOOKUPS = 4;
 const MIN_GRACE_MS = 500;
 const MAX_GRACE_MS = 60_000;
 /** A look-up never waits less than this, even right before a deadline. */
@@ -99,7 +103,7 @@ function timeoutFor(client: AceDataClient, waits: TaskWait[]): CallOptions {
 }
 
 function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | undefined): Failure {
-	const seconds = wait.maxWaitSeconds;
+	const seconds = formatSeconds(wait.maxWaitSeconds);
 	const lookUp = lastError ? ` The last look-up failed: ${lastError.data.text.replace(/[.\s]+$/, '')}.` : '';
 	if (wait.taskId) {
 		return client.failure({
@@ -121,7 +125,7 @@ function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | unde
 }
 
 function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
-	const seconds = Math.round((Date.now() - wait.since) / 1000);
+	const seconds = formatSeconds(Math.round((Date.now() - wait.since) / 100) / 10);
 	if (wait.taskId) {
 		return client.failure({
 			kind: 'wait',
@@ -184,7 +188,7 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 	const outcomes = new Map<number, TaskOutcome>();
 	if (waits.length === 0) return outcomes;
 	let interval = Math.max(0.05, Math.min(...waits.map((wait) => wait.intervalSeconds)));
-	let pending = waits.map((wait) => ({ ...wait }));
+	let pending = waits.map((wait) => ({ ...wait, unknownLookups: 0 }));
 	const lastError = new Map<number, Failure>();
 
 	while (pending.length > 0) {
@@ -233,7 +237,7 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 					outcomes.set(wait.itemIndex, { record: result });
 					continue;
 				}
-			} else if (now - wait.since >= graceMs(wait)) {
+			} else if (++wait.unknownLookups >= GRACE_LOOKUPS && now - wait.since >= graceMs(wait)) {
 				outcomes.set(wait.itemIndex, { failure: unknownJob(client, wait) });
 				continue;
 			}

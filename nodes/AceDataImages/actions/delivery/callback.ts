@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ItemOutcome, PipelineRequest } from '../../execution/pipeline';
-import { Failure, asFailure, parameterFailure } from '../../failure/failure';
+import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
 import { errorItem, stoppingError, type JobState } from '../../failure/report';
 import { isPublicUrl } from '../../helpers/address';
 import { answerToItems, type ImageContext, type OutputOptions } from '../../helpers/output';
@@ -75,7 +75,7 @@ function maxWaitItem(task: AwaitingTask): INodeExecutionData {
 	const failure = new Failure({
 		kind: 'wait',
 		code: 'callback_timeout',
-		text: `AceData did not call back for task ${task.taskId} within Max Wait (${task.maxWaitSeconds} s)`,
+		text: `AceData did not call back for task ${task.taskId} within Max Wait (${formatSeconds(task.maxWaitSeconds)} s)`,
 		taskId: task.taskId,
 		traceId: task.traceId,
 	});

@@ -594,9 +594,9 @@ function createSimulator(options = {}) {
 		if (fault.trickleMs) {
 			res.writeHead(200, { 'content-type': MIME[file.format], 'content-length': file.bytes.length });
 			for (const byte of file.bytes) {
+				await sleep(fault.trickleMs);
 				if (res.destroyed) return 'gone';
 				res.write(Buffer.from([byte]));
-				await sleep(fault.trickleMs);
 			}
 			res.end();
 			return 200;
@@ -687,6 +687,13 @@ function createSimulator(options = {}) {
 			at: Date.now(),
 		};
 		state.requests.push(entry);
+		// When the answer's last byte was handed over (tests compare events, not durations): before any client can
+		// have read it, as this runs in the same turn as the last write.
+		const end = res.end.bind(res);
+		res.end = (...args) => {
+			entry.doneAt ??= Date.now();
+			return end(...args);
+		};
 		state.served++;
 		if (state.served >= config.maxRequests) setImmediate(() => stop());
 

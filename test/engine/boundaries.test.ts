@@ -15,7 +15,7 @@ const everything = (value: unknown) => JSON.stringify(value);
 const generate = imageRunner(credentials, {
 	...LIGHTHOUSE,
 	delivery: 'wait',
-	options: { pollInterval: 0.05, maxWait: 2 },
+	options: { pollInterval: 0.05, maxWait: 30 }, // roomy: no test here is about Max Wait
 });
 
 describe('What users type: refused before anything is sent, naming the parameter and what it resolved to', () => {
@@ -184,7 +184,7 @@ describe('Recovery finds the right job', () => {
 		expect(billed()).toHaveLength(1);
 		// The second run's answer is lost after AceData accepted it: the look-up by trace ID finds the first job.
 		simulator.inject({ path: '/openai/images/', accept: true, drop: true, times: 1 });
-		const { items } = await generate({ prompt: 'Second run', options: { traceId, pollInterval: 0.05, maxWait: 2 } }, { continueOnFail: true });
+		const { items } = await generate({ prompt: 'Second run', options: { traceId, pollInterval: 0.05, maxWait: 30 } }, { continueOnFail: true });
 		expect(items).toHaveLength(1);
 		expect(items[0].binary).toBeUndefined();
 		expect(items[0].json.error).toContain(`trace ID ${traceId}`);

@@ -37,6 +37,8 @@ export interface LoggedRequest {
 	/** Edits with a mask: whether AceData applied it (only the :official lines promise to). */
 	maskHonoured?: boolean;
 	at: number;
+	/** When the answer's last byte was handed over (undefined while it is being sent, or when the connection broke). */
+	doneAt?: number;
 }
 
 export interface Fault {

@@ -267,7 +267,7 @@ const CHECKS = {
 	'callback-body': async () => {
 		simulator.config.callbackDelayMs = 10;
 		const { json } = await generate({ model: 'gpt-image-1', callback_url: `${simulator.url}/__sim/sink/contract` });
-		const until = Date.now() + 5000;
+		const until = Date.now() + 30_000; // a deadline, not a sleep: the loop ends as soon as the callback came
 		while (simulator.sink.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(simulator.sink[0].body).toMatchObject({ success: true, task_id: json.task_id, trace_id: expect.any(String), data: { created: expect.any(Number), data: [expect.any(Object)] } });
 	},

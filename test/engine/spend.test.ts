@@ -97,7 +97,7 @@ describe('Max Images per Run', () => {
 			[{ item: 3 }, 'max_images_per_run', 'none'],
 			[{ item: 4 }, 'max_images_per_run', 'none'],
 		]);
-		expect(refused[0].json.error).toBe('Max Images per Run is 6: this item would pass it (the run asks for 10 images)');
+		expect(refused[0].json.error).toBe('Max Images per Run is 6 and this execution has already asked AceData for 6 images: this item would ask for 2 more');
 		expect(items.filter((item) => item.binary)).toHaveLength(6);
 	});
 

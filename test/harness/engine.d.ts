@@ -1,4 +1,4 @@
-import type { IBinaryData, INodeExecutionData, INodeParameters, IRun } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters, IRun } from 'n8n-workflow';
 
 export interface EngineError {
 	message: string;
@@ -16,12 +16,24 @@ export interface RunOptions {
 	onStarted?: (cancel: () => void) => void;
 	/** Where n8n's resume URLs point (default: a served n8n's address on port 5678). */
 	webhookWaitingBaseUrl?: string;
+	/** The node's Settings tab as n8n stores it: `retryOnFail`, `maxTries`, `waitBetweenTries` (ms). */
+	settings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
+	/** The execution's mode (`retry` for a retried execution). */
+	mode?: 'manual' | 'retry';
+	/** Node contexts the execution starts with (a retried execution gets the failed one's). */
+	contextData?: IDataObject;
+	/** How many runs of the node came before this one in the execution (a loop): its run index. */
+	earlierRuns?: number;
 }
 
 export interface RunResult {
 	run: IRun;
 	error?: EngineError;
 	items: INodeExecutionData[];
+	/** The hints n8n shows above the node's output. */
+	hints: Array<{ message: string; type?: string }>;
+	/** The node contexts as the execution left them (what n8n saves, and a retry starts from). */
+	contextData: IDataObject;
 }
 
 export function runNode(options: RunOptions): Promise<RunResult>;

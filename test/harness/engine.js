@@ -85,7 +85,18 @@ class CredentialsHelper extends ICredentialsHelper {
  * Returns { items, error, run } where items are the node's output items (binary data inline, as base64).
  * `onStarted(cancel)` is called once the run started, with a function that cancels the execution.
  */
-async function runNode({ parameters, items = [{ json: {} }], credentials, continueOnFail = false, onStarted, webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting' }) {
+async function runNode({
+	parameters,
+	items = [{ json: {} }],
+	credentials,
+	continueOnFail = false,
+	onStarted,
+	webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting',
+	settings = {},
+	mode = 'manual',
+	contextData,
+	earlierRuns = 0,
+}) {
 	const node = {
 		id: 'c0ffee00-0000-4000-8000-000000000001',
 		name: NODE_NAME,
@@ -95,6 +106,8 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 		parameters,
 		credentials: { aceDataCloudApi: { id: '1', name: 'AceData' } },
 		...(continueOnFail ? { onError: 'continueRegularOutput', continueOnFail: true } : {}),
+		// The node's Settings tab: Retry On Fail (retryOnFail, maxTries, waitBetweenTries), as n8n stores them.
+		...settings,
 	};
 	const workflow = new Workflow({
 		id: 'engine-test',
@@ -105,7 +118,7 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 		nodeTypes,
 		settings: {},
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'engine-test', nodes: [node], connections: {} });
+	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'engine-test', nodes: [node], connections: {} });
 	let resolveFinished;
 	const finished = new Promise((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
@@ -131,18 +144,21 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 		variables: {},
 		userId: 'engine-test',
 	};
+	// A loop's later run: n8n runs the node at the next run index after its earlier runs' data.
+	const earlier = Array.from({ length: earlierRuns }, () => ({ startTime: 0, executionTime: 0, executionIndex: 0, source: [], data: { main: [[]] } }));
 	const runExecutionData = {
 		startData: {},
-		resultData: { runData: {} },
+		resultData: { runData: earlierRuns ? { [NODE_NAME]: earlier } : {} },
 		executionData: {
-			contextData: {},
+			// A retried execution starts from the failed one's saved data, node contexts included (JSON, as n8n stores it).
+			contextData: contextData ? JSON.parse(JSON.stringify(contextData)) : {},
 			metadata: {},
 			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
 			waitingExecution: {},
 			waitingExecutionSource: {},
 		},
 	};
-	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const promise = execute.processRunExecutionData(workflow);
 	if (onStarted) onStarted(() => promise.cancel());
 	let run;
@@ -151,11 +167,13 @@ async function runNode({ parameters, items = [{ json: {} }], credentials, contin
 	} catch (error) {
 		run = await finished;
 	}
-	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	const task = run.data.resultData.runData[NODE_NAME]?.[earlierRuns];
 	return {
 		run,
 		error: run.data.resultData.error ?? task?.error,
 		items: task?.data?.main?.[0] ?? [],
+		hints: task?.hints ?? [],
+		contextData: JSON.parse(JSON.stringify(run.data.executionData?.contextData ?? {})),
 		context: { workflow, node, additionalData },
 	};
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ImageBudget } from '../../nodes/AceDataImages/execution/budget';
-import { Ledger } from '../../nodes/AceDataImages/execution/ledger';
+import { Journal, keyOf } from '../../nodes/AceDataImages/execution/journal';
 import { Failure } from '../../nodes/AceDataImages/failure/failure';
 import { readTaskListJob } from '../../nodes/AceDataImages/helpers/parameters';
 import { parseTaskRecord } from '../../nodes/AceDataImages/transport/schemas';
@@ -38,44 +38,77 @@ function fakeContext(parameters: (name: string, itemIndex: number) => unknown, n
 	} as unknown as IExecuteFunctions;
 }
 
+/** n8n's context of the node as a run of a loop left it: `before` images asked by the run before this one. */
+function contextAfterEarlierRun(before: number): Record<string, unknown> {
+	return { aceDataImagesJournal: { version: 1, runIndex: 0, imagesBefore: 0, jobs: { '0:x': { traceId: 't', billing: 'paid', sentAt: 1, images: before } } } };
+}
+
 describe('Max Images per Run', () => {
-	it('property: the items refused are exactly those whose running sum passes the cap, earlier runs counted; only sent items count next time', () => {
+	it('property: an item is refused exactly when the images really asked (earlier runs, sent items) plus its own pass the cap; refused-early and unaccepted items count nothing', () => {
 		fc.assert(
 			fc.property(
-				fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 40 }),
+				fc.array(fc.record({ n: fc.integer({ min: 1, max: 10 }), valid: fc.boolean(), accepted: fc.boolean() }), { minLength: 1, maxLength: 40 }),
 				fc.integer({ min: 1, max: 120 }),
 				fc.integer({ min: 0, max: 60 }),
-				fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
-				(counts, cap, before, sent) => {
-					const node: Record<string, unknown> = { aceDataImagesAsked: before };
-					const ctx = fakeContext((name, itemIndex) => (name === 'options' ? { maxImagesPerRun: cap } : name === 'n' ? counts[itemIndex] : undefined), node);
-					const budget = ImageBudget.plan(ctx, counts.length);
+				(items, cap, before) => {
+					const node = contextAfterEarlierRun(before);
+					const ctx = fakeContext((name, itemIndex) => (name === 'options' ? { maxImagesPerRun: cap } : name === 'n' ? items[itemIndex].n : undefined), node);
+					(ctx as unknown as { evaluateExpression: () => number }).evaluateExpression = () => 1;
+					const journal = Journal.open(ctx);
+					const budget = ImageBudget.read(ctx);
 					let running = before;
-					const expected = counts.map((n) => (running += n) > cap);
-					const refused = counts.map((_, itemIndex) => budget.refusal(itemIndex) !== undefined);
-					// Once one item is refused every later one is too: the run never skips ahead to a smaller item.
-					const firstRefused = expected.indexOf(true);
-					expect(refused).toEqual(counts.map((_, index) => firstRefused >= 0 && index >= firstRefused));
-					expect(budget.exceeded).toBe(firstRefused >= 0);
-					const allowed = counts.filter((_, index) => !refused[index]).reduce((sum, n) => sum + n, 0);
-					expect(before + allowed <= cap || allowed === 0).toBe(true);
-					const ledger = new Ledger(counts.length);
-					counts.forEach((_, index) => !refused[index] && sent[index] && ledger.sending(index, `t${index}`));
-					budget.commit(ledger);
-					expect(node.aceDataImagesAsked).toBe(before + counts.reduce((sum, n, index) => sum + (!refused[index] && sent[index] ? n : 0), 0));
+					let closed = false;
+					items.forEach(({ n, valid, accepted }, itemIndex) => {
+						// An item refused before sending (an empty prompt) never reaches the cap.
+						if (!valid) return;
+						const expectRefused = closed || running + n > cap;
+						const refused = budget.refusal(journal, n);
+						expect(refused !== undefined).toBe(expectRefused);
+						if (expectRefused) {
+							closed = true;
+							expect((refused as Failure).data).toMatchObject({ code: 'max_images_per_run', accepted: 'no' });
+							return;
+						}
+						journal.sending(keyOf(itemIndex, 'f'), `t${itemIndex}`, n);
+						if (accepted) running += n;
+						else journal.notAccepted(keyOf(itemIndex, 'f'));
+					});
+					expect(journal.imagesAsked()).toBe(running);
+					expect(running <= cap || running === before).toBe(true);
 				},
 			),
 			{ numRuns: 3000, seed: SEED },
 		);
 	});
 
-	it('property: any value typed for the cap is a whole number from 1 or a refusal naming it, never a JavaScript error', () => {
+	it('property: a job an earlier try paid for counts once, however many tries reuse it', () => {
+		fc.assert(
+			fc.property(fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 2, max: 5 }), (counts, tries) => {
+				const node: Record<string, unknown> = {};
+				const ctx = fakeContext((name) => (name === 'options' ? {} : undefined), node);
+				for (let attempt = 0; attempt < tries; attempt++) {
+					const journal = Journal.open(ctx);
+					counts.forEach((n, itemIndex) => {
+						const key = keyOf(itemIndex, 'same request');
+						if (journal.earlierJob(key)) return;
+						journal.sending(key, `t${itemIndex}`, n);
+						journal.accepted(key, { taskId: `task-${itemIndex}` }, 'record');
+					});
+					expect(journal.imagesAsked()).toBe(counts.reduce((sum, n) => sum + n, 0));
+				}
+			}),
+			{ numRuns: 1000, seed: SEED },
+		);
+	});
+
+	it('property: any value the cap resolves to is a whole number from 1 or a refusal naming it, never "no cap", never a JavaScript error', () => {
 		fc.assert(
 			fc.property(hostile, (value) => {
 				const ctx = fakeContext((name) => (name === 'options' ? { maxImagesPerRun: value } : name === 'n' ? 1 : undefined));
+				(ctx as unknown as { getNode: () => unknown }).getNode = () => ({ parameters: { options: { maxImagesPerRun: '={{ $json.cap }}' } } });
 				try {
-					const budget = ImageBudget.plan(ctx, 3);
-					expect(budget.cap === undefined || (Number.isInteger(budget.cap) && budget.cap >= 1)).toBe(true);
+					const budget = ImageBudget.read(ctx);
+					expect(Number.isInteger(budget.cap) && (budget.cap as number) >= 1).toBe(true);
 				} catch (error) {
 					expect(error).toBeInstanceOf(Failure);
 					expect((error as Failure).data).toMatchObject({ kind: 'parameter', parameter: 'maxImagesPerRun' });
@@ -83,6 +116,12 @@ describe('Max Images per Run', () => {
 			}),
 			{ numRuns: 3000, seed: SEED },
 		);
+	});
+
+	it('only an option that is not set means no cap', () => {
+		const ctx = fakeContext((name) => (name === 'options' ? {} : undefined));
+		(ctx as unknown as { getNode: () => unknown }).getNode = () => ({ parameters: { options: {} } });
+		expect(ImageBudget.read(ctx).cap).toBeUndefined();
 	});
 });
 

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ImageBudget } from '../execution/budget';
+import { Journal } from '../execution/journal';
 import { Pipeline, type PipelinePrepared } from '../execution/pipeline';
 import { reportRun } from '../execution/runReport';
 import { parameterFailure } from '../failure/failure';
@@ -28,37 +29,36 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail());
 	let module: OperationModule;
 	let concurrency: number;
-	let budget: ImageBudget | undefined;
+	let journal: Journal | undefined;
 	try {
 		const { resource, operation } = readNodeSettings(this);
 		const found = OPERATIONS[resource]?.[operation];
 		if (!found) throw parameterFailure('operation', `The operation "${operation}" of "${resource}" is not supported`);
 		module = found;
 		concurrency = readConcurrency(this);
-		// Max Images per Run, decided before anything is sent; without Continue On Fail a run past it sends nothing.
-		if (resource === 'image') budget = ImageBudget.plan(this, inputs.length);
-		if (budget?.exceeded && !this.continueOnFail()) throw budget.runRefusal();
+		if (resource === 'image') {
+			// The jobs earlier tries paid for, and Max Images per Run (fails closed; without Continue On Fail a run
+			// past it sends nothing).
+			journal = Journal.open(this);
+			const budget = ImageBudget.read(this);
+			const refused = this.continueOnFail() ? undefined : budget.runRefusal(this, journal, inputs.length);
+			if (refused) throw refused;
+			pipeline.useJournal(journal, budget);
+		}
 	} catch (error) {
 		return [pipeline.failAll(error)];
 	}
 	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<PipelinePrepared> => {
-		const refused = budget?.refusal(itemIndex);
-		if (refused) throw refused;
 		const prepared: Prepared = await module.prepare.call(this, itemIndex, signal);
 		if (prepared.kind === 'items') return prepared;
 		const delivery = DELIVERY_MODULES[prepared.request.delivery];
 		return { kind: 'request', request: { ...prepared.request, doneWhen: delivery.doneWhen }, check: delivery.check };
 	};
-	let outcomes;
-	try {
-		outcomes = await pipeline.run(prepare, concurrency);
-	} finally {
-		budget?.commit(pipeline.ledger);
-	}
+	const outcomes = await pipeline.run(prepare, concurrency);
 	// Delivery is read per item: a run with any Callback item parks (its other accepted items become Submit items);
 	// otherwise Submit's ending makes items of every outcome (Wait and Poll leave no accepted job).
 	const parks = outcomes.some((outcome) => outcome.kind === 'accepted' && outcome.request.delivery === 'callback');
-	const items = await (parks ? callback : submit).finish(this, outcomes);
+	const items = await (parks ? callback : submit).finish(this, outcomes, { retryPending: journal?.retryPending(this) ?? false });
 	reportRun(this, items, pipeline.ledger.spend());
 	return [items];
 }

@@ -3,85 +3,58 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { Failure } from '../failure/failure';
 import { readImageCap, readImageCount } from '../helpers/parameters';
 import { labelOf } from '../models/defaults';
-import type { Ledger } from './ledger';
-
-/** Where the images asked in earlier runs of this node (a loop) are counted: the execution's context of the node. */
-const ASKED_KEY = 'aceDataImagesAsked';
+import type { Journal } from './journal';
 
 /**
  * Max Images per Run: the most images the node may ask AceData for in one workflow execution, its earlier runs in a
- * loop included. Decided before anything is sent: the items, in input order, that would pass the cap are refused
- * (`billing: none`); only what was really sent counts for the next run.
+ * loop and earlier tries (Retry On Fail, a retried execution) included. What counts is what was really asked: the
+ * node's journal of paid jobs. A job an earlier try paid for and this try reuses counts once; an item refused before
+ * sending counts nothing. Each request is checked as it is about to leave, in input order; once one is refused, every
+ * later one is too.
  */
 export class ImageBudget {
-	private constructor(
-		private readonly ctx: IExecuteFunctions,
-		readonly cap: number | undefined,
-		/** Asked by earlier runs of this node in this execution. */
-		readonly before: number,
-		private readonly counts: Array<number | undefined>,
-		/** The first item past the cap, and what the run asks in all. */
-		readonly refusedFrom: number | undefined,
-		readonly asked: number,
-	) {}
+	/** Once an item is refused, every later one is too: a run never skips ahead to a smaller item. */
+	private closed = false;
 
-	static plan(ctx: IExecuteFunctions, count: number): ImageBudget {
-		const cap = readImageCap(ctx);
-		const context = cap === undefined ? undefined : nodeContext(ctx);
-		const before = typeof context?.[ASKED_KEY] === 'number' ? (context[ASKED_KEY] as number) : 0;
-		const counts = Array.from({ length: count }, (_, itemIndex) => (cap === undefined ? undefined : readImageCount(ctx, itemIndex)));
-		let running = before;
-		let refusedFrom: number | undefined;
-		counts.forEach((images, itemIndex) => {
-			running += images ?? 0;
-			if (cap !== undefined && refusedFrom === undefined && running > cap) refusedFrom = itemIndex;
-		});
-		return new ImageBudget(ctx, cap, before, counts, refusedFrom, running - before);
+	private constructor(readonly cap: number | undefined) {}
+
+	/** Fails closed: an option that resolves to nothing or to no whole number ≥ 1 stops the node before anything is sent. */
+	static read(ctx: IExecuteFunctions): ImageBudget {
+		return new ImageBudget(readImageCap(ctx));
 	}
 
-	/** Whether any item passes the cap. */
-	get exceeded(): boolean {
-		return this.refusedFrom !== undefined;
+	/**
+	 * Without Continue On Fail a run past the cap sends nothing: the items this try may send (every item but those an
+	 * earlier try already paid for) are added up before the first request.
+	 */
+	runRefusal(ctx: IExecuteFunctions, journal: Journal, count: number): Failure | undefined {
+		if (this.cap === undefined) return undefined;
+		let asking = 0;
+		for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+			if (!journal.hasEarlierJobFor(itemIndex)) asking += readImageCount(ctx, itemIndex) ?? 0;
+		}
+		if (journal.imagesAsked() + asking <= this.cap) return undefined;
+		const what = `${count} item${count === 1 ? '' : 's'} × Number of Images`;
+		return this.failure(journal, `this run asks for ${asking}${journal.imagesAsked() > 0 ? ' more' : ''} images (${what})`);
 	}
 
-	/** The refusal of an item past the cap (undefined: within it). */
-	refusal(itemIndex: number): Failure | undefined {
-		if (this.refusedFrom === undefined || itemIndex < this.refusedFrom || this.cap === undefined) return undefined;
-		return this.failure(`this item would pass it (the run asks for ${this.asked} images)`);
+	/** The refusal of a request that would pass the cap (undefined: within it). */
+	refusal(journal: Journal, images: number): Failure | undefined {
+		if (this.cap === undefined || (!this.closed && journal.imagesAsked() + images <= this.cap)) return undefined;
+		this.closed = true;
+		return this.failure(journal, `this item would ask for ${images}${journal.imagesAsked() > 0 ? ' more' : ''}`);
 	}
 
-	/** The one error of a run that passes the cap without Continue On Fail: nothing is sent. */
-	runRefusal(): Failure {
-		return this.failure(`this run asks for ${this.asked} images (${this.counts.length} item${this.counts.length === 1 ? '' : 's'} × Number of Images)`);
-	}
-
-	/** After the run: what was really sent counts against the cap in later runs of this execution. */
-	commit(ledger: Ledger): void {
-		if (this.cap === undefined) return;
-		const context = nodeContext(this.ctx);
-		if (!context) return;
-		const sent = ledger.jobs.reduce((sum, job) => sum + (job.billing === 'none' ? 0 : (this.counts[job.itemIndex] ?? 0)), 0);
-		context[ASKED_KEY] = this.before + sent;
-	}
-
-	private failure(why: string): Failure {
-		const earlier = this.before > 0 ? `, ${this.before} already asked by earlier runs of this node in this execution` : '';
+	private failure(journal: Journal, why: string): Failure {
+		const asked = journal.imagesAsked();
+		const before = asked > 0 ? ` and this execution has already asked AceData for ${asked} image${asked === 1 ? '' : 's'}` : '';
 		return new Failure({
 			kind: 'parameter',
 			code: 'max_images_per_run',
-			text: `${labelOf('maxImagesPerRun')} is ${this.cap}${earlier}: ${why}`,
+			text: `${labelOf('maxImagesPerRun')} is ${this.cap}${before}: ${why}`,
 			parameter: 'maxImagesPerRun',
 			accepted: 'no',
 			hint: 'Nothing was sent to AceData for it and nothing was billed. Raise Max Images per Run if the run is meant to make that many, or check what feeds the node (a loop, a split).',
 		});
-	}
-}
-
-/** The execution's context of this node (kept across its runs in one execution), where n8n provides it. */
-function nodeContext(ctx: IExecuteFunctions): Record<string, unknown> | undefined {
-	try {
-		return typeof ctx.getContext === 'function' ? (ctx.getContext('node') as Record<string, unknown>) : undefined;
-	} catch {
-		return undefined;
 	}
 }

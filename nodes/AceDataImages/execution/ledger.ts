@@ -10,6 +10,8 @@ export interface Spend {
 	outputTokens: number;
 	/** Amount per currency (AceData's records say `credit`). */
 	cost: Record<string, number>;
+	/** Jobs an earlier try of the node paid for, emitted by this one (not in the counts above: they were paid then). */
+	reusedJobs: number;
 }
 
 /** Input and output token counts of an answer's usage (OpenAI's image names, or its chat names). */
@@ -61,16 +63,25 @@ export class Ledger {
 		if (ids.traceId) job.traceId = ids.traceId;
 	}
 
-	/** The job's images were emitted: what they cost counts for this run. */
-	emitted(itemIndex: number, answer: ImagesAnswer): void {
-		this.made[itemIndex] = answer;
+	/** An earlier try paid (or may have paid) for the item's job: this one finds it instead of sending it. */
+	reused(itemIndex: number, earlier: { billing: Billing; taskId?: string; traceId: string }): void {
+		Object.assign(this.jobs[itemIndex], { billing: earlier.billing, taskId: earlier.taskId, traceId: earlier.traceId, fromEarlierTry: true });
+	}
+
+	/** The job's images were emitted: what they cost counts for this run, unless an earlier try paid for them. */
+	emitted(itemIndex: number, answer?: ImagesAnswer): void {
+		this.made[itemIndex] = answer ?? { images: [] };
 	}
 
 	/** What this run's emitted jobs made and cost. */
 	spend(): Spend {
-		const spend: Spend = { jobs: 0, images: 0, inputTokens: 0, outputTokens: 0, cost: {} };
-		for (const answer of this.made) {
+		const spend: Spend = { jobs: 0, images: 0, inputTokens: 0, outputTokens: 0, cost: {}, reusedJobs: 0 };
+		for (const [itemIndex, answer] of this.made.entries()) {
 			if (!answer) continue;
+			if (this.jobs[itemIndex].fromEarlierTry) {
+				spend.reusedJobs++;
+				continue;
+			}
 			spend.jobs++;
 			spend.images += answer.images.length;
 			const tokens = tokenCounts(answer.usage);

@@ -4,10 +4,12 @@ import { Failure, asFailure } from '../failure/failure';
 import { describeFailure, errorItem, stoppingError } from '../failure/report';
 import { answerToItems, type ImageContext, type OutputOptions } from '../helpers/output';
 import { AceDataClient } from '../transport/client';
-import type { MultipartBody } from '../transport/multipart';
+import { isMultipartBody, type MultipartBody } from '../transport/multipart';
 import { waitForTasks, type TaskWait } from '../transport/polling';
 import type { ImagesAnswer, TaskRecord } from '../transport/types';
 import type { Delivery } from '../models/defaults';
+import { ImageBudget } from './budget';
+import { Journal, keyOf, type JournalEntry } from './journal';
 import { Ledger } from './ledger';
 import { runPipeline, runPool, type PipelineSignals } from './schedule';
 
@@ -22,6 +24,10 @@ export interface PipelineRequest {
 	body: IDataObject | MultipartBody;
 	headers?: IDataObject;
 	traceId: string;
+	/** The digest of the exact request (endpoint, fields but the node-made ones, files): the same across n8n's tries. */
+	fingerprint: string;
+	/** Images it asks for (Number of Images): what Max Images per Run counts. */
+	imagesAsked: number;
 	/** `finished`: the job is done once its images are emitted; `known`: once AceData has accepted it. */
 	doneWhen: 'finished' | 'known';
 	wait: { intervalSeconds: number; maxWaitSeconds: number };
@@ -61,6 +67,8 @@ export class Pipeline {
 	private readonly outcomes: Array<ItemOutcome | undefined>;
 	readonly ledger: Ledger;
 	private firstFailure?: { itemIndex: number; failure: Failure };
+	private journal?: Journal;
+	private budget?: ImageBudget;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -69,6 +77,15 @@ export class Pipeline {
 	) {
 		this.outcomes = Array.from({ length: count }, () => undefined);
 		this.ledger = new Ledger(count);
+	}
+
+	/**
+	 * For billed requests: the jobs earlier tries of this run paid for (found instead of paid again), and Max Images
+	 * per Run, decided as each request is about to leave.
+	 */
+	useJournal(journal: Journal, budget: ImageBudget): void {
+		this.journal = journal;
+		this.budget = budget;
 	}
 
 	/** Ends every wait, look-up and download of this run: the execution was cancelled, or an item failed. */
@@ -152,8 +169,21 @@ export class Pipeline {
 			this.fail(itemIndex, this.notStarted());
 			return undefined;
 		}
+		const key = keyOf(itemIndex, request.fingerprint);
+		const earlier = this.journal?.earlierJob(key);
+		if (earlier) {
+			answered();
+			return this.reuse(request, client, key, earlier);
+		}
+		const refused = this.journal && this.budget?.refusal(this.journal, request.imagesAsked);
+		if (refused) {
+			answered();
+			this.fail(itemIndex, refused);
+			return undefined;
+		}
+		this.journal?.sending(key, request.traceId, request.imagesAsked);
 		this.ledger.sending(itemIndex, request.traceId);
-		const wait = { itemIndex, intervalSeconds: request.wait.intervalSeconds, maxWaitSeconds: request.wait.maxWaitSeconds, until: request.doneWhen };
+		const wait = { itemIndex, intervalSeconds: request.wait.intervalSeconds, maxWaitSeconds: request.wait.maxWaitSeconds, until: request.doneWhen, key };
 		const sentAt = Date.now();
 		let answer;
 		try {
@@ -162,6 +192,7 @@ export class Pipeline {
 			answered();
 			const failure = asFailure(error);
 			if (failure.data.accepted === 'no' || failure.data.accepted === undefined) {
+				this.journal?.notAccepted(key);
 				this.ledger.notAccepted(itemIndex);
 				this.fail(itemIndex, failure);
 				return undefined;
@@ -173,23 +204,66 @@ export class Pipeline {
 				return undefined;
 			}
 			const lostBecause = describeFailure(failure.data, { itemIndex, billing: 'none' }).message.replace(/[.\s]+$/, '');
-			const asked = { model: request.context.model, prompt: request.context.prompt };
-			return { request, client, wait: { ...wait, traceId: request.traceId, since: sentAt, lostBecause, asked } };
+			return { request, client, wait: { ...wait, traceId: request.traceId, since: sentAt, lostBecause, asked: askedOf(request) } };
 		}
 		// Answered: the item frees its Concurrency place while its images download.
 		answered();
 		if (answer.kind === 'images') {
 			const ids = { taskId: answer.answer.taskId, traceId: answer.answer.traceId ?? request.traceId };
 			this.ledger.accepted(itemIndex, ids);
-			await this.emit(request, client, answer.answer);
+			const base64 = answer.answer.images.some((image) => image.b64Json !== undefined && !image.url);
+			this.journal?.accepted(key, ids, base64 ? 'base64' : 'record');
+			await this.emit(request, client, answer.answer, key);
 			return undefined;
 		}
 		this.ledger.accepted(itemIndex, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId });
+		this.journal?.accepted(key, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId }, 'record');
 		if (request.doneWhen === 'known') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: answer.taskId, traceId: this.ledger.job(itemIndex).traceId };
 			return undefined;
 		}
 		return { request, client, wait: { ...wait, taskId: answer.taskId, traceId: this.ledger.job(itemIndex).traceId, since: sentAt } };
+	}
+
+	/**
+	 * An earlier try of this run (n8n's Retry On Fail, or a retried execution) paid for this very request: it is not
+	 * sent again. Its job is found (free) and ends as its delivery would have ended it; the item says it was reused.
+	 */
+	private reuse(request: PipelineRequest, client: AceDataClient, key: string, earlier: JournalEntry): PendingJob | undefined {
+		const { itemIndex } = request;
+		this.ledger.reused(itemIndex, earlier);
+		const reused: PipelineRequest = { ...request, traceId: earlier.traceId, context: { ...request.context, fromEarlierTry: true } };
+		if (earlier.answer === 'base64') {
+			if (earlier.items) {
+				const items = earlier.items.map((item) => ({ ...item, json: { ...item.json, fromEarlierTry: true }, pairedItem: { item: itemIndex } }));
+				this.outcomes[itemIndex] = { kind: 'items', items };
+				this.ledger.emitted(itemIndex);
+				return undefined;
+			}
+			this.fail(itemIndex, paidInEarlierTry(client, earlier));
+			return undefined;
+		}
+		if (earlier.taskId && request.doneWhen === 'known') {
+			this.outcomes[itemIndex] = { kind: 'accepted', request: reused, client, taskId: earlier.taskId, traceId: earlier.traceId };
+			return undefined;
+		}
+		// Max Wait counts from now; a record found by trace ID must still be younger than the first request.
+		const wait: TaskWait = {
+			itemIndex,
+			key,
+			taskId: earlier.taskId,
+			traceId: earlier.traceId,
+			since: Date.now(),
+			sentAt: earlier.sentAt,
+			intervalSeconds: request.wait.intervalSeconds,
+			maxWaitSeconds: request.wait.maxWaitSeconds,
+			until: request.doneWhen,
+		};
+		if (!earlier.taskId) {
+			wait.lostBecause = 'An earlier try of this node sent this request and lost its answer';
+			wait.asked = askedOf(request);
+		}
+		return { request: reused, client, wait };
 	}
 
 	/** One shared wait for every pending job of the run, then their images, in input order. */
@@ -215,6 +289,7 @@ export class Pipeline {
 		const { request, client } = job;
 		const { itemIndex } = request;
 		this.ledger.accepted(itemIndex, { taskId: record.id, traceId: record.traceId });
+		if (job.wait.key) this.journal?.accepted(job.wait.key, { taskId: record.id, traceId: record.traceId }, 'record');
 		const { taskId, traceId } = this.ledger.job(itemIndex);
 		if (request.doneWhen === 'known') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: record.id, traceId };
@@ -232,13 +307,14 @@ export class Pipeline {
 		if (result?.kind === 'images') await this.emit(request, client, { ...result.answer, taskId, traceId });
 	}
 
-	private async emit(request: PipelineRequest, client: AceDataClient, answer: ImagesAnswer): Promise<void> {
+	private async emit(request: PipelineRequest, client: AceDataClient, answer: ImagesAnswer, key?: string): Promise<void> {
 		const { itemIndex } = request;
 		const { taskId, traceId } = this.ledger.job(itemIndex);
 		try {
 			const items = await answerToItems(this.ctx, client.withSignal(this.signal), answer, { ...request.context, taskId, traceId }, request.output);
 			this.outcomes[itemIndex] = { kind: 'items', items };
 			this.ledger.emitted(itemIndex, answer);
+			if (key) this.journal?.keepItems(key, items);
 		} catch (error) {
 			this.fail(itemIndex, error);
 		}
@@ -269,4 +345,29 @@ export class Pipeline {
 		this.firstFailure ??= { itemIndex, failure };
 		this.stop.abort();
 	}
+}
+
+/** What was asked: a record found by trace ID must match it to count as this request's job. */
+function askedOf(request: PipelineRequest): NonNullable<TaskWait['asked']> {
+	const body = isMultipartBody(request.body) ? undefined : request.body;
+	const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+	return {
+		model: request.context.model,
+		prompt: request.context.prompt,
+		n: request.context.imagesRequested,
+		outputFormat: text(body?.output_format),
+	};
+}
+
+/** A base64 job an earlier try paid for, whose files n8n did not keep by id: AceData cannot give them again. */
+function paidInEarlierTry(client: AceDataClient, earlier: JournalEntry): Failure {
+	const job = earlier.taskId ? `task ${earlier.taskId}` : `trace ID ${earlier.traceId}`;
+	return client.failure({
+		kind: 'wait',
+		code: 'paid_in_earlier_try',
+		text: `An earlier try of this node already paid for this request (${job}), and AceData answered it with base64 images, which it does not keep: the node does not pay for it again. So that a retry can reuse such images, set Response Format to URL, or let n8n keep binary data on disk (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)`,
+		taskId: earlier.taskId,
+		traceId: earlier.traceId,
+		accepted: 'yes',
+	});
 }

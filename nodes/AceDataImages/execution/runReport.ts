@@ -54,6 +54,12 @@ export function spendText(spend: Spend): string | undefined {
 	return `This run: ${parts.join(', ')}, as AceData reported them`;
 }
 
+/** Jobs an earlier try paid for, emitted by this try (n8n's Retry On Fail, or a retried execution). */
+export function reuseText(jobs: number): string {
+	const what = jobs === 1 ? '1 job' : `${number(jobs)} jobs`;
+	return `${what} came from an earlier try of this node (Retry On Fail or a retried execution): found at AceData, not sent or billed again (field "fromEarlierTry" on their items)`;
+}
+
 /**
  * What a run tells n8n besides its items: its tokens into n8n's token accounting, and above the output (where the
  * running n8n shows hints) the items' notices and what the run cost.
@@ -71,5 +77,6 @@ export function reportRun(ctx: IExecuteFunctions, items: INodeExecutionData[], s
 	const hints = noticeHints(items);
 	const text = spendText(spend);
 	if (text) hints.push({ message: text, type: 'info', location: 'outputPane' });
+	if (spend.reusedJobs > 0) hints.push({ message: reuseText(spend.reusedJobs), type: 'info', location: 'outputPane' });
 	if (hints.length) ctx.addExecutionHints(...hints);
 }

@@ -15,6 +15,8 @@ export interface JobState {
 	traceId?: string;
 	/** The task finished with an error at AceData: nothing to fetch (failed tasks are generally not billed). */
 	taskFailed?: boolean;
+	/** An earlier try of the node (Retry On Fail, a retried execution) paid for the job; this one did not send it. */
+	fromEarlierTry?: boolean;
 }
 
 const CREDENTIAL_CODES = new Set(['invalid_token', 'token_expired', 'no_token', 'token_mismatched']);
@@ -113,6 +115,7 @@ export function errorItem(failure: FailureData, job: JobState): INodeExecutionDa
 	if (taskId) json.taskId = taskId;
 	if (traceId) json.traceId = traceId;
 	json.billing = job.billing;
+	if (job.fromEarlierTry) json.fromEarlierTry = true;
 	json.whatToDo = whatToDo(job);
 	return { json, pairedItem: { item: job.itemIndex } };
 }
@@ -142,7 +145,7 @@ export function stoppingError(node: INode, failure: FailureData, failed: JobStat
 	}
 	const others = unemitted.filter((job) => job.itemIndex !== failed.itemIndex).length;
 	if (others > 0) {
-		error.message = `${trimEnd(error.message)}. ${others} other item(s) already have paid jobs: fetch them with Task › Get (IDs in the details) instead of running the workflow again`;
+		error.message = `${trimEnd(error.message)}. ${others} other item(s) already have paid jobs: fetch them with Task › Get (IDs in the details), or retry this execution (the node finds them instead of paying again), instead of running the workflow again`;
 	}
 	error.description = `${error.description ?? ''} · Paid jobs whose images were not emitted (fetch them with Task › Get; do not submit them again): ${unemitted.map(describeJob).join(', ')}`;
 	return error;

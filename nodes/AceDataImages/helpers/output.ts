@@ -33,6 +33,8 @@ export interface ImageContext {
 	taskType?: string;
 	/** What the user should know about this item's images, decided before the request (an unpromised mask). */
 	notices?: string[];
+	/** An earlier try of the node (Retry On Fail, a retried execution) paid for the job; this one found it. */
+	fromEarlierTry?: boolean;
 }
 
 interface EmittedImage {
@@ -107,6 +109,7 @@ function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext
 	if (cost) json.cost = cost;
 	if (answer.created) json.created = answer.created;
 	if (context.taskType) json.type = context.taskType;
+	if (context.fromEarlierTry) json.fromEarlierTry = true;
 	return json;
 }
 
@@ -240,6 +243,7 @@ export async function answerToItems(
 		if (first.taskId) json.taskId = first.taskId;
 		if (first.traceId) json.traceId = first.traceId;
 		if (first.type) json.type = first.type;
+		if (context.fromEarlierTry) json.fromEarlierTry = true;
 		// The item is the job: its whole token count and cost (the sum of its images' shares).
 		if (answer.usage) json.usage = answer.usage;
 		if (answer.cost) json.cost = { amount: answer.cost.amount, currency: answer.cost.currency };

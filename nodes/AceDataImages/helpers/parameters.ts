@@ -55,6 +55,8 @@ export interface ImageJob {
 	timeoutSeconds?: number;
 	/** Edit only. */
 	edit?: EditSources;
+	/** The user set the Trace ID (otherwise the node made one up for this try). */
+	traceIdGiven: boolean;
 }
 
 /** Task › Get. */
@@ -266,7 +268,17 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 /** Max Images per Run: a node-level option, read from the first item; undefined: no cap. */
 export function readImageCap(ctx: IExecuteFunctions): number | undefined {
 	const options = optionsOf(ctx, 0);
-	return optionalNumber('maxImagesPerRun', options.maxImagesPerRun, { min: 1, max: MAX_IMAGES_CAP, integer: true, what: 'a whole number' });
+	const value = options.maxImagesPerRun;
+	const rule = { min: 1, max: MAX_IMAGES_CAP, integer: true, what: 'a whole number' };
+	if (!isUnset(value)) return optionalNumber('maxImagesPerRun', value, rule);
+	// Fails closed: only an option the user did not add means "no cap"; one that resolved to nothing is an error.
+	const written = (ctx.getNode().parameters?.options as IDataObject | undefined)?.maxImagesPerRun;
+	if (written === undefined && !Object.prototype.hasOwnProperty.call(options, 'maxImagesPerRun')) return undefined;
+	throw parameterFailure(
+		'maxImagesPerRun',
+		`Parameter "${labelOf('maxImagesPerRun')}" must be a whole number from 1 to ${MAX_IMAGES_CAP} (got ${describeValue(value)}${typeof written === 'string' ? ` from ${written.trim()}` : ''})`,
+		'Nothing was sent to AceData and nothing was billed. Remove the option for no cap, or make its expression give a number for every run.',
+	);
 }
 
 /** How many images an item asks for (Number of Images), or undefined when it cannot be read (the item fails on its own). */
@@ -352,6 +364,7 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 		output: readOutputOptions(options),
 		wait: readWaitSettings(options),
 		timeoutSeconds: seconds('timeout', options.timeout),
+		traceIdGiven: traceId !== undefined,
 	};
 	if (operation === 'edit') job.edit = readEditSources(ctx, itemIndex, options);
 	return job;

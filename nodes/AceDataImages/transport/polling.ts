@@ -17,16 +17,23 @@ const MIN_GRACE_MS = 500;
 const MAX_GRACE_MS = 60_000;
 /** A look-up never waits less than this, even right before a deadline. */
 const MIN_LOOKUP_TIMEOUT_MS = 1000;
-/** Clocks differ: a record found by trace ID may say it was created this much before the node sent the request. */
-export const CLOCK_SKEW_MS = 10_000;
+/**
+ * A record found by trace ID may say it was created this much before the node sent the request: AceData's clock and
+ * n8n's may differ a little, and AceData may round its time down to the second. An older record is another job.
+ */
+export const CLOCK_SKEW_MS = 3000;
 
 /** One item's job to wait for: by task ID, or by trace ID while a lost submission is being recovered. */
 export interface TaskWait {
 	itemIndex: number;
 	taskId?: string;
 	traceId?: string;
-	/** When the request was sent (ms since epoch): Max Wait and the grace period count from here. */
+	/** When the wait began (ms since epoch): Max Wait and the grace period count from here. */
 	since: number;
+	/** When the request was sent, when earlier than `since` (a job an earlier try of the node paid for). */
+	sentAt?: number;
+	/** The job's entry in the node's journal of paid jobs. */
+	key?: string;
 	intervalSeconds: number;
 	maxWaitSeconds: number;
 	/** `finished`: wait for the result; `known`: done as soon as AceData has a record (delivery Submit). */
@@ -34,7 +41,7 @@ export interface TaskWait {
 	/** Why the job is looked up by trace ID (the submission's own failure), for the final message. */
 	lostBecause?: string;
 	/** What was asked: a record found by trace ID must match it to count as this submission's. */
-	asked?: { model: string; prompt: string };
+	asked?: { model: string; prompt: string; n?: number; outputFormat?: string };
 }
 
 export type TaskOutcome = { record: TaskRecord } | { failure: Failure };
@@ -147,15 +154,52 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 
 /** Why a record found by trace ID is not this submission's job, or undefined when it is. */
 export function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
-	if (record.createdAt !== undefined && record.createdAt < wait.since - CLOCK_SKEW_MS) {
-		return `it was created ${new Date(record.createdAt).toISOString()}, before this request was sent`;
+	const sentAt = wait.sentAt ?? wait.since;
+	if (record.createdAt !== undefined && record.createdAt < sentAt - CLOCK_SKEW_MS) {
+		return `it was created ${new Date(record.createdAt).toISOString()}, before this request was sent (${new Date(sentAt).toISOString()})`;
 	}
-	if (wait.asked && record.request.model !== undefined && record.request.model !== wait.asked.model) {
-		return `it is for the model ${record.request.model}, not ${wait.asked.model}`;
+	const asked = wait.asked;
+	if (asked && record.request.model !== undefined && record.request.model !== asked.model) {
+		return `it is for the model ${record.request.model}, not ${asked.model}`;
 	}
-	if (wait.asked && record.request.prompt !== undefined && record.request.prompt !== wait.asked.prompt) return 'its prompt is another one';
+	if (asked && record.request.prompt !== undefined && record.request.prompt !== asked.prompt) return 'its prompt is another one';
+	if (asked?.n !== undefined && record.request.n !== undefined && record.request.n !== asked.n) return `it asked for ${record.request.n} images, not ${asked.n}`;
+	if (asked?.outputFormat !== undefined && record.request.outputFormat !== undefined && record.request.outputFormat !== asked.outputFormat) {
+		return `it asked for ${record.request.outputFormat}, not ${asked.outputFormat}`;
+	}
 	if (record.createdAt === undefined && record.request.prompt === undefined) return 'it says neither when it was created nor what it was asked';
 	return undefined;
+}
+
+/** Most records with one trace ID asked for, to tell whether the one found is the only one. */
+const TRACE_CANDIDATES = 10;
+
+/**
+ * The job of a lost answer, by its trace ID: AceData's record, if it is this request's. A trace ID the user reused
+ * can name several jobs: the record found is this one's only if no other job carries the trace ID (one listing by
+ * trace ID, free), otherwise the item fails naming every candidate, paid for nothing more.
+ */
+async function findByTrace(client: AceDataClient, wait: TaskWait): Promise<LookupResult> {
+	const traceId = wait.traceId as string;
+	try {
+		const record = await client.retrieveByTrace(traceId, timeoutFor(client, [wait]));
+		if (!record || foreignReason(record, wait)) return record;
+		const { records } = await client.listTasks({ traceIds: [traceId] }, TRACE_CANDIDATES, timeoutFor(client, [wait]));
+		const ids = [record.id, ...records.filter((entry): entry is TaskRecord => !(entry instanceof Failure) && entry.id !== record.id).map((entry) => entry.id)];
+		return ids.length === 1 ? record : ambiguousTrace(client, wait, ids);
+	} catch (error) {
+		return asFailure(error);
+	}
+}
+
+function ambiguousTrace(client: AceDataClient, wait: TaskWait, taskIds: string[]): Failure {
+	return client.failure({
+		kind: 'answer',
+		code: 'trace_id_ambiguous',
+		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has ${taskIds.length} jobs with trace ID ${wait.traceId} (tasks ${taskIds.join(', ')}), so the node cannot tell which one is this request's and emits none of them. One of them may be this request's and paid: check them with Task › Get before submitting again, and give every submission a Trace ID of its own`,
+		traceId: wait.traceId,
+		accepted: 'maybe',
+	});
 }
 
 function foreignJob(client: AceDataClient, wait: TaskWait, record: TaskRecord, reason: string): Failure {
@@ -204,11 +248,7 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 		}
 		const byTrace = new Map<number, LookupResult>();
 		for (const wait of pending.filter((candidate) => !candidate.taskId)) {
-			try {
-				byTrace.set(wait.itemIndex, await client.retrieveByTrace(wait.traceId as string, timeoutFor(client, [wait])));
-			} catch (error) {
-				byTrace.set(wait.itemIndex, asFailure(error));
-			}
+			byTrace.set(wait.itemIndex, await findByTrace(client, wait));
 		}
 		if (client.cancelled()) break;
 

@@ -17,7 +17,7 @@ import { AceDataClient, type CallOptions, type NodeContext } from '../../transpo
 import { parseCallbackBody } from '../../transport/schemas';
 import type { TaskRecord } from '../../transport/types';
 import { submit } from './submit';
-import type { EndingDelivery } from './types';
+import type { EndingDelivery, RunEnding } from './types';
 
 /**
  * Delivery "Wait for AceData's Callback": every item is submitted with `callback_url` = this execution's resume URL
@@ -183,7 +183,7 @@ async function nudgeAfterParking(ctx: IExecuteFunctions, task: AwaitingTask): Pr
  * execution was parked, and n8n refuses those) the images are emitted now; otherwise the execution is parked until
  * AceData calls back (each callback looks up all tasks, so one lost callback is no loss) or Max Wait passes.
  */
-async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<INodeExecutionData[]> {
+async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending?: RunEnding): Promise<INodeExecutionData[]> {
 	const slots: INodeExecutionData[][] = [];
 	const tasks: AwaitingTask[] = [];
 	for (const outcome of outcomes) {
@@ -219,6 +219,9 @@ async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<
 		}
 		return settled.slots.flat();
 	}
+	// n8n will run the node again (Retry On Fail, the first item an error item): a park now would replace the input the
+	// next try reads and keep the execution waiting after it. The next try finds these paid tasks and parks on them.
+	if (ending?.retryPending && slots.flat()[0]?.json.error !== undefined) return slots.flat();
 	const maxWaitSeconds = Math.max(...tasks.map((task) => task.maxWaitSeconds));
 	// What Max Wait passes through (see the module comment): the final items and the Max Wait error items.
 	const executeData = ctx.getExecuteData();

@@ -10,6 +10,7 @@ function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INo
 	if (traceId) json.traceId = traceId;
 	// What the task will make: Task › Get says later how many came.
 	if (request.context.imagesRequested !== undefined) json.imagesRequested = request.context.imagesRequested;
+	if (request.context.fromEarlierTry) json.fromEarlierTry = true;
 	return { json, pairedItem: { item: request.itemIndex } };
 }
 

@@ -15,7 +15,13 @@ export interface DeliveryModule {
 	 * Every item's outcome → the node's output, for the deliveries that end a run their own way: Submit (accepted jobs
 	 * become items) and Callback (parks the execution until AceData calls back).
 	 */
-	finish?(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): Promise<INodeExecutionData[]>;
+	finish?(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending?: RunEnding): Promise<INodeExecutionData[]>;
+}
+
+/** What n8n will do after this run. */
+export interface RunEnding {
+	/** n8n runs the node again (Retry On Fail) if the first output item is an error item: such a run must not park. */
+	retryPending: boolean;
 }
 
 /** A delivery that ends a run its own way (Submit, Callback). */

@@ -1,6 +1,7 @@
 import { randomString, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
+import type { FileIdentity } from '../../helpers/fingerprint';
 import { inspectImage } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
 import { masksPromised } from '../../models/modelRules';
@@ -15,6 +16,8 @@ export const description = imageProperties('edit');
 interface ReadImage {
 	info: EditImageInfo;
 	part: FilePart;
+	/** What identifies the file across n8n's re-runs of the node (its id in n8n's binary store, or its bytes). */
+	identity: FileIdentity;
 }
 
 /** The size n8n recorded for a binary (its `bytes`, or the inline base64's length), without reading it. */
@@ -71,7 +74,14 @@ async function readBinary(
 	}
 	const { type, dimensions } = inspectImage(head);
 	const fallbackName = `${property}.${type?.extension ?? 'png'}`;
+	const identity: FileIdentity = {
+		name: partName,
+		contentType: meta.mimeType ?? '',
+		size: source.size,
+		...('bytes' in source ? { bytes: source.bytes } : { binaryId: id as string }),
+	};
 	return {
+		identity,
 		info: { property, bytes: source.size, format: type?.extension === 'jpg' ? 'jpeg' : type?.extension, ...dimensions },
 		part: {
 			name: partName,
@@ -97,6 +107,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	const fields = fieldsFor(job);
 	const edit: EditInput = { source: sources.source, images: [], urls: [] };
 	const parts: FilePart[] = [];
+	const identities: FileIdentity[] = [];
 	const model = job.input.model;
 
 	if (sources.source === 'binary') {
@@ -106,6 +117,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			);
 			edit.images.push(image.info);
 			parts.push(image.part);
+			identities.push(image.identity);
 		}
 		// Several images go as repeated `image[]` parts (AceData's guides, OpenAI's API): a server that keeps the
 		// last value of repeated `image` parts would use one of them and bill it.
@@ -114,6 +126,7 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 			const mask = await readBinary(this, itemIndex, sources.maskProperty, 'mask');
 			edit.mask = mask.info;
 			parts.push(mask.part);
+			identities.push(mask.identity);
 		}
 	} else {
 		edit.urls = sources.urls;
@@ -124,12 +137,17 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	if (sources.source === 'url') {
 		const urls = edit.urls.map((entry) => entry.url);
 		const body = { ...fields, image: urls.length === 1 ? urls[0] : urls };
-		return { kind: 'request', request: imageRequest(job, 'edits', body) };
+		return { kind: 'request', request: await imageRequest(job, 'edits', body, { fields: body }) };
 	}
 	const body = multipartBody(fields, parts, `----AceDataImages${randomString(24)}`);
 	const notices = edit.mask && !masksPromised(job.input.modelId) ? [maskNotice(job.input.modelId)] : [];
 	return {
 		kind: 'request',
-		request: imageRequest(job, 'edits', body, { 'content-type': body.contentType, 'content-length': body.length }, notices),
+		request: await imageRequest(job, 'edits', body, {
+			fields,
+			files: identities,
+			headers: { 'content-type': body.contentType, 'content-length': body.length },
+			notices,
+		}),
 	};
 }

@@ -9,5 +9,6 @@ export const description = imageProperties('generate');
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
 	const job = readImageJob(this, itemIndex, 'generate');
-	return { kind: 'request', request: imageRequest(job, 'generations', fieldsFor(job)) };
+	const fields = fieldsFor(job);
+	return { kind: 'request', request: await imageRequest(job, 'generations', fields, { fields }) };
 }

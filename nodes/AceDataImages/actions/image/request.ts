@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asFailure, parameterFailure } from '../../failure/failure';
+import { requestFingerprint, type FileIdentity } from '../../helpers/fingerprint';
 import type { ImageJob } from '../../helpers/parameters';
 import { buildImageFields } from '../../helpers/requestBody';
 import { ImageRequestValidationError, validateImageRequest } from '../../models/validation';
@@ -23,20 +24,34 @@ export function fieldsFor(job: ImageJob): IDataObject {
 	return buildImageFields(job.input, DELIVERY_MODULES[job.delivery].sendsAsync);
 }
 
-/** One billed image request as plain data, for the pipeline. `notices`: what its items should tell the user. */
-export function imageRequest(
+/** What else an image request carries besides its body: its form fields and files (an edit), headers, notices. */
+export interface RequestParts {
+	/** The request's fields (the JSON body itself, or a multipart form's text fields). */
+	fields: IDataObject;
+	files?: FileIdentity[];
+	headers?: IDataObject;
+	/** What its items should tell the user. */
+	notices?: string[];
+}
+
+/** One billed image request as plain data, for the pipeline, with the fingerprint that identifies it across tries. */
+export async function imageRequest(
 	job: ImageJob,
 	endpoint: 'generations' | 'edits',
 	body: IDataObject | MultipartBody,
-	headers?: IDataObject,
-	notices: string[] = [],
-): ImageRequest {
+	parts: RequestParts,
+): Promise<ImageRequest> {
+	// Made up by the node for this try: a retried try makes them anew, and they do not change what is asked.
+	const nodeMade = [...(job.traceIdGiven ? [] : ['trace_id']), ...(job.delivery === 'callback' ? ['callback_url'] : [])];
+	const notices = parts.notices ?? [];
 	return {
 		itemIndex: job.itemIndex,
 		endpoint,
 		body,
-		headers,
+		headers: parts.headers,
 		traceId: job.input.traceId as string,
+		fingerprint: await requestFingerprint({ endpoint, fields: parts.fields, files: parts.files, nodeMade }),
+		imagesAsked: job.input.n ?? 1,
 		callbackUrl: job.input.callbackUrl,
 		delivery: job.delivery,
 		wait: job.wait,

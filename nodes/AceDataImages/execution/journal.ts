@@ -1,0 +1,188 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+/**
+ * What this node has paid for in the current workflow execution, kept where n8n keeps it across its own re-runs of
+ * the node: the node's context (`getContext('node')`). n8n hands the same context to every try of Retry On Fail and
+ * copies it into a retried execution (the executions list's Retry), so a later try finds the jobs an earlier one
+ * paid for and looks them up instead of paying again.
+ *
+ * One entry per billed request, keyed by the input item and the request's fingerprint (endpoint, fields, files):
+ * written as the request leaves (`maybe`), completed when AceData answers (`paid`, with its task ID), removed when
+ * AceData surely did not take it. A loop runs the node at a higher run index: the jobs of earlier runs can no longer
+ * be re-run by n8n, so they are folded into a count of images (Max Images per Run counts them) and dropped.
+ */
+const JOURNAL_KEY = 'aceDataImagesJournal';
+const VERSION = 1;
+
+/** How a paid job's images can be had again. */
+export type JobAnswer =
+	/** A task, or hosted URLs: AceData's record gives them again (free). */
+	| 'record'
+	/** Base64 in the answer: AceData's records truncate it; only the files n8n stored can be given again. */
+	| 'base64';
+
+export interface JournalEntry {
+	traceId: string;
+	taskId?: string;
+	billing: 'maybe' | 'paid';
+	/** When the request left (ms since the epoch): a record found by trace ID must be younger. */
+	sentAt: number;
+	/** Images asked (Number of Images). */
+	images: number;
+	answer?: JobAnswer;
+	/** Base64 answers whose files n8n keeps out of line (they have an id): the items as emitted. */
+	items?: INodeExecutionData[];
+}
+
+interface JournalState {
+	version: number;
+	/** The execution and run these jobs belong to, and how many times n8n has run the node for them (Retry On Fail). */
+	executionId: string;
+	runIndex: number;
+	tries: number;
+	/** Images asked by the earlier runs of this node in this execution (a loop). */
+	imagesBefore: number;
+	jobs: Record<string, JournalEntry>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+const whole = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
+
+/** An entry read back from n8n's saved run data: checked like anything else that crosses a boundary. */
+function readEntry(value: unknown): JournalEntry | undefined {
+	if (!isRecord(value) || typeof value.traceId !== 'string' || (value.billing !== 'maybe' && value.billing !== 'paid')) return undefined;
+	if (typeof value.sentAt !== 'number' || !Number.isFinite(value.sentAt)) return undefined;
+	return {
+		traceId: value.traceId,
+		taskId: typeof value.taskId === 'string' && value.taskId ? value.taskId : undefined,
+		billing: value.billing,
+		sentAt: value.sentAt,
+		images: whole(value.images),
+		answer: value.answer === 'record' || value.answer === 'base64' ? value.answer : undefined,
+		items: Array.isArray(value.items) && value.items.every(isRecord) ? (value.items as unknown as INodeExecutionData[]) : undefined,
+	};
+}
+
+function readState(stored: unknown, executionId: string, runIndex: number): JournalState {
+	const fresh: JournalState = { version: VERSION, executionId, runIndex, tries: 0, imagesBefore: 0, jobs: {} };
+	if (!isRecord(stored) || stored.version !== VERSION || !isRecord(stored.jobs)) return fresh;
+	const jobs: Record<string, JournalEntry> = {};
+	for (const [key, value] of Object.entries(stored.jobs)) {
+		const entry = readEntry(value);
+		if (entry) jobs[key] = entry;
+	}
+	const imagesBefore = whole(stored.imagesBefore);
+	const storedRun = whole(stored.runIndex);
+	// The same run again: another try of Retry On Fail (same execution), or a retried execution (a new one).
+	if (storedRun === runIndex) return { ...fresh, imagesBefore, jobs, tries: stored.executionId === executionId ? whole(stored.tries) : 0 };
+	// A later run of a loop: the earlier run's jobs count against the cap and are not reused.
+	const earlier = Object.values(jobs).reduce((sum, entry) => sum + entry.images, 0);
+	return { ...fresh, imagesBefore: imagesBefore + earlier };
+}
+
+export const keyOf = (itemIndex: number, fingerprint: string) => `${itemIndex}:${fingerprint}`;
+
+export class Journal {
+	private constructor(
+		private readonly state: JournalState,
+		/** Jobs an earlier try paid for, found at the start of this one. */
+		private readonly earlier: ReadonlySet<string>,
+	) {}
+
+	/** The journal in n8n's node context (a fresh one in memory where n8n gives no context). */
+	static open(ctx: IExecuteFunctions): Journal {
+		const context = nodeContext(ctx);
+		const state = readState(context?.[JOURNAL_KEY], executionIdOf(ctx), runIndexOf(ctx));
+		state.tries++;
+		if (context) context[JOURNAL_KEY] = state;
+		return new Journal(state, new Set(Object.keys(state.jobs)));
+	}
+
+	/** The job an earlier try paid (or may have paid) for this exact request of this item. */
+	earlierJob(key: string): JournalEntry | undefined {
+		return this.earlier.has(key) ? this.state.jobs[key] : undefined;
+	}
+
+	/** Whether an earlier try left a job for this input item (for any request). */
+	hasEarlierJobFor(itemIndex: number): boolean {
+		const prefix = `${itemIndex}:`;
+		return [...this.earlier].some((key) => key.startsWith(prefix));
+	}
+
+	/** Images asked of AceData in this execution by this node: earlier runs, earlier tries and this try so far. */
+	imagesAsked(): number {
+		return this.state.imagesBefore + Object.values(this.state.jobs).reduce((sum, entry) => sum + entry.images, 0);
+	}
+
+	/** Images asked by earlier runs of this node in this execution (a loop). */
+	get imagesBefore(): number {
+		return this.state.imagesBefore;
+	}
+
+	/**
+	 * Whether n8n will run the node again should its first output item be an error item: Retry On Fail is on and this
+	 * is not its last try (n8n-core: `maxTries` 2 to 5, 3 when unset).
+	 */
+	retryPending(ctx: IExecuteFunctions): boolean {
+		const node = ctx.getNode();
+		if (node.retryOnFail !== true) return false;
+		const maxTries = Math.min(5, Math.max(2, node.maxTries || 3));
+		return this.state.tries < maxTries;
+	}
+
+	/** The billed request is leaving now. */
+	sending(key: string, traceId: string, images: number): void {
+		this.state.jobs[key] = { traceId, billing: 'maybe', sentAt: Date.now(), images };
+	}
+
+	/** AceData surely did not take it: nothing to reuse, nothing asked. */
+	notAccepted(key: string): void {
+		delete this.state.jobs[key];
+	}
+
+	/** AceData has the job. */
+	accepted(key: string, ids: { taskId?: string; traceId?: string }, answer?: JobAnswer): void {
+		const entry = this.state.jobs[key];
+		if (!entry) return;
+		entry.billing = 'paid';
+		if (ids.taskId) entry.taskId = ids.taskId;
+		if (ids.traceId) entry.traceId = ids.traceId;
+		if (answer) entry.answer = answer;
+	}
+
+	/** A base64 job's items as emitted, when every file sits in n8n's binary store by id (small to keep). */
+	keepItems(key: string, items: INodeExecutionData[]): void {
+		const entry = this.state.jobs[key];
+		if (!entry || entry.answer !== 'base64') return;
+		// Stored by id (on disk, in S3, in the database), `data` holds only the mode's name: small enough to keep.
+		const byId = items.every((item) => Object.values(item.binary ?? {}).every((binary) => typeof binary.id === 'string' && binary.id !== ''));
+		if (byId) entry.items = items.map((item) => ({ json: item.json, binary: item.binary, pairedItem: item.pairedItem }));
+	}
+}
+
+function executionIdOf(ctx: IExecuteFunctions): string {
+	try {
+		return String(ctx.getExecutionId() ?? '');
+	} catch {
+		return '';
+	}
+}
+
+/** n8n's run index of this node (a loop runs it at 0, 1, 2, ...); 0 where it cannot be read. */
+function runIndexOf(ctx: IExecuteFunctions): number {
+	try {
+		const value = ctx.evaluateExpression('{{ $runIndex }}', 0);
+		return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** The execution's context of this node (kept across tries, runs and retried executions), where n8n provides it. */
+export function nodeContext(ctx: IExecuteFunctions): Record<string, unknown> | undefined {
+	try {
+		return typeof ctx.getContext === 'function' ? (ctx.getContext('node') as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}

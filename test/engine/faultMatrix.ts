@@ -43,6 +43,14 @@ const PARKED_MAX_WAIT =
  * 8 s passes a Timeout of 1 s.
  */
 const ROOMY = { timeout: 10, maxWait: 30 };
+
+/**
+ * n8n's lifecycle around the node: `once`, or n8n's Retry On Fail (3 tries) with the fault on item 0, so that under
+ * Continue On Fail its error item comes first and n8n runs the node again (n8n-core's `checkFailure`), and without
+ * it the node's error does. Every try sends what no earlier try paid for; a paid job is never sent again.
+ */
+type Lifecycle = "once" | "retryOnFail";
+const RETRY_ON_FAIL = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 };
 const SHORT_MAX_WAIT = { maxWait: 1.5 };
 
 interface FaultCase {
@@ -255,7 +263,7 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
   const run = (
     simulator: Simulator,
     parameters: INodeParameters,
-    extra: { items: INodeExecutionData[]; continueOnFail: boolean },
+    extra: { items: INodeExecutionData[]; continueOnFail: boolean; settings?: typeof RETRY_ON_FAIL },
     credential: IDataObject = {},
   ) =>
     imageRunner(() => ({ apiToken: TOKEN, baseUrl: simulator.url, ...credential }) as { apiToken: string; baseUrl: string }, {
@@ -338,16 +346,30 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     count: number,
     target: number,
     parked: boolean,
+    lifecycle: Lifecycle,
   ) {
-    const billed = sim.billed();
-    // One billed submission per item that was started, never a second one.
+    const all = sim.billed();
+    // One billed submission per item that was started, never a second one. Across n8n's retries an item AceData
+    // refused (nothing paid) is sent again by the next try; one AceData may have taken is never sent again.
     const perItem = new Map<number, LoggedRequest[]>();
-    for (const entry of billed)
+    for (const entry of all)
       perItem.set(itemOf(entry), [
         ...(perItem.get(itemOf(entry)) ?? []),
         entry,
       ]);
-    for (const entries of perItem.values()) expect(entries).toHaveLength(1);
+    const mayBeTaken = (entry: LoggedRequest) =>
+      entry.taskId !== undefined || entry.status === undefined || entry.status < 400 || entry.status >= 500;
+    for (const [item, entries] of perItem) {
+      if (lifecycle === "once") expect(entries).toHaveLength(1);
+      else if (entries.some(mayBeTaken)) {
+        // Sent again only while AceData surely refused it; once it may have been taken, never again.
+        const first = entries.findIndex(mayBeTaken);
+        if (first !== entries.length - 1)
+          throw new Error(`item ${item} was sent again after AceData may have taken it: ${JSON.stringify(entries.map((entry) => [entry.status, entry.taskId]))}`);
+      }
+    }
+    // The submissions that count: the last one of each item (earlier ones AceData refused).
+    const billed = [...perItem.values()].map((entries) => entries[entries.length - 1]);
     const paid = billed.filter((entry) => entry.taskId);
     totals.billed += billed.length;
     totals.paid += paid.length;
@@ -450,17 +472,19 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
 
   describe.each(CASES)("fault: $name", (fault) => {
     describe.each(deliveries)("delivery %s", (delivery) => {
-      it.concurrent.each([
-        [false, 1],
-        [false, 5],
-        [true, 1],
-        [true, 5],
+      it.concurrent.each<[boolean, number, Lifecycle]>([
+        [false, 1, "once"],
+        [false, 5, "once"],
+        [true, 1, "once"],
+        [true, 5, "once"],
+        [false, 5, "retryOnFail"],
+        [true, 5, "retryOnFail"],
       ])(
-        "Continue On Fail %s, %i item(s): one outcome per item, every paid job emitted or named",
-        async (continueOnFail, count) => {
+        "Continue On Fail %s, %i item(s), %s: one outcome per item, every paid job emitted or named",
+        async (continueOnFail, count, lifecycle) => {
           const simulator = await startSimulator({ gptImageAnswer: "url" });
           try {
-            await runCell(simulator, fault, delivery, continueOnFail, count);
+            await runCell(simulator, fault, delivery, continueOnFail, count, lifecycle);
           } finally {
             await simulator.stop();
           }
@@ -475,8 +499,10 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     delivery: Delivery,
     continueOnFail: boolean,
     count: number,
+    lifecycle: Lifecycle,
   ) {
-    const target = count === 1 ? 0 : 2;
+    // Under Retry On Fail the fault is on item 0: its error item comes first, which makes n8n run the node again.
+    const target = count === 1 || lifecycle === "retryOnFail" ? 0 : 2;
     const marker = `Item ${target}:`;
     simulator.inject(...(fault.faults?.(marker) ?? []));
     const items = Array.from({ length: count }, (_, index) => ({
@@ -492,7 +518,7 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
     let result = await run(
       simulator,
       parametersFor(simulator, delivery),
-      { items, continueOnFail },
+      { items, continueOnFail, ...(lifecycle === "retryOnFail" ? { settings: RETRY_ON_FAIL } : {}) },
       fault.credential,
     );
     const parked = result.run.waitTill !== undefined;
@@ -512,13 +538,14 @@ export function defineFaultMatrix(deliveries: Delivery[]): void {
       count,
       target,
       parked,
+      lifecycle,
     );
   }
 
   afterAll(() => {
     // The matrix's totals, printed with the test output.
     report(
-      `fault matrix: ${totals.cells} cells (${CASES.length} faults × ${deliveries.length} deliveries (${deliveries.join(", ")}) × Continue On Fail on/off × 1 and 5 items); ` +
+      `fault matrix: ${totals.cells} cells (${CASES.length} faults × ${deliveries.length} deliveries (${deliveries.join(", ")}) × Continue On Fail on/off × 1 and 5 items, and 5 items under n8n's Retry On Fail); ` +
         `${totals.billed} billed submissions, ${totals.paid} paid jobs: ${totals.emitted} emitted, ${totals.named} named in errors; ` +
         `${totals.outcomes} outcomes for ${totals.items} input items under Continue On Fail; slowest run ${totals.slowestMs} ms; token found: 0`,
     );

@@ -231,7 +231,7 @@ export function imageOptions(): INodeProperties {
 			typeOptions: { minValue: 1, maxValue: MAX_IMAGES_CAP },
 			default: 100,
 			description:
-				'The most images this node may ask AceData for in one execution (items × Number of Images, earlier runs of this node in a loop included). Items past it are refused before anything is sent. Not set: no cap.',
+				'The most images this node may ask AceData for in one execution (items × Number of Images, earlier runs of this node in a loop and earlier tries included). Items past it are refused before anything is sent. Not added: no cap; an expression that gives no whole number stops the node.',
 		},
 		{
 			displayName: PARAMETER_LABELS.inputFidelity,
@@ -312,7 +312,7 @@ export function imageOptions(): INodeProperties {
 			type: 'string',
 			default: '',
 			description:
-				'Your own ID for the request, echoed by AceData and in callbacks. Left empty, the node makes one per item: it is how a job whose answer was lost is found again instead of paid twice.',
+				'Your own ID for the request, echoed by AceData and in callbacks. Left empty, the node makes one per item: it is how a job whose answer was lost is found again instead of paid twice. Unsafe to reuse: with one ID for several requests or runs, a lost answer cannot be told apart from the other jobs and fails instead of being found.',
 		},
 	];
 	return {

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { Failure, asFailure } from '../failure/failure';
 import { describeFailure, errorItem, stoppingError } from '../failure/report';
-import { answerToItems, type ImageContext, type OutputOptions } from '../helpers/output';
+import type { ImageContext, OutputOptions } from '../helpers/output';
+import { answerOutcome, recordOutcome, type TaskOutcome } from '../helpers/taskOutcome';
 import { AceDataClient } from '../transport/client';
 import { isMultipartBody, type MultipartBody } from '../transport/multipart';
 import { waitForTasks, type TaskWait } from '../transport/polling';
@@ -295,28 +296,28 @@ export class Pipeline {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: record.id, traceId };
 			return;
 		}
-		const result = record.result;
-		if (result?.kind === 'failed') {
-			this.ledger.taskFailed(itemIndex);
-			this.fail(
-				itemIndex,
-				client.failure({ kind: 'task', code: result.code, text: result.message, taskId, traceId }),
-			);
-			return;
-		}
-		if (result?.kind === 'images') await this.emit(request, client, { ...result.answer, taskId, traceId });
+		const outcome = await recordOutcome(this.ctx, client.withSignal(this.signal), record, { ...request.context, taskId, traceId }, request.output);
+		this.settle(itemIndex, outcome);
 	}
 
-	private async emit(request: PipelineRequest, client: AceDataClient, answer: ImagesAnswer, key?: string): Promise<void> {
+	private async emit(request: PipelineRequest, client: AceDataClient, answer: ImagesAnswer, key: string): Promise<void> {
 		const { itemIndex } = request;
 		const { taskId, traceId } = this.ledger.job(itemIndex);
-		try {
-			const items = await answerToItems(this.ctx, client.withSignal(this.signal), answer, { ...request.context, taskId, traceId }, request.output);
-			this.outcomes[itemIndex] = { kind: 'items', items };
-			this.ledger.emitted(itemIndex, answer);
-			if (key) this.journal?.keepItems(key, items);
-		} catch (error) {
-			this.fail(itemIndex, error);
+		const outcome = await answerOutcome(this.ctx, client.withSignal(this.signal), answer, { ...request.context, taskId, traceId }, request.output);
+		this.settle(itemIndex, outcome);
+		if (outcome.kind === 'images') this.journal?.keepItems(key, outcome.items);
+	}
+
+	/** A finished job's outcome becomes the item's: its images, or its failure (a task that failed at AceData). */
+	private settle(itemIndex: number, outcome: TaskOutcome): void {
+		if (outcome.kind === 'images') {
+			this.outcomes[itemIndex] = { kind: 'items', items: outcome.items };
+			this.ledger.emitted(itemIndex, outcome.answer);
+			return;
+		}
+		if (outcome.kind === 'failed') {
+			if (outcome.taskFailed) this.ledger.taskFailed(itemIndex);
+			this.fail(itemIndex, outcome.failure);
 		}
 	}
 

@@ -44,7 +44,8 @@ export interface TaskWait {
 	asked?: { model: string; prompt: string; n?: number; outputFormat?: string };
 }
 
-export type TaskOutcome = { record: TaskRecord } | { failure: Failure };
+/** How waiting for one job ended: its record (finished, or known for Submit), or why it was not found. */
+export type WaitResult = { record: TaskRecord } | { failure: Failure };
 
 /** A look-up error that will not go away by asking again (credential, bad request, a record that does not fit). */
 function isPermanent(error: Failure): boolean {
@@ -228,8 +229,8 @@ function cancelledWait(client: AceDataClient, wait: TaskWait): Failure {
  * single task is left), plus one `retrieve` by trace ID for each lost submission being recovered. A failing
  * look-up is waited out until Max Wait; an unknown job gets a grace period. Outcomes are keyed by item index.
  */
-export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Promise<Map<number, TaskOutcome>> {
-	const outcomes = new Map<number, TaskOutcome>();
+export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Promise<Map<number, WaitResult>> {
+	const outcomes = new Map<number, WaitResult>();
 	if (waits.length === 0) return outcomes;
 	let interval = Math.max(0.05, Math.min(...waits.map((wait) => wait.intervalSeconds)));
 	let pending = waits.map((wait) => ({ ...wait, unknownLookups: 0 }));

@@ -11,7 +11,8 @@ import type { ItemOutcome, PipelineRequest } from '../../execution/pipeline';
 import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
 import { errorItem, stoppingError, type JobState } from '../../failure/report';
 import { isPublicUrl } from '../../helpers/address';
-import { answerToItems, type ImageContext, type OutputOptions } from '../../helpers/output';
+import type { ImageContext, OutputOptions } from '../../helpers/output';
+import { recordOutcome } from '../../helpers/taskOutcome';
 import { INTERNAL_KEY } from '../../models/defaults';
 import { AceDataClient, type CallOptions, type NodeContext } from '../../transport/client';
 import { parseCallbackBody } from '../../transport/schemas';
@@ -128,25 +129,15 @@ async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: Aw
 	const failed: Array<{ task: AwaitingTask; failure: Failure }> = [];
 	for (const task of tasks) {
 		const record = records.get(task.taskId) as TaskRecord | Failure;
-		const itemClient = client.withItem(task.itemIndex);
-		const result = record instanceof Failure ? undefined : record.result;
-		if (record instanceof Failure || result?.kind === 'failed') {
-			const failure =
-				result?.kind === 'failed'
-					? itemClient.failure({ kind: 'task', code: result.code, text: result.message, taskId: task.taskId, traceId: task.traceId })
-					: (record as Failure);
-			failed.push({ task, failure });
-			settled[task.slot] = [errorItem(failure.data, paidJob(task, result?.kind === 'failed'))];
-			continue;
-		}
-		try {
-			const answer = result?.kind === 'images' ? result.answer : { images: [] };
-			const context = { ...task.context, taskId: task.taskId, traceId: record.traceId ?? task.traceId };
-			settled[task.slot] = await answerToItems(ctx, itemClient, answer, context, task.output);
-		} catch (error) {
-			const failure = asFailure(error);
-			failed.push({ task, failure });
-			settled[task.slot] = [errorItem(failure.data, paidJob(task))];
+		const outcome =
+			record instanceof Failure
+				? { kind: 'failed' as const, failure: record, taskFailed: false }
+				: await recordOutcome(ctx, client.withItem(task.itemIndex), record, { ...task.context, taskId: task.taskId, traceId: task.traceId }, task.output);
+		if (outcome.kind === 'images') {
+			settled[task.slot] = outcome.items;
+		} else if (outcome.kind === 'failed') {
+			failed.push({ task, failure: outcome.failure });
+			settled[task.slot] = [errorItem(outcome.failure.data, paidJob(task, outcome.taskFailed))];
 		}
 	}
 	return { status: 'done', slots: settled, failed };

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { answerToItems, type ImageContext } from '../../helpers/output';
+import { recordOutcome, taskContext } from '../../helpers/taskOutcome';
 import { readTaskJob } from '../../helpers/parameters';
 import { AceDataClient } from '../../transport/client';
-import type { TaskRecord } from '../../transport/types';
 import {
 	binaryPropertyOption,
 	downloadImagesOption,
@@ -32,22 +31,6 @@ export const description: INodeProperties[] = [
 	fileOptions(show, [binaryPropertyOption, downloadImagesOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption]),
 ];
 
-/** What a finished task's images say about it: its model, prompt, IDs, type, and how many images were asked. */
-export function taskContext(record: TaskRecord, itemIndex: number): ImageContext {
-	const answer = record.result?.kind === 'images' ? record.result.answer : undefined;
-	const request = record.request;
-	return {
-		itemIndex,
-		model: answer?.model ?? request.model ?? '',
-		prompt: request.prompt ?? '',
-		taskId: record.id,
-		traceId: record.traceId ?? answer?.traceId,
-		// The record's `n`, or 1 when its request was kept without one (AceData's default).
-		imagesRequested: request.n ?? (request.prompt !== undefined ? 1 : undefined),
-		taskType: record.type,
-	};
-}
-
 /** Free: a task by its ID, or the job a trace ID names. Finished → its images; running → its status; failed → an error. */
 export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
 	const job = readTaskJob(this, itemIndex);
@@ -62,24 +45,11 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 			taskId: job.idOrTrace,
 		});
 	}
-	const taskId = record.id;
-	const traceId = record.traceId;
-	const result = record.result;
-	if (!result) {
-		const json: IDataObject = { taskId, status: 'running' };
-		if (traceId) json.traceId = traceId;
-		if (record.type) json.type = record.type;
-		return { kind: 'items', items: [{ json, pairedItem: { item: itemIndex } }] };
-	}
-	if (result.kind === 'failed') {
-		throw client.failure({ kind: 'task', code: result.code, text: result.message, taskId, traceId });
-	}
-	const items = await answerToItems(
-		this,
-		client,
-		result.answer,
-		taskContext(record, itemIndex),
-		{ ...job.output, outputFormat: record.request.outputFormat },
-	);
-	return { kind: 'items', items };
+	const outcome = await recordOutcome(this, client, record, taskContext(record, itemIndex), job.output);
+	if (outcome.kind === 'failed') throw outcome.failure;
+	if (outcome.kind === 'images') return { kind: 'items', items: outcome.items };
+	const json: IDataObject = { taskId: record.id, status: 'running' };
+	if (record.traceId) json.traceId = record.traceId;
+	if (record.type) json.type = record.type;
+	return { kind: 'items', items: [{ json, pairedItem: { item: itemIndex } }] };
 }

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { Failure } from '../../failure/failure';
-import { answerToItems, roundAmount } from '../../helpers/output';
+import { roundAmount } from '../../helpers/output';
 import { readTaskListJob } from '../../helpers/parameters';
+import { recordOutcome, taskContext } from '../../helpers/taskOutcome';
 import { MAX_TASK_LIMIT, PARAMETER_LABELS } from '../../models/defaults';
 import { AceDataClient } from '../../transport/client';
 import type { TaskRecord } from '../../transport/types';
 import { binaryPropertyOption, fileNameOption, fileOptions, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
 import type { Prepared } from '../types';
-import { taskContext } from './get.operation';
 
 const show = { resource: ['task'], operation: ['getMany'] };
 
@@ -116,8 +116,9 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 	for (const record of records) {
 		if (record instanceof Failure) continue;
 		if (job.downloadImages && record.result?.kind === 'images') {
-			const output = { ...job.output, outputFormat: record.request.outputFormat };
-			items.push(...(await answerToItems(this, client, record.result.answer, taskContext(record, itemIndex), output)));
+			const outcome = await recordOutcome(this, client, record, taskContext(record, itemIndex), job.output);
+			if (outcome.kind === 'failed') throw outcome.failure;
+			if (outcome.kind === 'images') items.push(...outcome.items);
 		} else {
 			items.push(taskItem(record, itemIndex));
 		}

@@ -6,9 +6,8 @@ import { Pipeline, type PipelinePrepared } from '../execution/pipeline';
 import { reportRun } from '../execution/runReport';
 import { parameterFailure } from '../failure/failure';
 import { readConcurrency, readNodeSettings } from '../helpers/parameters';
-import { DELIVERY_MODULES } from './delivery';
-import { callback } from './delivery/callback';
-import { submit } from './delivery/submit';
+import { DELIVERIES } from './delivery';
+import { emitOutcomes } from './delivery/emit';
 import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
@@ -51,14 +50,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<PipelinePrepared> => {
 		const prepared: Prepared = await module.prepare.call(this, itemIndex, signal);
 		if (prepared.kind === 'items') return prepared;
-		const delivery = DELIVERY_MODULES[prepared.request.delivery];
+		const delivery = DELIVERIES[prepared.request.delivery];
 		return { kind: 'request', request: { ...prepared.request, doneWhen: delivery.doneWhen }, check: delivery.check };
 	};
 	const outcomes = await pipeline.run(prepare, concurrency);
-	// Delivery is read per item: a run with any Callback item parks (its other accepted items become Submit items);
-	// otherwise Submit's ending makes items of every outcome (Wait and Poll leave no accepted job).
-	const parks = outcomes.some((outcome) => outcome.kind === 'accepted' && outcome.request.delivery === 'callback');
-	const items = await (parks ? callback : submit).finish(this, outcomes, { retryPending: journal?.retryPending(this) ?? false });
+	// Delivery is read per item: a run with any parking item (Callback) parks, its other items ending as their own
+	// (an accepted Submit item becomes its task); otherwise the outcomes become the output.
+	const parking = outcomes.find((outcome) => outcome.kind === 'accepted' && DELIVERIES[outcome.request.delivery].parks);
+	const ending = { retryPending: journal?.retryPending(this) ?? false };
+	const items = parking?.kind === 'accepted' ? await DELIVERIES[parking.request.delivery].endRun(this, outcomes, ending) : await emitOutcomes(outcomes);
 	reportRun(this, items, pipeline.ledger.spend());
 	return [items];
 }

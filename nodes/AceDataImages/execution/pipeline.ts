@@ -29,8 +29,8 @@ export interface PipelineRequest {
 	fingerprint: string;
 	/** Images it asks for (Number of Images): what Max Images per Run counts. */
 	imagesAsked: number;
-	/** `finished`: the job is done once its images are emitted; `known`: once AceData has accepted it. */
-	doneWhen: 'finished' | 'known';
+	/** `finished`: the job is done once its images are emitted; `accepted`: once AceData has accepted it. */
+	doneWhen: 'finished' | 'accepted';
 	wait: { intervalSeconds: number; maxWaitSeconds: number };
 	output: OutputOptions;
 	context: ImageContext;
@@ -47,7 +47,7 @@ export type ItemOutcome =
 	| { kind: 'items'; items: INodeExecutionData[] }
 	/** Continue On Fail: the item's error item. */
 	| { kind: 'failed'; item: INodeExecutionData }
-	/** Done at acceptance (`doneWhen: 'known'`): the delivery turns it into items (Submit) or parks it (Callback). */
+	/** Done at acceptance (`doneWhen: 'accepted'`): the delivery turns it into items (Submit) or parks it (Callback). */
 	| { kind: 'accepted'; request: PipelineRequest; taskId: string; traceId?: string; client: AceDataClient };
 
 interface PendingJob {
@@ -219,7 +219,7 @@ export class Pipeline {
 		}
 		this.ledger.accepted(itemIndex, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId });
 		this.journal?.accepted(key, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId }, 'record');
-		if (request.doneWhen === 'known') {
+		if (request.doneWhen === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: answer.taskId, traceId: this.ledger.job(itemIndex).traceId };
 			return undefined;
 		}
@@ -244,7 +244,7 @@ export class Pipeline {
 			this.fail(itemIndex, paidInEarlierTry(client, earlier));
 			return undefined;
 		}
-		if (earlier.taskId && request.doneWhen === 'known') {
+		if (earlier.taskId && request.doneWhen === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request: reused, client, taskId: earlier.taskId, traceId: earlier.traceId };
 			return undefined;
 		}
@@ -292,7 +292,7 @@ export class Pipeline {
 		this.ledger.accepted(itemIndex, { taskId: record.id, traceId: record.traceId });
 		if (job.wait.key) this.journal?.accepted(job.wait.key, { taskId: record.id, traceId: record.traceId }, 'record');
 		const { taskId, traceId } = this.ledger.job(itemIndex);
-		if (request.doneWhen === 'known') {
+		if (request.doneWhen === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: record.id, traceId };
 			return;
 		}

@@ -36,8 +36,8 @@ export interface TaskWait {
 	key?: string;
 	intervalSeconds: number;
 	maxWaitSeconds: number;
-	/** `finished`: wait for the result; `known`: done as soon as AceData has a record (delivery Submit). */
-	until: 'finished' | 'known';
+	/** `finished`: wait for the result; `accepted`: done as soon as AceData has a record (Submit, Callback). */
+	until: 'finished' | 'accepted';
 	/** Why the job is looked up by trace ID (the submission's own failure), for the final message. */
 	lostBecause?: string;
 	/** What was asked: a record found by trace ID must match it to count as this submission's. */
@@ -274,7 +274,7 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 					wait.taskId = result.id;
 				}
 				wait.traceId ??= result.traceId;
-				if (wait.until === 'known' || result.result) {
+				if (wait.until === 'accepted' || result.result) {
 					outcomes.set(wait.itemIndex, { record: result });
 					continue;
 				}

@@ -17,8 +17,8 @@ import { INTERNAL_KEY } from '../../models/defaults';
 import { AceDataClient, type CallOptions, type NodeContext } from '../../transport/client';
 import { parseCallbackBody } from '../../transport/schemas';
 import type { TaskRecord } from '../../transport/types';
-import { submit } from './submit';
-import type { EndingDelivery, RunEnding } from './types';
+import { emitOutcomes } from './emit';
+import type { DeliveryPolicy, RunEnding } from './types';
 
 /**
  * Delivery "Wait for AceData's Callback": every item is submitted with `callback_url` = this execution's resume URL
@@ -174,13 +174,13 @@ async function nudgeAfterParking(ctx: IExecuteFunctions, task: AwaitingTask): Pr
  * execution was parked, and n8n refuses those) the images are emitted now; otherwise the execution is parked until
  * AceData calls back (each callback looks up all tasks, so one lost callback is no loss) or Max Wait passes.
  */
-async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending?: RunEnding): Promise<INodeExecutionData[]> {
+async function parkRun(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending: RunEnding): Promise<INodeExecutionData[]> {
 	const slots: INodeExecutionData[][] = [];
 	const tasks: AwaitingTask[] = [];
 	for (const outcome of outcomes) {
 		if (outcome.kind === 'accepted' && outcome.request.delivery !== 'callback') {
 			// Delivery is read per item: a Submit item of a parking run is done once accepted.
-			slots.push(await submit.finish(ctx, [outcome]));
+			slots.push(await emitOutcomes([outcome]));
 		} else if (outcome.kind === 'accepted') {
 			const { request } = outcome;
 			const task: AwaitingTask = {
@@ -212,7 +212,7 @@ async function finish(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending?: 
 	}
 	// n8n will run the node again (Retry On Fail, the first item an error item): a park now would replace the input the
 	// next try reads and keep the execution waiting after it. The next try finds these paid tasks and parks on them.
-	if (ending?.retryPending && slots.flat()[0]?.json.error !== undefined) return slots.flat();
+	if (ending.retryPending && slots.flat()[0]?.json.error !== undefined) return slots.flat();
 	const maxWaitSeconds = Math.max(...tasks.map((task) => task.maxWaitSeconds));
 	// What Max Wait passes through (see the module comment): the final items and the Max Wait error items.
 	const executeData = ctx.getExecuteData();
@@ -280,10 +280,11 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	}
 }
 
-export const callback: EndingDelivery & { resume: typeof resume } = {
+export const callback: DeliveryPolicy & { resume: typeof resume } = {
 	sendsAsync: true,
-	doneWhen: 'known',
+	doneWhen: 'accepted',
 	check,
-	finish,
+	parks: true,
+	endRun: parkRun,
 	resume,
 };

@@ -2,9 +2,10 @@ import type { Delivery } from '../../models/defaults';
 import { callback } from './callback';
 import { poll } from './poll';
 import { submit } from './submit';
-import type { DeliveryModule } from './types';
+import type { DeliveryPolicy } from './types';
 import { wait } from './wait';
 
-export const DELIVERY_MODULES: Record<Delivery, DeliveryModule> = { wait, poll, submit, callback };
+/** Every delivery's policy, by the Delivery parameter's value. */
+export const DELIVERIES: Record<Delivery, DeliveryPolicy> = { wait, poll, submit, callback };
 
-export type { DeliveryModule } from './types';
+export type { DeliveryPolicy, RunEnding } from './types';

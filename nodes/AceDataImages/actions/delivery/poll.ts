@@ -1,8 +1,8 @@
 import { wait } from './wait';
-import type { DeliveryModule } from './types';
+import type { DeliveryPolicy } from './types';
 
 /**
  * "Poll Until Done": submitted with `async: true`, then the task is looked up (free) until it is finished or Max Wait
  * passes; the images are emitted exactly as Wait for Images emits them.
  */
-export const poll: DeliveryModule = { ...wait, sendsAsync: true };
+export const poll: DeliveryPolicy = { ...wait, sendsAsync: true };

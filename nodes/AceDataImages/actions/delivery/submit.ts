@@ -1,27 +1,10 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-
-import type { ItemOutcome } from '../../execution/pipeline';
-import type { EndingDelivery } from './types';
-
-/** The item of a job AceData accepted: what Task › Get needs later. */
-function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INodeExecutionData {
-	const { request, taskId, traceId } = outcome;
-	const json: IDataObject = { taskId, status: 'submitted', model: request.context.model, prompt: request.context.prompt };
-	if (traceId) json.traceId = traceId;
-	// What the task will make: Task › Get says later how many came.
-	if (request.context.imagesRequested !== undefined) json.imagesRequested = request.context.imagesRequested;
-	if (request.context.fromEarlierTry) json.fromEarlierTry = true;
-	return { json, pairedItem: { item: request.itemIndex } };
-}
+import { emitOutcomes } from './emit';
+import type { DeliveryPolicy } from './types';
 
 /** "Submit Only": done once AceData has the job; its images come later (Task › Get, or the user's Callback URL). */
-export const submit: EndingDelivery = {
+export const submit: DeliveryPolicy = {
 	sendsAsync: true,
-	doneWhen: 'known',
-	finish: async (_ctx, outcomes) =>
-		outcomes.flatMap((outcome) => {
-			if (outcome.kind === 'failed') return [outcome.item];
-			if (outcome.kind === 'accepted') return [submittedItem(outcome)];
-			return outcome.items;
-		}),
+	doneWhen: 'accepted',
+	parks: false,
+	endRun: async (_ctx, outcomes) => await emitOutcomes(outcomes),
 };

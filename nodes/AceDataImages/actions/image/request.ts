@@ -6,7 +6,7 @@ import type { ImageJob } from '../../helpers/parameters';
 import { buildImageFields } from '../../helpers/requestBody';
 import { ImageRequestValidationError, validateImageRequest } from '../../models/validation';
 import type { MultipartBody } from '../../transport/multipart';
-import { DELIVERY_MODULES } from '../delivery';
+import { DELIVERIES } from '../delivery';
 import type { ImageRequest } from '../types';
 
 /** Refuses a combination the model does not accept, before anything is sent or billed. */
@@ -21,7 +21,7 @@ export function assertValid(check: () => void): void {
 /** The request's JSON fields for the job's delivery (`async` when it asks for a task). */
 export function fieldsFor(job: ImageJob): IDataObject {
 	assertValid(() => validateImageRequest(job.input));
-	return buildImageFields(job.input, DELIVERY_MODULES[job.delivery].sendsAsync);
+	return buildImageFields(job.input, DELIVERIES[job.delivery].sendsAsync);
 }
 
 /** What else an image request carries besides its body: its form fields and files (an edit), headers, notices. */

@@ -1,0 +1,35 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { parameterFailure } from '../../failure/failure';
+import { CALLBACK_ITEM_TAG, CALLBACK_WEBHOOK_PATH } from '../../models/defaults';
+
+// Not a parameter: the URL the node makes for Delivery Callback; here only until it moves out of the parameter boundary.
+
+/**
+ * This item's callback URL for Delivery Callback: the execution's resume URL (unguessable, signed by n8n) with the
+ * node's own webhook path, tagged with the item. The path means only this node's webhook can be resumed by it.
+ */
+export function callbackUrlFor(ctx: IExecuteFunctions, itemIndex: number): string {
+	let resumeUrl: unknown;
+	try {
+		resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex);
+	} catch {
+		resumeUrl = undefined;
+	}
+	let url: URL | undefined;
+	try {
+		url = typeof resumeUrl === 'string' && /^https?:\/\//i.test(resumeUrl) ? new URL(resumeUrl) : undefined;
+	} catch {
+		url = undefined;
+	}
+	if (!url) {
+		throw parameterFailure(
+			'delivery',
+			'n8n did not give this execution a resume URL, so AceData could not call back',
+			'Nothing was sent to AceData and nothing was billed. Use Poll Until Done instead.',
+		);
+	}
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${CALLBACK_WEBHOOK_PATH}`;
+	url.searchParams.set(CALLBACK_ITEM_TAG, String(itemIndex));
+	return url.toString();
+}

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ImageBudget } from '../execution/budget';
 import { Journal } from '../execution/journal';
-import { Pipeline, type PipelinePrepared } from '../execution/pipeline';
+import { Pipeline, type Prepared } from '../execution/pipeline';
 import { reportRun } from '../execution/runReport';
 import { parameterFailure } from '../failure/failure';
 import { readConcurrency, readNodeSettings } from '../helpers/parameters';
@@ -12,7 +12,7 @@ import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
 import * as getMany from './task/getMany.operation';
-import type { OperationModule, Prepared } from './types';
+import type { OperationModule } from './types';
 
 export const OPERATIONS: Record<string, Record<string, OperationModule>> = {
 	image: { generate, edit },
@@ -25,7 +25,7 @@ export const OPERATIONS: Record<string, Record<string, OperationModule>> = {
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const inputs = this.getInputData();
-	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail());
+	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail(), (delivery) => DELIVERIES[delivery]);
 	let module: OperationModule;
 	let concurrency: number;
 	let journal: Journal | undefined;
@@ -47,12 +47,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	} catch (error) {
 		return [pipeline.failAll(error)];
 	}
-	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<PipelinePrepared> => {
-		const prepared: Prepared = await module.prepare.call(this, itemIndex, signal);
-		if (prepared.kind === 'items') return prepared;
-		const delivery = DELIVERIES[prepared.request.delivery];
-		return { kind: 'request', request: { ...prepared.request, doneWhen: delivery.doneWhen }, check: delivery.check };
-	};
+	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<Prepared> => await module.prepare.call(this, itemIndex, signal);
 	const outcomes = await pipeline.run(prepare, concurrency);
 	// Delivery is read per item: a run with any parking item (Callback) parks, its other items ending as their own
 	// (an accepted Submit item becomes its task); otherwise the outcomes become the output.

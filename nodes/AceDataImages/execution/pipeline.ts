@@ -15,7 +15,7 @@ import { Ledger } from './ledger';
 import { runPipeline, runPool, type PipelineSignals } from './schedule';
 
 /** One billed request, checked and built, as plain data: what the operations hand the pipeline. */
-export interface PipelineRequest {
+export interface ImageRequest {
 	itemIndex: number;
 	/** `wait`, `poll`, `submit` or `callback`: how the run ends is the delivery's (actions/delivery). */
 	delivery: Delivery;
@@ -29,18 +29,22 @@ export interface PipelineRequest {
 	fingerprint: string;
 	/** Images it asks for (Number of Images): what Max Images per Run counts. */
 	imagesAsked: number;
-	/** `finished`: the job is done once its images are emitted; `accepted`: once AceData has accepted it. */
-	doneWhen: 'finished' | 'accepted';
 	wait: { intervalSeconds: number; maxWaitSeconds: number };
 	output: OutputOptions;
 	context: ImageContext;
 	timeoutSeconds?: number;
 }
 
-export type PipelinePrepared =
-	| { kind: 'items'; items: INodeExecutionData[] }
-	/** `check`: the delivery's own refusal before anything is billed (it needs the credential's Base URL). */
-	| { kind: 'request'; request: PipelineRequest; check?: (request: PipelineRequest, client: AceDataClient) => void };
+/** What preparing one input item gives: its final items (Task › Get), or a billed request to send. */
+export type Prepared = { kind: 'items'; items: INodeExecutionData[] } | { kind: 'request'; request: ImageRequest };
+
+/** What the pipeline needs of a delivery (the router hands it over): when its job is done, what it refuses. */
+export interface DeliveryRules {
+	/** `finished`: the job is done once its images are emitted; `accepted`: once AceData has accepted it. */
+	doneWhen: 'finished' | 'accepted';
+	/** The delivery's own refusal before anything is billed (it needs the credential's Base URL). */
+	check?(request: ImageRequest, client: AceDataClient): void;
+}
 
 /** How one input item ended. */
 export type ItemOutcome =
@@ -48,10 +52,10 @@ export type ItemOutcome =
 	/** Continue On Fail: the item's error item. */
 	| { kind: 'failed'; item: INodeExecutionData }
 	/** Done at acceptance (`doneWhen: 'accepted'`): the delivery turns it into items (Submit) or parks it (Callback). */
-	| { kind: 'accepted'; request: PipelineRequest; taskId: string; traceId?: string; client: AceDataClient };
+	| { kind: 'accepted'; request: ImageRequest; taskId: string; traceId?: string; client: AceDataClient };
 
 interface PendingJob {
-	request: PipelineRequest;
+	request: ImageRequest;
 	client: AceDataClient;
 	wait: TaskWait;
 }
@@ -75,9 +79,15 @@ export class Pipeline {
 		private readonly ctx: IExecuteFunctions,
 		count: number,
 		private readonly continueOnFail: boolean,
+		/** Each delivery's rules, as the router knows them. */
+		private readonly rulesOf: (delivery: Delivery) => DeliveryRules,
 	) {
 		this.outcomes = Array.from({ length: count }, () => undefined);
 		this.ledger = new Ledger(count);
+	}
+
+	private doneWhen(request: ImageRequest): DeliveryRules['doneWhen'] {
+		return this.rulesOf(request.delivery).doneWhen;
 	}
 
 	/**
@@ -94,7 +104,7 @@ export class Pipeline {
 		return this.stop.signal;
 	}
 
-	async run(prepare: (itemIndex: number, signal: AbortSignal) => Promise<PipelinePrepared>, concurrency: number): Promise<ItemOutcome[]> {
+	async run(prepare: (itemIndex: number, signal: AbortSignal) => Promise<Prepared>, concurrency: number): Promise<ItemOutcome[]> {
 		const execution = typeof this.ctx.getExecutionCancelSignal === 'function' ? this.ctx.getExecutionCancelSignal() : undefined;
 		const onCancel = () => this.stop.abort();
 		if (execution?.aborted) this.stop.abort();
@@ -131,17 +141,17 @@ export class Pipeline {
 	}
 
 	private async start(
-		prepare: (itemIndex: number, signal: AbortSignal) => Promise<PipelinePrepared>,
+		prepare: (itemIndex: number, signal: AbortSignal) => Promise<Prepared>,
 		itemIndex: number,
 		signals: PipelineSignals,
 	): Promise<PendingJob | undefined> {
-		let prepared: PipelinePrepared;
+		let prepared: Prepared;
 		let client: AceDataClient | undefined;
 		try {
 			prepared = await prepare(itemIndex, this.signal);
 			if (prepared.kind === 'request') {
 				client = await AceDataClient.create(this.ctx, { itemIndex, timeoutSeconds: prepared.request.timeoutSeconds, signal: this.signal });
-				prepared.check?.(prepared.request, client);
+				this.rulesOf(prepared.request.delivery).check?.(prepared.request, client);
 			}
 		} catch (error) {
 			this.fail(itemIndex, error);
@@ -163,7 +173,7 @@ export class Pipeline {
 	 * Sends one billed request: the one place that decides, for a failure, whether to report it or to recover it (look
 	 * the job up by its trace ID instead of sending it again).
 	 */
-	private async submit(request: PipelineRequest, client: AceDataClient, answered: () => void): Promise<PendingJob | undefined> {
+	private async submit(request: ImageRequest, client: AceDataClient, answered: () => void): Promise<PendingJob | undefined> {
 		const { itemIndex } = request;
 		// Another item already failed the node, or the run was cancelled, while this one was being prepared.
 		if (this.signal.aborted) {
@@ -184,7 +194,7 @@ export class Pipeline {
 		}
 		this.journal?.sending(key, request.traceId, request.imagesAsked);
 		this.ledger.sending(itemIndex, request.traceId);
-		const wait = { itemIndex, intervalSeconds: request.wait.intervalSeconds, maxWaitSeconds: request.wait.maxWaitSeconds, until: request.doneWhen, key };
+		const wait = { itemIndex, intervalSeconds: request.wait.intervalSeconds, maxWaitSeconds: request.wait.maxWaitSeconds, until: this.doneWhen(request), key };
 		const sentAt = Date.now();
 		let answer;
 		try {
@@ -219,7 +229,7 @@ export class Pipeline {
 		}
 		this.ledger.accepted(itemIndex, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId });
 		this.journal?.accepted(key, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId }, 'record');
-		if (request.doneWhen === 'accepted') {
+		if (this.doneWhen(request) === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: answer.taskId, traceId: this.ledger.job(itemIndex).traceId };
 			return undefined;
 		}
@@ -230,10 +240,10 @@ export class Pipeline {
 	 * An earlier try of this run (n8n's Retry On Fail, or a retried execution) paid for this very request: it is not
 	 * sent again. Its job is found (free) and ends as its delivery would have ended it; the item says it was reused.
 	 */
-	private reuse(request: PipelineRequest, client: AceDataClient, key: string, earlier: JournalEntry): PendingJob | undefined {
+	private reuse(request: ImageRequest, client: AceDataClient, key: string, earlier: JournalEntry): PendingJob | undefined {
 		const { itemIndex } = request;
 		this.ledger.reused(itemIndex, earlier);
-		const reused: PipelineRequest = { ...request, traceId: earlier.traceId, context: { ...request.context, fromEarlierTry: true } };
+		const reused: ImageRequest = { ...request, traceId: earlier.traceId, context: { ...request.context, fromEarlierTry: true } };
 		if (earlier.answer === 'base64') {
 			if (earlier.items) {
 				const items = earlier.items.map((item) => ({ ...item, json: { ...item.json, fromEarlierTry: true }, pairedItem: { item: itemIndex } }));
@@ -244,7 +254,7 @@ export class Pipeline {
 			this.fail(itemIndex, paidInEarlierTry(client, earlier));
 			return undefined;
 		}
-		if (earlier.taskId && request.doneWhen === 'accepted') {
+		if (earlier.taskId && this.doneWhen(request) === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request: reused, client, taskId: earlier.taskId, traceId: earlier.traceId };
 			return undefined;
 		}
@@ -258,7 +268,7 @@ export class Pipeline {
 			sentAt: earlier.sentAt,
 			intervalSeconds: request.wait.intervalSeconds,
 			maxWaitSeconds: request.wait.maxWaitSeconds,
-			until: request.doneWhen,
+			until: this.doneWhen(request),
 		};
 		if (!earlier.taskId) {
 			wait.lostBecause = 'An earlier try of this node sent this request and lost its answer';
@@ -292,7 +302,7 @@ export class Pipeline {
 		this.ledger.accepted(itemIndex, { taskId: record.id, traceId: record.traceId });
 		if (job.wait.key) this.journal?.accepted(job.wait.key, { taskId: record.id, traceId: record.traceId }, 'record');
 		const { taskId, traceId } = this.ledger.job(itemIndex);
-		if (request.doneWhen === 'accepted') {
+		if (this.doneWhen(request) === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: record.id, traceId };
 			return;
 		}
@@ -300,7 +310,7 @@ export class Pipeline {
 		this.settle(itemIndex, outcome);
 	}
 
-	private async emit(request: PipelineRequest, client: AceDataClient, answer: ImagesAnswer, key: string): Promise<void> {
+	private async emit(request: ImageRequest, client: AceDataClient, answer: ImagesAnswer, key: string): Promise<void> {
 		const { itemIndex } = request;
 		const { taskId, traceId } = this.ledger.job(itemIndex);
 		const outcome = await answerOutcome(this.ctx, client.withSignal(this.signal), answer, { ...request.context, taskId, traceId }, request.output);
@@ -349,7 +359,7 @@ export class Pipeline {
 }
 
 /** What was asked: a record found by trace ID must match it to count as this request's job. */
-function askedOf(request: PipelineRequest): NonNullable<TaskWait['asked']> {
+function askedOf(request: ImageRequest): NonNullable<TaskWait['asked']> {
 	const body = isMultipartBody(request.body) ? undefined : request.body;
 	const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 	return {

@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { ItemOutcome, PipelineRequest } from '../../execution/pipeline';
+import type { ImageRequest, ItemOutcome } from '../../execution/pipeline';
 import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
 import { errorItem, stoppingError, type JobState } from '../../failure/report';
 import { isPublicUrl } from '../../helpers/address';
@@ -57,7 +57,7 @@ export interface AwaitingTask {
 }
 
 /** AceData must reach n8n to call back: a loopback or private n8n address with a public Base URL can never work. */
-function check(request: PipelineRequest, client: AceDataClient): void {
+function check(request: ImageRequest, client: AceDataClient): void {
 	const callbackUrl = request.callbackUrl ?? '';
 	if (isPublicUrl(callbackUrl) || !isPublicUrl(client.baseUrl)) return;
 	throw parameterFailure(

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AceDataClient } from '../../transport/client';
-import type { ItemOutcome, PipelineRequest } from '../../execution/pipeline';
+import type { ImageRequest, ItemOutcome } from '../../execution/pipeline';
 
 /** What n8n will do after this run. */
 export interface RunEnding {
@@ -19,7 +19,7 @@ export interface DeliveryPolicy {
 	/** `finished`: the job is done once its images are emitted; `accepted`: once AceData has accepted it. */
 	doneWhen: 'finished' | 'accepted';
 	/** Refuses, before anything is billed, a request this delivery cannot carry out. */
-	check?(request: PipelineRequest, client: AceDataClient): void;
+	check?(request: ImageRequest, client: AceDataClient): void;
 	/** Its run parks until AceData calls back (a run with any such item parks; its other items end as their own). */
 	parks: boolean;
 	/** Every item's outcome → the node's output. */

@@ -12,7 +12,7 @@ import {
 	outputLayoutOption,
 	timeoutOption,
 } from '../output.description';
-import type { Prepared } from '../types';
+import type { Prepared } from '../../execution/pipeline';
 
 const show = { resource: ['task'], operation: ['get'] };
 

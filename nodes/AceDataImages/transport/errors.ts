@@ -1,6 +1,6 @@
 /**
  * What went wrong below HTTP, told from the error or its causes (n8n wraps transport errors: the code sits on
- * `cause`). The one place that classifies a transport error; the client decides from it whether to retry.
+ * `cause`). The one place that classifies a transport error; `http.ts` and `download.ts` decide from it whether to retry.
  */
 /**
  * `unsent`: the request never left (bad URL, unsupported protocol, refused connection, unknown host). `blocked`: n8n

@@ -11,7 +11,7 @@ import type { Cost, ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecor
  * that does not fit is a `problem` (a sentence naming the field), never an exception. Schemas are built once.
  */
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /** Replaces every occurrence of the token so that no message, description or output can carry it. */
 export function redact(text: string, secret: string | undefined): string {
@@ -154,7 +154,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The images of an answer or of a finished task's response. */
-export function parseImagesAnswer(value: unknown): Parsed<ImagesAnswer> {
+function parseImagesAnswer(value: unknown): Parsed<ImagesAnswer> {
 	return parse(imagesAnswer, value);
 }
 

@@ -90,6 +90,16 @@ describe('What users type: refused before anything is sent, naming the parameter
 		expect(items[0].json.billing).toBe('none');
 		expect(items[0].json.error).toContain('nothing was sent');
 	});
+
+	it('a Model set by an expression runs: n8n then shows Custom Model ID, which must not block the run', async () => {
+		const items = [{ json: { prompt: 'A', model: 'gpt-image-1' } }, { json: { prompt: 'B', model: 'custom' } }];
+		const result = await generate({ prompt: '={{ $json.prompt }}', model: '={{ $json.model }}' }, { items, continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		expect(simulator.billed().map((entry) => [entry.body?.prompt, entry.body?.model])).toEqual([['A', 'gpt-image-1']]);
+		// The model is checked from what the expression resolved to: "custom" with no Custom Model ID is refused.
+		expect(result.items[1].json.error).toMatch(/Custom Model ID/);
+		expect(result.items[1].json.billing).toBe('none');
+	});
 });
 
 describe('Stop means stop', () => {

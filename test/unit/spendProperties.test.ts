@@ -126,6 +126,30 @@ describe('Max Images per Run', () => {
 });
 
 describe('Task › Get Many parameters', () => {
+	it.each([
+		['2026-02-30', 'createdAfter', 'a date that exists'],
+		['2026-13-01T10:00:00', 'createdAfter', 'a date that exists'],
+		['2026-04-31T10:00:00Z', 'createdBefore', 'a date that exists'],
+		['2026-01-01T24:00:00', 'createdBefore', 'a date that exists'],
+	])('refuses %s (JavaScript would roll it into another day) naming the parameter', (value, parameter, said) => {
+		const ctx = fakeContext((name) => (name === parameter ? value : undefined));
+		expect(() => readTaskListJob(ctx, 0)).toThrow(said);
+		try {
+			readTaskListJob(ctx, 0);
+		} catch (error) {
+			expect((error as Failure).data.parameter).toBe(parameter);
+		}
+	});
+
+	it("refuses a date without a zone when the workflow's time zone is unknown, instead of reading it as UTC", () => {
+		const ctx = fakeContext((name) => (name === 'createdAfter' ? '2026-12-01T10:00:00' : undefined));
+		(ctx as unknown as { getTimezone: () => string }).getTimezone = () => 'Mars/Olympus_Mons';
+		expect(() => readTaskListJob(ctx, 0)).toThrow('the workflow\'s time zone "Mars/Olympus_Mons" is unknown');
+		const zoned = fakeContext((name) => (name === 'createdAfter' ? '2026-12-01T10:00:00Z' : undefined));
+		(zoned as unknown as { getTimezone: () => string }).getTimezone = () => 'Mars/Olympus_Mons';
+		expect(readTaskListJob(zoned, 0).filter.createdAfter).toBe(Date.UTC(2026, 11, 1, 10));
+	});
+
 	it('property: any values are a typed filter or a refusal naming a Get Many parameter, never a JavaScript error', () => {
 		const names = ['taskIds', 'traceIds', 'createdAfter', 'createdBefore', 'limit', 'downloadImages', 'options'];
 		fc.assert(

@@ -377,10 +377,11 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			displayName: PARAMETER_LABELS.customModel,
 			name: 'customModel',
 			type: 'string',
-			required: true,
+			// Not `required`: n8n shows this field whenever Model is an expression, and a required empty field would
+			// block those runs. An empty ID with Model "Custom Model ID" is refused when the node runs, naming this field.
 			default: '',
 			placeholder: 'e.g. gpt-image-2:official',
-			description: 'Sent verbatim as the model; only generic checks apply',
+			description: 'Required with Model "Custom Model ID": sent verbatim as the model; only generic checks apply',
 			displayOptions: { show: { ...show, model: [CUSTOM_MODEL] } },
 		},
 		...(operation === 'edit' ? editSourceProperties(show) : []),

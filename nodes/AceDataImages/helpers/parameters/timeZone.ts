@@ -21,14 +21,30 @@ function zoneOffset(ms: number, timeZone: string): number {
 
 const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
-/** The zone itself when Intl knows it, otherwise UTC. */
-function knownZoneOrUtc(timeZone: string): string {
+/** Whether Intl knows the time zone (an IANA name such as Europe/Berlin, or UTC). */
+function isKnownZone(timeZone: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en-US', { timeZone });
-		return timeZone;
+		return true;
 	} catch {
-		return 'UTC';
+		return false;
 	}
+}
+
+/** A written date's parts, if it names a day and time that exist (not 2026-02-30, month 13, 24:00, minute 61). */
+function existingParts(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return (
+		month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour <= 23 && minute <= 59 && second <= 59
+	);
+}
+
+/** The date and time written at the start of an ISO text (`2026-02-30T10:00:00Z`), if it exists; true when none is written. */
+function writtenDateExists(text: string): boolean {
+	const written = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);
+	if (!written) return true;
+	const [year, month, day, hour, minute, second] = written.slice(1, 7).map((part) => Number(part ?? 0));
+	return existingParts(year, month, day, hour, minute, second);
 }
 
 /** A zoneless date and time (a match of ZONELESS) as the wall-clock time in `timeZone`, in ms since the epoch. */
@@ -36,10 +52,9 @@ function wallClockInZone(zoneless: RegExpExecArray, timeZone: string): number {
 	const [year, month, day, hour, minute, second] = zoneless.slice(1, 7).map((part) => Number(part ?? 0));
 	const millisecond = zoneless[7] ? Number(zoneless[7].padEnd(3, '0')) : 0;
 	const wall = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-	const zone = knownZoneOrUtc(timeZone);
 	// The wall-clock time in the workflow's zone: corrected by the zone's offset at that moment.
-	const first = wall - zoneOffset(wall, zone);
-	return wall - zoneOffset(first, zone);
+	const first = wall - zoneOffset(wall, timeZone);
+	return wall - zoneOffset(first, timeZone);
 }
 
 /**
@@ -56,7 +71,12 @@ export function optionalTime(parameter: string, value: unknown, timeZone: string
 		ms = Number((value as { toMillis: () => unknown }).toMillis());
 	} else if (typeof value === 'string') {
 		const text = value.trim();
+		// JavaScript rolls a day that does not exist over into the next month: refused instead, naming what was typed.
+		if (!writtenDateExists(text)) throw refuse(parameter, 'a date that exists (2026-02-30 or month 13 do not)', value);
 		const zoneless = ZONELESS.exec(text);
+		if (zoneless && !isKnownZone(timeZone)) {
+			throw refuse(parameter, `a date with its zone (e.g. 2026-12-01T10:00:00Z): the workflow's time zone "${timeZone}" is unknown, so a date without one cannot be read (fix it in the workflow's settings)`, value);
+		}
 		if (zoneless) ms = wallClockInZone(zoneless, timeZone);
 		else if (/^\d+(\.\d+)?$/.test(text)) return optionalTime(parameter, Number(text), timeZone);
 		else ms = Date.parse(text);

@@ -380,5 +380,6 @@ function paidInEarlierTry(client: AceDataClient, earlier: JournalEntry): Failure
 		taskId: earlier.taskId,
 		traceId: earlier.traceId,
 		accepted: 'yes',
+		saysWhatToDo: true,
 	});
 }

@@ -45,6 +45,8 @@ export interface FailureData {
 	parameter?: string;
 	/** A sentence for the description: what else the user should know (why, where to look). */
 	hint?: string;
+	/** The text already says what to do about the job it paid for (the report adds no advice of its own). */
+	saysWhatToDo?: boolean;
 }
 
 /** A failure thrown through the node's own code: it carries its data, never a message to parse. */
@@ -53,10 +55,6 @@ export class Failure extends Error {
 		super(data.text);
 		this.name = 'AceDataFailure';
 	}
-}
-
-export function isFailure(error: unknown): error is Failure {
-	return error instanceof Failure;
 }
 
 /** A parameter refused before anything was sent: no request, no charge. */

@@ -69,7 +69,7 @@ export function describeFailure(failure: FailureData, job: JobState): { message:
 	const billed = job.billing !== 'none';
 	const acedataWords = failure.kind === 'api' || failure.kind === 'task';
 	let message = acedataWords ? adviceFor(failure.code, failure.text, billed) : failure.text;
-	if (billed && !message.includes('Task › Get')) message = `${trimEnd(message)}. ${whatToDo(job)}`;
+	if (billed && !failure.saysWhatToDo) message = `${trimEnd(message)}. ${whatToDo(job)}`;
 	const taskId = job.taskId ?? failure.taskId;
 	const traceId = job.traceId ?? failure.traceId;
 	const parts =

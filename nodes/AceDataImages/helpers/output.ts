@@ -14,8 +14,6 @@ export interface OutputOptions {
 	outputLayout: OutputLayout;
 	downloadImages: boolean;
 	fileName?: string;
-	/** The format asked for (kept for Task › Get's record); the type always comes from the bytes. */
-	outputFormat?: string;
 	/** A hosted image larger than this is refused. */
 	maxDownloadBytes: number;
 }

@@ -118,6 +118,7 @@ function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | unde
 			kind: 'wait',
 			code: 'poll_timeout',
 			text: `Task ${wait.taskId} is still running after ${seconds} s (Max Wait).${lookUp} It is paid and nothing is lost: fetch its images later with the Task › Get operation and this task ID (do not submit again, it would be billed twice), or raise Max Wait`,
+			saysWhatToDo: true,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
 			accepted: 'yes',
@@ -127,6 +128,7 @@ function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | unde
 		kind: 'wait',
 		code: 'not_recovered',
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData could not be asked about the job (trace ID ${wait.traceId}) within ${seconds} s (Max Wait).${lookUp} It may have been accepted and billed: look it up with Task › Get and this trace ID before submitting again`,
+		saysWhatToDo: true,
 		traceId: wait.traceId,
 		accepted: 'maybe',
 	});
@@ -139,6 +141,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 			kind: 'wait',
 			code: 'task_not_found',
 			text: `AceData has no record of task ${wait.taskId}, ${seconds} s after it accepted it. Do not submit again: look it up later with Task › Get and this task ID, or ask AceData support about it`,
+			saysWhatToDo: true,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
 			accepted: 'yes',
@@ -148,6 +151,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 		kind: 'wait',
 		code: 'not_recovered',
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has no record of a job with trace ID ${wait.traceId} ${seconds} s later, so it was most likely not accepted; check the trace ID in the AceData console (or with Task › Get) before submitting again`,
+		saysWhatToDo: true,
 		traceId: wait.traceId,
 		accepted: 'maybe',
 	});
@@ -198,6 +202,7 @@ function ambiguousTrace(client: AceDataClient, wait: TaskWait, taskIds: string[]
 		kind: 'answer',
 		code: 'trace_id_ambiguous',
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has ${taskIds.length} jobs with trace ID ${wait.traceId} (tasks ${taskIds.join(', ')}), so the node cannot tell which one is this request's and emits none of them. One of them may be this request's and paid: check them with Task › Get before submitting again, and give every submission a Trace ID of its own`,
+		saysWhatToDo: true,
 		traceId: wait.traceId,
 		accepted: 'maybe',
 	});
@@ -219,6 +224,7 @@ function cancelledWait(client: AceDataClient, wait: TaskWait): Failure {
 		kind: 'cancelled',
 		code: 'cancelled',
 		text: `The node stopped while waiting for ${what}. Fetch it later with Task › Get (do not submit again, it is paid)`,
+		saysWhatToDo: true,
 		taskId: wait.taskId,
 		traceId: wait.traceId,
 	});

@@ -3,10 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { parameterFailure } from '../../failure/failure';
 import { CALLBACK_ITEM_TAG, CALLBACK_WEBHOOK_PATH } from '../../models/defaults';
 
-// Not a parameter: the URL the node makes for Delivery Callback; here only until it moves out of the parameter boundary.
-
 /**
- * This item's callback URL for Delivery Callback: the execution's resume URL (unguessable, signed by n8n) with the
+ * Not a parameter but part of reading an image job: this item's callback URL for Delivery Callback, the execution's resume URL (unguessable, signed by n8n) with the
  * node's own webhook path, tagged with the item. The path means only this node's webhook can be resumed by it.
  */
 export function callbackUrlFor(ctx: IExecuteFunctions, itemIndex: number): string {

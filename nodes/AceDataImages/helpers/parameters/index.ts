@@ -9,7 +9,6 @@
  * Image URL (data: URLs inspected); `timeZone.ts` dates and times.
  */
 
-export { callbackUrlFor } from './callbackUrl';
 export { imageUrl } from './dataUrl';
 export { readImageCount, readImageJob, type ImageJob } from './imageJob';
 export { readConcurrency, readImageCap, readNodeSettings } from './nodeSettings';

@@ -27,7 +27,6 @@ export function readOutputOptions(options: IDataObject): OutputOptions {
 		outputLayout: oneOf<OutputLayout>('outputLayout', options.outputLayout, ['itemPerImage', 'singleItem'], 'itemPerImage'),
 		downloadImages: optionalBoolean('downloadImages', options.downloadImages, true),
 		fileName: optionalText('fileName', options.fileName),
-		outputFormat: optionalText('outputFormat', options.outputFormat),
 		maxDownloadBytes: Math.round(maxDownloadMb * 1024 * 1024),
 	};
 }

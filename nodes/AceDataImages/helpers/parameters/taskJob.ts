@@ -6,6 +6,7 @@ import type { OutputOptions } from '../output';
 import { optionalBoolean, optionalNumber, optionalText, readOptions, readParameter, refuse, splitList } from './coerce';
 import { readOutputOptions, readTimeout } from './options';
 import { optionalTime } from './timeZone';
+import type { TaskFilter } from '../../transport/tasks';
 
 /** Task › Get and Task › Get Many: which tasks to look up, read once per item. */
 
@@ -15,14 +16,6 @@ interface TaskJob {
 	idOrTrace: string;
 	output: OutputOptions;
 	timeoutSeconds?: number;
-}
-
-/** Which tasks Task › Get Many lists. Times in ms since the epoch. */
-interface TaskFilter {
-	taskIds?: string[];
-	traceIds?: string[];
-	createdAfter?: number;
-	createdBefore?: number;
 }
 
 /** Task › Get Many: which tasks, how many, and whether to download finished tasks' images. */

@@ -21,7 +21,7 @@ const MIN_LOOKUP_TIMEOUT_MS = 1000;
  * A record found by trace ID may say it was created this much before the node sent the request: AceData's clock and
  * n8n's may differ a little, and AceData may round its time down to the second. An older record is another job.
  */
-export const CLOCK_SKEW_MS = 3000;
+const CLOCK_SKEW_MS = 3000;
 
 /** One item's job to wait for: by task ID, or by trace ID while a lost submission is being recovered. */
 export interface TaskWait {
@@ -158,7 +158,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 }
 
 /** Why a record found by trace ID is not this submission's job, or undefined when it is. */
-export function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
+function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
 	const sentAt = wait.sentAt ?? wait.since;
 	if (record.createdAt !== undefined && record.createdAt < sentAt - CLOCK_SKEW_MS) {
 		return `it was created ${new Date(record.createdAt).toISOString()}, before this request was sent (${new Date(sentAt).toISOString()})`;
@@ -239,64 +239,63 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 	const outcomes = new Map<number, WaitResult>();
 	if (waits.length === 0) return outcomes;
 	let interval = Math.max(0.05, Math.min(...waits.map((wait) => wait.intervalSeconds)));
-	let pending = waits.map((wait) => ({ ...wait, unknownLookups: 0 }));
-	const lastError = new Map<number, Failure>();
+	let pending: PendingWait[] = waits.map((wait) => ({ ...wait, unknownLookups: 0 }));
 
 	while (pending.length > 0) {
 		const nextDeadline = Math.min(...pending.map((wait) => wait.since + wait.maxWaitSeconds * 1000));
 		await client.wait(Math.max(0, Math.min(interval * 1000, nextDeadline - Date.now())));
 		if (client.cancelled()) break;
-
-		const byId = pending.filter((wait) => wait.taskId);
-		const results = new Map<string, LookupResult>();
-		for (let offset = 0; offset < byId.length; offset += BATCH_SIZE) {
-			const chunk = byId.slice(offset, offset + BATCH_SIZE);
-			await lookUpIds(client, chunk.map((wait) => wait.taskId as string), timeoutFor(client, chunk), results);
-		}
-		const byTrace = new Map<number, LookupResult>();
-		for (const wait of pending.filter((candidate) => !candidate.taskId)) {
-			byTrace.set(wait.itemIndex, await findByTrace(client, wait));
-		}
+		const found = await lookUpRound(client, pending);
 		if (client.cancelled()) break;
-
-		const stillPending: typeof pending = [];
+		const stillPending: PendingWait[] = [];
 		for (const wait of pending) {
-			const result = wait.taskId ? results.get(wait.taskId) : byTrace.get(wait.itemIndex);
-			const now = Date.now();
-			if (result instanceof Failure) {
-				if (isPermanent(result)) {
-					outcomes.set(wait.itemIndex, { failure: result });
-					continue;
-				}
-				lastError.set(wait.itemIndex, result);
-			} else if (result) {
-				lastError.delete(wait.itemIndex);
-				if (!wait.taskId) {
-					const reason = foreignReason(result, wait);
-					if (reason) {
-						outcomes.set(wait.itemIndex, { failure: foreignJob(client, wait, result, reason) });
-						continue;
-					}
-					wait.taskId = result.id;
-				}
-				wait.traceId ??= result.traceId;
-				if (wait.until === 'accepted' || result.result) {
-					outcomes.set(wait.itemIndex, { record: result });
-					continue;
-				}
-			} else if (++wait.unknownLookups >= GRACE_LOOKUPS && now - wait.since >= graceMs(wait)) {
-				outcomes.set(wait.itemIndex, { failure: unknownJob(client, wait) });
-				continue;
-			}
-			if (now >= wait.since + wait.maxWaitSeconds * 1000) {
-				outcomes.set(wait.itemIndex, { failure: giveUp(client.withItem(wait.itemIndex), wait, lastError.get(wait.itemIndex)) });
-				continue;
-			}
-			stillPending.push(wait);
+			const outcome = judge(client, wait, found(wait));
+			if (outcome) outcomes.set(wait.itemIndex, outcome);
+			else stillPending.push(wait);
 		}
 		pending = stillPending;
 		interval = Math.min(interval * BACKOFF_FACTOR, MAX_POLL_INTERVAL_SECONDS);
 	}
 	for (const wait of pending) outcomes.set(wait.itemIndex, { failure: cancelledWait(client, wait) });
 	return outcomes;
+}
+
+/** A job being waited for, with what the rounds so far said about it. */
+type PendingWait = TaskWait & { unknownLookups: number; lastError?: Failure };
+
+/** One round of look-ups: every task by ID (batched), every lost submission by its trace ID. */
+async function lookUpRound(client: AceDataClient, pending: PendingWait[]): Promise<(wait: PendingWait) => LookupResult | undefined> {
+	const byId = pending.filter((wait) => wait.taskId);
+	const results = new Map<string, LookupResult>();
+	for (let offset = 0; offset < byId.length; offset += BATCH_SIZE) {
+		const chunk = byId.slice(offset, offset + BATCH_SIZE);
+		await lookUpIds(client, chunk.map((wait) => wait.taskId as string), timeoutFor(client, chunk), results);
+	}
+	const byTrace = new Map<number, LookupResult>();
+	for (const wait of pending.filter((candidate) => !candidate.taskId)) {
+		byTrace.set(wait.itemIndex, await findByTrace(client, wait));
+	}
+	return (wait) => (wait.taskId ? results.get(wait.taskId) : byTrace.get(wait.itemIndex));
+}
+
+/** What one round's answer means for a job: done (its record, or why not), or undefined to keep waiting. */
+function judge(client: AceDataClient, wait: PendingWait, result: LookupResult | undefined): WaitResult | undefined {
+	const now = Date.now();
+	if (result instanceof Failure) {
+		if (isPermanent(result)) return { failure: result };
+		wait.lastError = result;
+	} else if (result) {
+		wait.lastError = undefined;
+		if (!wait.taskId) {
+			const reason = foreignReason(result, wait);
+			if (reason) return { failure: foreignJob(client, wait, result, reason) };
+			wait.taskId = result.id;
+		}
+		wait.traceId ??= result.traceId;
+		if (wait.until === 'accepted' || result.result) return { record: result };
+	} else if (++wait.unknownLookups >= GRACE_LOOKUPS && now - wait.since >= graceMs(wait)) {
+		return { failure: unknownJob(client, wait) };
+	}
+	if (now >= wait.since + wait.maxWaitSeconds * 1000) return { failure: giveUp(client.withItem(wait.itemIndex), wait, wait.lastError) };
+	return undefined;
 }

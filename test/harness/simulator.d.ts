@@ -41,6 +41,10 @@ export interface LoggedRequest {
 	doneAt?: number;
 }
 
+/**
+ * A fault for inject(): its keys are those of the registry, scripts/simulator/faults.js (what each one matches and
+ * does; inject() refuses any other key, and the contract test keeps this list equal to the registry's).
+ */
 export interface Fault {
 	path?: string;
 	code?: string;

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ImageBudget } from '../execution/budget';
 import { Journal } from '../execution/journal';
-import { Pipeline, type Prepared } from '../execution/pipeline';
+import { Pipeline } from '../execution/pipeline';
+import type { Prepared } from '../execution/types';
 import { reportRun } from '../execution/runReport';
 import { parameterFailure } from '../failure/failure';
 import { readConcurrency, readNodeSettings } from '../helpers/parameters';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Prepared } from '../execution/pipeline';
+import type { Prepared } from '../execution/types';
 
 export interface OperationModule {
 	description: INodeProperties[];

@@ -1,58 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure, asFailure } from '../failure/failure';
 import { describeFailure, errorItem, stoppingError } from '../failure/report';
-import type { ImageContext, OutputOptions } from '../helpers/output';
 import { answerOutcome, recordOutcome, type TaskOutcome } from '../helpers/taskOutcome';
 import { AceDataClient } from '../transport/client';
-import { isMultipartBody, type MultipartBody } from '../transport/multipart';
 import { waitForTasks, type TaskWait } from '../transport/polling';
-import type { ImagesAnswer, TaskRecord } from '../transport/types';
+import type { ImagesAnswer, SubmitAnswer, TaskRecord } from '../transport/types';
 import type { Delivery } from '../models/defaults';
+import { askedOf, paidInEarlierTry } from './earlierTry';
 import { ImageBudget } from './budget';
 import { Journal, keyOf, type JournalEntry } from './journal';
 import { Ledger } from './ledger';
 import { runPipeline, runPool, type PipelineSignals } from './schedule';
-
-/** One billed request, checked and built, as plain data: what the operations hand the pipeline. */
-export interface ImageRequest {
-	itemIndex: number;
-	/** `wait`, `poll`, `submit` or `callback`: how the run ends is the delivery's (actions/delivery). */
-	delivery: Delivery;
-	/** The `callback_url` sent, if any (Delivery Callback: this execution's resume URL). */
-	callbackUrl?: string;
-	endpoint: 'generations' | 'edits';
-	body: IDataObject | MultipartBody;
-	headers?: IDataObject;
-	traceId: string;
-	/** The digest of the exact request (endpoint, fields but the node-made ones, files): the same across n8n's tries. */
-	fingerprint: string;
-	/** Images it asks for (Number of Images): what Max Images per Run counts. */
-	imagesAsked: number;
-	wait: { intervalSeconds: number; maxWaitSeconds: number };
-	output: OutputOptions;
-	context: ImageContext;
-	timeoutSeconds?: number;
-}
-
-/** What preparing one input item gives: its final items (Task › Get), or a billed request to send. */
-export type Prepared = { kind: 'items'; items: INodeExecutionData[] } | { kind: 'request'; request: ImageRequest };
-
-/** What the pipeline needs of a delivery (the router hands it over): when its job is done, what it refuses. */
-export interface DeliveryRules {
-	/** `finished`: the job is done once its images are emitted; `accepted`: once AceData has accepted it. */
-	doneWhen: 'finished' | 'accepted';
-	/** The delivery's own refusal before anything is billed (it needs the credential's Base URL). */
-	check?(request: ImageRequest, client: AceDataClient): void;
-}
-
-/** How one input item ended. */
-export type ItemOutcome =
-	| { kind: 'items'; items: INodeExecutionData[] }
-	/** Continue On Fail: the item's error item. */
-	| { kind: 'failed'; item: INodeExecutionData }
-	/** Done at acceptance (`doneWhen: 'accepted'`): the delivery turns it into items (Submit) or parks it (Callback). */
-	| { kind: 'accepted'; request: ImageRequest; taskId: string; traceId?: string; client: AceDataClient };
+import type { DeliveryRules, ImageRequest, ItemOutcome, Prepared } from './types';
 
 interface PendingJob {
 	request: ImageRequest;
@@ -194,31 +154,41 @@ export class Pipeline {
 		}
 		this.journal?.sending(key, request.traceId, request.imagesAsked);
 		this.ledger.sending(itemIndex, request.traceId);
-		const wait = { itemIndex, intervalSeconds: request.wait.intervalSeconds, maxWaitSeconds: request.wait.maxWaitSeconds, until: this.doneWhen(request), key };
 		const sentAt = Date.now();
-		let answer;
+		let answer: SubmitAnswer;
 		try {
 			answer = await client.submitImages(request.endpoint, request.body, request.headers);
 		} catch (error) {
 			answered();
-			const failure = asFailure(error);
-			if (failure.data.accepted === 'no' || failure.data.accepted === undefined) {
-				this.journal?.notAccepted(key);
-				this.ledger.notAccepted(itemIndex);
-				this.fail(itemIndex, failure);
-				return undefined;
-			}
-			// The answer was lost: AceData may have the job. A stopped run reports it; an item sharing its trace ID with
-			// another could find the other's job; otherwise look it up by trace ID (free) instead of paying again.
-			if (this.signal.aborted || this.ledger.traceShared(itemIndex)) {
-				this.fail(itemIndex, failure);
-				return undefined;
-			}
-			const lostBecause = describeFailure(failure.data, { itemIndex, billing: 'none' }).message.replace(/[.\s]+$/, '');
-			return { request, client, wait: { ...wait, traceId: request.traceId, since: sentAt, lostBecause, asked: askedOf(request) } };
+			return this.lost(request, client, key, asFailure(error), sentAt);
 		}
 		// Answered: the item frees its Concurrency place while its images download.
 		answered();
+		return await this.answered(request, client, key, answer, sentAt);
+	}
+
+	/** A billed request failed: reported when AceData surely did not take it, otherwise looked up, never resent. */
+	private lost(request: ImageRequest, client: AceDataClient, key: string, failure: Failure, sentAt: number): PendingJob | undefined {
+		const { itemIndex } = request;
+		if (failure.data.accepted === 'no' || failure.data.accepted === undefined) {
+			this.journal?.notAccepted(key);
+			this.ledger.notAccepted(itemIndex);
+			this.fail(itemIndex, failure);
+			return undefined;
+		}
+		// The answer was lost: AceData may have the job. A stopped run reports it; an item sharing its trace ID with
+		// another could find the other's job; otherwise look it up by trace ID (free) instead of paying again.
+		if (this.signal.aborted || this.ledger.traceShared(itemIndex)) {
+			this.fail(itemIndex, failure);
+			return undefined;
+		}
+		const lostBecause = describeFailure(failure.data, { itemIndex, billing: 'none' }).message.replace(/[.\s]+$/, '');
+		return { request, client, wait: { ...this.waitFor(request, key, sentAt), traceId: request.traceId, lostBecause, asked: askedOf(request) } };
+	}
+
+	/** AceData answered: its images are emitted, or its task is done (accepted) or waited for. */
+	private async answered(request: ImageRequest, client: AceDataClient, key: string, answer: SubmitAnswer, sentAt: number): Promise<PendingJob | undefined> {
+		const { itemIndex } = request;
 		if (answer.kind === 'images') {
 			const ids = { taskId: answer.answer.taskId, traceId: answer.answer.traceId ?? request.traceId };
 			this.ledger.accepted(itemIndex, ids);
@@ -229,11 +199,17 @@ export class Pipeline {
 		}
 		this.ledger.accepted(itemIndex, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId });
 		this.journal?.accepted(key, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId }, 'record');
+		const traceId = this.ledger.job(itemIndex).traceId;
 		if (this.doneWhen(request) === 'accepted') {
-			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: answer.taskId, traceId: this.ledger.job(itemIndex).traceId };
+			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: answer.taskId, traceId };
 			return undefined;
 		}
-		return { request, client, wait: { ...wait, taskId: answer.taskId, traceId: this.ledger.job(itemIndex).traceId, since: sentAt } };
+		return { request, client, wait: { ...this.waitFor(request, key, sentAt), taskId: answer.taskId, traceId } };
+	}
+
+	private waitFor(request: ImageRequest, key: string, since: number): TaskWait {
+		const { itemIndex, wait } = request;
+		return { itemIndex, key, since, intervalSeconds: wait.intervalSeconds, maxWaitSeconds: wait.maxWaitSeconds, until: this.doneWhen(request) };
 	}
 
 	/**
@@ -259,17 +235,7 @@ export class Pipeline {
 			return undefined;
 		}
 		// Max Wait counts from now; a record found by trace ID must still be younger than the first request.
-		const wait: TaskWait = {
-			itemIndex,
-			key,
-			taskId: earlier.taskId,
-			traceId: earlier.traceId,
-			since: Date.now(),
-			sentAt: earlier.sentAt,
-			intervalSeconds: request.wait.intervalSeconds,
-			maxWaitSeconds: request.wait.maxWaitSeconds,
-			until: this.doneWhen(request),
-		};
+		const wait: TaskWait = { ...this.waitFor(request, key, Date.now()), taskId: earlier.taskId, traceId: earlier.traceId, sentAt: earlier.sentAt };
 		if (!earlier.taskId) {
 			wait.lostBecause = 'An earlier try of this node sent this request and lost its answer';
 			wait.asked = askedOf(request);
@@ -356,30 +322,4 @@ export class Pipeline {
 		this.firstFailure ??= { itemIndex, failure };
 		this.stop.abort();
 	}
-}
-
-/** What was asked: a record found by trace ID must match it to count as this request's job. */
-function askedOf(request: ImageRequest): NonNullable<TaskWait['asked']> {
-	const body = isMultipartBody(request.body) ? undefined : request.body;
-	const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-	return {
-		model: request.context.model,
-		prompt: request.context.prompt,
-		n: request.context.imagesRequested,
-		outputFormat: text(body?.output_format),
-	};
-}
-
-/** A base64 job an earlier try paid for, whose files n8n did not keep by id: AceData cannot give them again. */
-function paidInEarlierTry(client: AceDataClient, earlier: JournalEntry): Failure {
-	const job = earlier.taskId ? `task ${earlier.taskId}` : `trace ID ${earlier.traceId}`;
-	return client.failure({
-		kind: 'wait',
-		code: 'paid_in_earlier_try',
-		text: `An earlier try of this node already paid for this request (${job}), and AceData answered it with base64 images, which it does not keep: the node does not pay for it again. So that a retry can reuse such images, set Response Format to URL, or let n8n keep binary data on disk (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)`,
-		taskId: earlier.taskId,
-		traceId: earlier.traceId,
-		accepted: 'yes',
-		saysWhatToDo: true,
-	});
 }

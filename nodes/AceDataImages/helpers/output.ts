@@ -185,6 +185,41 @@ function imageNotices(context: ImageContext, returned: number): string[] {
 	return notices;
 }
 
+/** What an AI Agent (which sees only the JSON) can tell a person of an image's file: that it exists, and what it is. */
+function describeFile(image: EmittedImage, field: string): void {
+	if (!image.binary) return;
+	image.json.fileName = image.binary.fileName;
+	image.json.mimeType = image.binary.mimeType;
+	if (image.binary.fileSize) image.json.fileSize = image.binary.fileSize;
+	// The real pixels, from the bytes: AceData does not promise the asked size (under its 1K tier it differs).
+	if (image.dimensions) {
+		image.json.width = image.dimensions.width;
+		image.json.height = image.dimensions.height;
+	}
+	const pixels = image.dimensions ? `, ${image.dimensions.width}x${image.dimensions.height}` : '';
+	image.json.file = `The image is attached to this item as a file in the binary field "${field}" (${image.binary.fileName}, ${image.binary.mimeType}${pixels}${image.binary.fileSize ? `, ${image.binary.fileSize}` : ''})`;
+}
+
+/** Output Layout "Single Item": the job as one item, its images as `data_0`, `data_1`, ..., their metadata in `images`. */
+function singleItem(images: EmittedImage[], answer: ImagesAnswer, context: ImageContext, property: string, counts: IDataObject): INodeExecutionData {
+	const binary: Record<string, IBinaryData> = {};
+	images.forEach((image, index) => {
+		if (image.binary) binary[`${property}_${index}`] = image.binary;
+	});
+	const first = images[0].json;
+	const json: IDataObject = { model: first.model, prompt: context.prompt };
+	if (first.taskId) json.taskId = first.taskId;
+	if (first.traceId) json.traceId = first.traceId;
+	if (first.type) json.type = first.type;
+	if (context.fromEarlierTry) json.fromEarlierTry = true;
+	// The item is the job: its whole token count and cost (the sum of its images' shares).
+	if (answer.usage) json.usage = answer.usage;
+	if (answer.cost) json.cost = { amount: answer.cost.amount, currency: answer.cost.currency };
+	Object.assign(json, counts);
+	json.images = images.map((image) => image.json);
+	return { json, ...(Object.keys(binary).length ? { binary } : {}), pairedItem: { item: context.itemIndex } };
+}
+
 /** Turns one answer into n8n items: one per image (default) or one per input item. */
 export async function answerToItems(
 	ctx: NodeContext,
@@ -209,21 +244,7 @@ export async function answerToItems(
 	}
 	const pairedItem = { item: context.itemIndex };
 	const property = output.binaryPropertyName || 'data';
-	images.forEach((image, index) => {
-		if (!image.binary) return;
-		// What an AI Agent (which sees only the JSON) can tell a person: the file exists, and what it is.
-		const field = output.outputLayout === 'singleItem' ? `${property}_${index}` : property;
-		image.json.fileName = image.binary.fileName;
-		image.json.mimeType = image.binary.mimeType;
-		if (image.binary.fileSize) image.json.fileSize = image.binary.fileSize;
-		// The real pixels, from the bytes: AceData does not promise the asked size (under its 1K tier it differs).
-		if (image.dimensions) {
-			image.json.width = image.dimensions.width;
-			image.json.height = image.dimensions.height;
-		}
-		const pixels = image.dimensions ? `, ${image.dimensions.width}x${image.dimensions.height}` : '';
-		image.json.file = `The image is attached to this item as a file in the binary field "${field}" (${image.binary.fileName}, ${image.binary.mimeType}${pixels}${image.binary.fileSize ? `, ${image.binary.fileSize}` : ''})`;
-	});
+	images.forEach((image, index) => describeFile(image, output.outputLayout === 'singleItem' ? `${property}_${index}` : property));
 	// How many came of how many asked, on each input item's images; a notice when fewer came, or a mask may be ignored.
 	const counts: IDataObject = {};
 	if (context.imagesRequested !== undefined) counts.imagesRequested = context.imagesRequested;
@@ -231,24 +252,7 @@ export async function answerToItems(
 	const notices = imageNotices(context, images.length);
 	if (notices.length) counts.notice = notices.join(' ');
 
-	if (output.outputLayout === 'singleItem') {
-		const binary: Record<string, IBinaryData> = {};
-		images.forEach((image, index) => {
-			if (image.binary) binary[`${property}_${index}`] = image.binary;
-		});
-		const first = images[0].json;
-		const json: IDataObject = { model: first.model, prompt: context.prompt };
-		if (first.taskId) json.taskId = first.taskId;
-		if (first.traceId) json.traceId = first.traceId;
-		if (first.type) json.type = first.type;
-		if (context.fromEarlierTry) json.fromEarlierTry = true;
-		// The item is the job: its whole token count and cost (the sum of its images' shares).
-		if (answer.usage) json.usage = answer.usage;
-		if (answer.cost) json.cost = { amount: answer.cost.amount, currency: answer.cost.currency };
-		Object.assign(json, counts);
-		json.images = images.map((image) => image.json);
-		return [{ json, ...(Object.keys(binary).length ? { binary } : {}), pairedItem }];
-	}
+	if (output.outputLayout === 'singleItem') return [singleItem(images, answer, context, property, counts)];
 	return images.map((image) => ({
 		json: { ...image.json, ...counts },
 		...(image.binary ? { binary: { [property]: image.binary } } : {}),

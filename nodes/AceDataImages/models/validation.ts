@@ -165,35 +165,42 @@ function schemaFor(rule: ModelRule) {
 				.refine((value) => value === undefined || HTTP_URL.test(value), 'must be an http(s) URL without spaces'),
 			traceId: z.string().max(200, 'is too long: at most 200 characters').optional(),
 		})
-		.superRefine((input, ctx) => {
-			const format = input.outputFormat;
-			if (input.outputCompression !== undefined && !rule.outputCompression) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['outputCompression'], message: `is not accepted by ${rule.id}` });
-			} else if (input.outputCompression !== undefined && format !== 'jpeg' && format !== 'webp') {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					path: ['outputCompression'],
-					message: 'only applies to jpeg or webp output: set Output Format to jpeg or webp, or remove it',
-				});
-			}
-			if (input.background === 'transparent' && format === 'jpeg') {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					path: ['background'],
-					message: 'transparent needs an Output Format with alpha: png or webp',
-				});
-			}
-			if (input.responseFormat === 'b64_json' && rule.base64SingleImage && input.n !== 1) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					path: ['responseFormat'],
-					message: `b64_json is answered for one image only by ${rule.id}: set Number of Images to 1, or use url`,
-				});
-			}
-			if (input.partialImages !== undefined && !rule.partialImages) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['partialImages'], message: `is not accepted by ${rule.id}` });
-			}
-		});
+		.superRefine((input, ctx) => crossFieldIssues(rule, input, ctx));
+}
+
+/** What one field allows depends on another (Output Compression on the format, transparency, base64 with n). */
+function crossFieldIssues(
+	rule: ModelRule,
+	input: { outputFormat?: string; outputCompression?: number; background?: string; responseFormat?: string; n: number; partialImages?: number },
+	ctx: z.RefinementCtx,
+): void {
+		const format = input.outputFormat;
+		if (input.outputCompression !== undefined && !rule.outputCompression) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['outputCompression'], message: `is not accepted by ${rule.id}` });
+		} else if (input.outputCompression !== undefined && format !== 'jpeg' && format !== 'webp') {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['outputCompression'],
+				message: 'only applies to jpeg or webp output: set Output Format to jpeg or webp, or remove it',
+			});
+		}
+		if (input.background === 'transparent' && format === 'jpeg') {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['background'],
+				message: 'transparent needs an Output Format with alpha: png or webp',
+			});
+		}
+		if (input.responseFormat === 'b64_json' && rule.base64SingleImage && input.n !== 1) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['responseFormat'],
+				message: `b64_json is answered for one image only by ${rule.id}: set Number of Images to 1, or use url`,
+			});
+		}
+		if (input.partialImages !== undefined && !rule.partialImages) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['partialImages'], message: `is not accepted by ${rule.id}` });
+		}
 }
 
 /** Each model's schema, built once (a schema is costly to build and the same for every item). */

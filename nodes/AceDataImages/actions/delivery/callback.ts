@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { ImageRequest, ItemOutcome } from '../../execution/pipeline';
+import type { ImageRequest, ItemOutcome } from '../../execution/types';
 import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
 import { errorItem, stoppingError, type JobState } from '../../failure/report';
 import { isPublicUrl } from '../../helpers/address';

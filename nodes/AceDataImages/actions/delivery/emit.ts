@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemOutcome } from '../../execution/pipeline';
+import type { ItemOutcome } from '../../execution/types';
 
 /** The item of a job AceData accepted: what Task › Get needs later. */
 function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INodeExecutionData {

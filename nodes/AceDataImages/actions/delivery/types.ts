@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AceDataClient } from '../../transport/client';
-import type { ImageRequest, ItemOutcome } from '../../execution/pipeline';
+import type { ImageRequest, ItemOutcome } from '../../execution/types';
 
 /** What n8n will do after this run. */
 export interface RunEnding {

@@ -7,7 +7,7 @@ import { readImageJob } from '../../helpers/parameters';
 import { masksPromised } from '../../models/modelRules';
 import { checkEditImageSize, validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
 import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
-import type { Prepared } from '../../execution/pipeline';
+import type { Prepared } from '../../execution/types';
 import { assertValid, fieldsFor, imageRequest } from './request';
 import { imageProperties } from './shared.description';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readImageJob } from '../../helpers/parameters';
-import type { Prepared } from '../../execution/pipeline';
+import type { Prepared } from '../../execution/types';
 import { fieldsFor, imageRequest } from './request';
 import { imageProperties } from './shared.description';
 

@@ -7,7 +7,7 @@ import { buildImageFields } from '../../helpers/requestBody';
 import { ImageRequestValidationError, validateImageRequest } from '../../models/validation';
 import type { MultipartBody } from '../../transport/multipart';
 import { DELIVERIES } from '../delivery';
-import type { ImageRequest } from '../../execution/pipeline';
+import type { ImageRequest } from '../../execution/types';
 
 /** Refuses a combination the model does not accept, before anything is sent or billed. */
 export function assertValid(check: () => void): void {

@@ -12,7 +12,7 @@ import {
 	outputLayoutOption,
 	timeoutOption,
 } from '../output.description';
-import type { Prepared } from '../../execution/pipeline';
+import type { Prepared } from '../../execution/types';
 
 const show = { resource: ['task'], operation: ['get'] };
 

@@ -8,7 +8,7 @@ import { MAX_TASK_LIMIT, PARAMETER_LABELS } from '../../models/defaults';
 import { AceDataClient } from '../../transport/client';
 import type { TaskRecord } from '../../transport/types';
 import { binaryPropertyOption, fileNameOption, fileOptions, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
-import type { Prepared } from '../../execution/pipeline';
+import type { Prepared } from '../../execution/types';
 
 const show = { resource: ['task'], operation: ['getMany'] };
 

@@ -15,7 +15,7 @@ import * as get from './task/get.operation';
 import * as getMany from './task/getMany.operation';
 import type { OperationModule } from './types';
 
-export const OPERATIONS: Record<string, Record<string, OperationModule>> = {
+const OPERATIONS: Record<string, Record<string, OperationModule>> = {
 	image: { generate, edit },
 	task: { get, getMany },
 };

@@ -179,7 +179,7 @@ function runIndexOf(ctx: IExecuteFunctions): number {
 }
 
 /** The execution's context of this node (kept across tries, runs and retried executions), where n8n provides it. */
-export function nodeContext(ctx: IExecuteFunctions): Record<string, unknown> | undefined {
+function nodeContext(ctx: IExecuteFunctions): Record<string, unknown> | undefined {
 	try {
 		return typeof ctx.getContext === 'function' ? (ctx.getContext('node') as Record<string, unknown>) : undefined;
 	} catch {

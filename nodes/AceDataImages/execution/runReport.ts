@@ -55,7 +55,7 @@ export function spendText(spend: Spend): string | undefined {
 }
 
 /** Jobs an earlier try paid for, emitted by this try (n8n's Retry On Fail, or a retried execution). */
-export function reuseText(jobs: number): string {
+function reuseText(jobs: number): string {
 	const what = jobs === 1 ? '1 job' : `${number(jobs)} jobs`;
 	return `${what} came from an earlier try of this node (Retry On Fail or a retried execution): found at AceData, not sent or billed again (field "fromEarlierTry" on their items)`;
 }

@@ -87,7 +87,7 @@ export function describeFailure(failure: FailureData, job: JobState): { message:
 }
 
 /** The node's error for a failed item (Continue On Fail off): n8n shows its message and description. */
-export function nodeErrorFor(node: INode, failure: FailureData, job: JobState): NodeApiError | NodeOperationError {
+function nodeErrorFor(node: INode, failure: FailureData, job: JobState): NodeApiError | NodeOperationError {
 	const { message, description } = describeFailure(failure, job);
 	if (failure.kind === 'parameter') return new NodeOperationError(node, message, { itemIndex: job.itemIndex, description });
 	const response: JsonObject = { code: failure.code, message: failure.text };
@@ -121,7 +121,7 @@ export function errorItem(failure: FailureData, job: JobState): INodeExecutionDa
 }
 
 /** Jobs that may have cost money and whose images were not emitted: what the user must not pay for twice. */
-export function unemittedJobs(jobs: JobState[]): JobState[] {
+function unemittedJobs(jobs: JobState[]): JobState[] {
 	return jobs.filter((job) => job.billing !== 'none' && !job.taskFailed);
 }
 

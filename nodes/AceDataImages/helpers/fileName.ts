@@ -11,7 +11,7 @@ export interface FileNameParts {
 export const DEFAULT_FILE_NAME_TEMPLATE = '{prompt}-{number}';
 
 /** The longest prefix of `text` within `maxBytes` of UTF-8, never cutting a character in two. */
-export function truncateBytes(text: string, maxBytes: number): string {
+function truncateBytes(text: string, maxBytes: number): string {
 	let bytes = 0;
 	let out = '';
 	for (const char of text) {

@@ -98,7 +98,7 @@ export function sizeProblem(rule: ModelRule, size: string): string | null {
 }
 
 /** Characters as people (and AceData) count them: code points, so an emoji or a CJK character is one. */
-export function characterCount(text: string): number {
+function characterCount(text: string): number {
 	return Array.from(text).length;
 }
 

@@ -122,7 +122,7 @@ const MODEL_HINT = 'The models AceData offers, loaded live; each is offered only
  * parameter at its default out of saved workflows, so another default would change their model. Two literal
  * objects, not one with a computed method name: n8n's lint (and its scanner) only sees a literal loadOptionsMethod.
  */
-export function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
+function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
 	const displayOptions = { show: { resource: ['image'], operation: [operation] } };
 	if (operation === 'edit') {
 		return {
@@ -200,7 +200,7 @@ function sizeProperties(operation: 'generate' | 'edit'): INodeProperties[] {
 }
 
 /** Options every image operation shares; edit-only entries are shown only for edits. */
-export function imageOptions(): INodeProperties {
+function imageOptions(): INodeProperties {
 	const options: INodeProperties[] = [
 		...enumOptionEntries('background'),
 		binaryPropertyOption,

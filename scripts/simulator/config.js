@@ -25,6 +25,8 @@ const DEFAULTS = {
 	retentionSeconds: 0,
 	/** The most records one retrieve_batch page holds, whatever `limit` asks (0: as asked). */
 	batchMaxLimit: 0,
+	/** How retrieve_batch pages: 'standard', 'noCount', 'ignoresOffset', 'ignoresLimit', 'shuffled' (routes/tasks.js). */
+	pageShape: 'standard',
 	/** Finished records carry `cost: { amount, currency: 'credit' }` (AceData's own clients read it; not yet seen live here). */
 	recordCost: true,
 	/** Model IDs `GET /openai/models` lists beyond the contract's (a newer model the node does not know). */

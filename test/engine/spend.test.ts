@@ -208,11 +208,11 @@ describe('Task › Get Many', () => {
 		expect(byTraces.items.map(({ json }) => [json.traceId, json.status]).sort()).toEqual(traces.map((trace) => [trace, 'failed']).sort());
 	});
 
-	it('records for IDs not asked are dropped (a proxy that ignores the filter), and said above the output', async () => {
+	it('records for IDs not asked are dropped (a proxy that ignores the filter), said above the output, and the task asked for is asked by itself', async () => {
 		const { ids } = await thirtyTasks();
 		simulator.inject({ path: '/openai/tasks', taskIds: [ids[1]], wrongRecord: true });
 		const result = await getMany({ taskIds: `${ids[0]}, ${ids[1]}` });
-		expect(result.items.map(({ json }) => json.taskId)).toEqual([ids[0]]);
+		expect(result.items.map(({ json }) => json.taskId)).toEqual([ids[0], ids[1]]);
 		expect((task(result)?.hints ?? []).map((hint) => hint.message)).toEqual([
 			'Item 1: 1 record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out',
 		]);

@@ -90,7 +90,7 @@ export class AceDataClient {
 	}
 
 	/** Free: the tasks a filter selects, paged until `limit` records are in (see `tasks.listTasks`). */
-	async listTasks(filter: tasks.TaskFilter, limit: number, call?: CallOptions, pageSize?: number): Promise<{ records: Array<TaskRecord | Failure>; dropped: number }> {
+	async listTasks(filter: tasks.TaskFilter, limit: number, call?: CallOptions, pageSize?: number): Promise<tasks.TaskListing> {
 		return await tasks.listTasks(this.session, filter, limit, call, pageSize);
 	}
 

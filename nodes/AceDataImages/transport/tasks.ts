@@ -13,8 +13,11 @@ import type { TaskRecord } from './types';
 
 /** Task › Get Many asks for this many records a page (AceData documents no maximum; its default is 12). */
 const LIST_PAGE_SIZE = 50;
-/** retrieve_batch pages beyond this many are not followed: Get Many's 1,000 tasks twice over at 50 a page. */
-const MAX_LIST_PAGES = 40;
+/**
+ * retrieve_batch pages beyond this many are not followed: 1,000 tasks (Get Many's most) in pages of 12, twice over. A
+ * listing also stops when a page brings nothing new (a server that ignores `offset` answers the same page again).
+ */
+const MAX_LIST_PAGES = 170;
 
 /** Which tasks Task › Get Many lists; every set field must match (times in ms since the epoch). */
 export interface TaskFilter {
@@ -29,7 +32,10 @@ type TaskIds = { taskId?: string; traceId?: string };
 /** The records a listing has kept so far: each task once, in AceData's order, up to `limit`. */
 interface Listing {
 	records: Array<TaskRecord | Failure>;
+	/** Records that do not match what was asked (another ID, trace ID or time): AceData or a proxy ignored the filter. */
 	dropped: number;
+	/** Records that came again (out of order, overlapping pages): not dropped, only counted once. */
+	repeated: number;
 	seen: Set<string>;
 	limit: number;
 	/** The task IDs asked for, when the filter names some. */
@@ -54,13 +60,24 @@ export async function retrieveByTrace(session: Session, traceId: string, call?: 
 }
 
 /**
- * One request for many tasks. AceData answers 12 records unless `limit` is sent, so it is, and further pages are
- * followed while records are missing. Records for ids not asked for are dropped; a record that does not fit is a
- * failure of its own task only.
+ * Many tasks by ID. One `retrieve_batch` (AceData answers 12 records unless `limit` is sent, so it is), its further
+ * pages followed while records are missing, whatever the page size, with or without a `count`. A task the listing did
+ * not bring is asked for by itself before it counts as unknown (absent from the map). Records for ids not asked for
+ * are dropped; a record that does not fit is a failure of its own task only.
  */
 export async function retrieveTasks(session: Session, taskIds: string[], call?: CallOptions): Promise<Map<string, TaskRecord | Failure>> {
 	const { records } = await listTasks(session, { taskIds }, taskIds.length, call, taskIds.length);
 	return new Map(records.map((entry) => [entry instanceof Failure ? (entry.data.taskId as string) : entry.id, entry]));
+}
+
+/** A listing's records, and how complete it is. */
+export interface TaskListing {
+	records: Array<TaskRecord | Failure>;
+	dropped: number;
+	/** Whether AceData may have more tasks for the filter than were listed (the limit or the page cap stopped it). */
+	more: boolean;
+	/** How many tasks AceData says the filter selects, when it says (`count`). */
+	total?: number;
 }
 
 /**
@@ -74,20 +91,46 @@ export async function listTasks(
 	limit: number,
 	call?: CallOptions,
 	pageSize = LIST_PAGE_SIZE,
-): Promise<{ records: Array<TaskRecord | Failure>; dropped: number }> {
+): Promise<TaskListing> {
 	const body = batchBody(filter);
 	const ids = filter.taskIds?.length ? new Set(filter.taskIds) : undefined;
-	const listing: Listing = { records: [], dropped: 0, seen: new Set(), limit, ids, matches: filterMatcher(filter, ids) };
+	const listing: Listing = { records: [], dropped: 0, repeated: 0, seen: new Set(), limit, ids, matches: filterMatcher(filter, ids) };
 	let offset = 0;
-	for (let page = 0; page < MAX_LIST_PAGES && listing.records.length < limit; page++) {
+	let total: number | undefined;
+	let exhausted = false;
+	for (let page = 0; page < MAX_LIST_PAGES && listing.records.length < limit && !exhausted; page++) {
 		const size = Math.min(pageSize, limit - listing.records.length);
 		const { records, count } = parseTaskBatch(await post(session, '/openai/tasks', { ...body, offset, limit: size }, 'transient', call));
+		const before = listing.seen.size + listing.dropped;
 		keepPage(session, listing, records);
-		offset += records.length;
-		// Without a count AceData's total is unknown: the page is all there is.
-		if (records.length === 0 || offset >= (count ?? offset)) break;
+		// A page's place in AceData's list is what it holds once each: a record repeated on it takes no place.
+		offset += new Set(records.map((entry) => (entry.kind === 'record' ? entry.record.id : entry.kind === 'invalid' ? entry.id : undefined))).size;
+		total = count ?? total;
+		// The end: an empty page, AceData's count reached, every asked ID in, or a page with nothing new (the same page
+		// again: `offset` ignored). A page shorter than asked is not the end: a server may cap its pages.
+		exhausted =
+			records.length === 0 ||
+			(count !== undefined && offset >= count) ||
+			(ids !== undefined && [...ids].every((id) => listing.seen.has(id))) ||
+			listing.seen.size + listing.dropped === before;
 	}
-	return { records: listing.records, dropped: listing.dropped };
+	if (ids) await askMissingOneByOne(session, listing, call);
+	const more = !exhausted && (total === undefined || offset < total);
+	return { records: listing.records, dropped: listing.dropped, more, total };
+}
+
+/** A task asked for by ID that the pages did not bring is asked for by itself before it counts as unknown. */
+async function askMissingOneByOne(session: Session, listing: Listing, call: CallOptions | undefined): Promise<void> {
+	for (const taskId of listing.ids ?? []) {
+		if (listing.seen.has(taskId) || listing.records.length >= listing.limit) continue;
+		// A record that does not fit, or another task's, is this task's failure; a failed request fails the look-up.
+		const found: unknown = await retrieveTask(session, taskId, call).catch((error: unknown) => error);
+		if (found instanceof Failure && found.data.kind !== 'answer') throw found;
+		if (!(found instanceof Failure) && found instanceof Error) throw found;
+		if (found === null || (!(found instanceof Failure) && !listing.matches(found as TaskRecord))) continue;
+		listing.seen.add(taskId);
+		listing.records.push(found as TaskRecord | Failure);
+	}
 }
 
 /** The `retrieve_batch` request for a filter, without its page (`offset`, `limit`). */
@@ -115,10 +158,15 @@ function keepPage(session: Session, listing: Listing, entries: RecordParse[]): v
 	const { records, seen, ids } = listing;
 	for (const entry of entries) {
 		if (records.length >= listing.limit) break;
-		if (entry.kind === 'record' && !seen.has(entry.record.id) && listing.matches(entry.record)) {
+		const id = entry.kind === 'record' ? entry.record.id : entry.kind === 'invalid' ? entry.id : undefined;
+		if (id !== undefined && seen.has(id)) {
+			listing.repeated++;
+			continue;
+		}
+		if (entry.kind === 'record' && listing.matches(entry.record)) {
 			seen.add(entry.record.id);
 			records.push(entry.record);
-		} else if (entry.kind === 'invalid' && entry.id && !seen.has(entry.id) && (!ids || ids.has(entry.id))) {
+		} else if (entry.kind === 'invalid' && entry.id && (!ids || ids.has(entry.id))) {
 			seen.add(entry.id);
 			records.push(invalidRecord(session, entry.problem, { taskId: entry.id }));
 		} else if (entry.kind !== 'none') listing.dropped++;

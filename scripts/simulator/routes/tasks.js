@@ -20,6 +20,23 @@ function createTaskRoutes({ config, store }, { buildAnswer }) {
 		return { id, trace_id: id, type: 'images', request: {}, created_at: now, started_at: now, finished_at: now, response: { success: true, task_id: id, ...answer } };
 	}
 
+	/**
+	 * One page of a listing, in the shape `config.pageShape` plays (all within what AceData documents, none the way
+	 * its spec reads best): `standard` (`limit` and `offset` honoured, `count` given), `noCount` (no `count`),
+	 * `ignoresOffset` (always the first page), `ignoresLimit` (12 records whatever `limit` says), `shuffled` (the page's
+	 * records out of order, the first one repeated). `batchMaxLimit` caps every page (a server's own cap).
+	 */
+	function page(all, body, view) {
+		const shape = config.pageShape ?? 'standard';
+		const offset = shape === 'ignoresOffset' ? 0 : Math.max(0, Number(body.offset ?? 0));
+		// AceData pages: 12 records unless `limit` says otherwise.
+		const asked = shape === 'ignoresLimit' ? 12 : Math.max(0, Number(body.limit ?? 12));
+		const limit = Math.min(asked, config.batchMaxLimit || Number.POSITIVE_INFINITY);
+		let items = all.slice(offset, offset + limit).map(view);
+		if (shape === 'shuffled' && items.length > 1) items = [...items.slice(1).reverse(), items[0], items[0]];
+		return shape === 'noCount' ? { items } : { items, count: all.length };
+	}
+
 	function route({ res, json, fault }) {
 		const body = json ?? {};
 		// A record past the retention period is purged: AceData answers as for a task it never had.
@@ -52,12 +69,7 @@ function createTaskRoutes({ config, store }, { buildAnswer }) {
 					(min === undefined || task.created_at >= min) &&
 					(max === undefined || task.created_at <= max),
 			);
-			// AceData pages: 12 records unless `limit` says otherwise.
-			const offset = Math.max(0, Number(body.offset ?? 0));
-			// `batchMaxLimit`: a page never holds more than this, whatever `limit` asks (AceData documents no maximum).
-			const limit = Math.min(Math.max(0, Number(body.limit ?? 12)), config.batchMaxLimit || Number.POSITIVE_INFINITY);
-			const items = all.slice(offset, offset + limit).map(view);
-			return send(res, 200, { items, count: all.length });
+			return send(res, 200, page(all, body, view));
 		}
 		return sendError(res, 'bad_request', { message: 'Unknown action.' });
 	}

@@ -120,9 +120,10 @@ async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: Aw
 		// The tasks are paid: a failed look-up must not lose them. A later callback looks again; Max Wait names them.
 		return { status: 'lookupFailed', failure: asFailure(error) };
 	}
+	// Still running: no result yet, or another task's record (a proxy's stale cache: looked at again, as Poll does).
 	const running = tasks.filter((task) => {
 		const record = records.get(task.taskId);
-		return !(record instanceof Failure) && !record?.result;
+		return record instanceof Failure ? record.data.code === 'wrong_record' : !record?.result;
 	});
 	if (running.length > 0) return { status: 'running', running: running.map((task) => task.taskId) };
 	const settled = slots.map((items) => [...items]);

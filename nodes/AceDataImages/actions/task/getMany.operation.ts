@@ -6,6 +6,7 @@ import { readTaskListJob } from '../../helpers/parameters';
 import { recordOutcome, taskContext } from '../../helpers/taskOutcome';
 import { MAX_TASK_LIMIT, PARAMETER_LABELS } from '../../models/defaults';
 import { AceDataClient } from '../../transport/client';
+import type { TaskListing } from '../../transport/tasks';
 import type { TaskRecord } from '../../transport/types';
 import { binaryPropertyOption, fileNameOption, fileOptions, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
 import type { Prepared } from '../../execution/types';
@@ -101,27 +102,50 @@ function taskItem(record: TaskRecord, itemIndex: number): INodeExecutionData {
 export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
 	const job = readTaskListJob(this, itemIndex);
 	const client = await AceDataClient.create(this, { itemIndex, timeoutSeconds: job.timeoutSeconds, signal });
-	const { records, dropped } = await client.listTasks(job.filter, job.limit);
-	const unreadable = records.filter((entry): entry is Failure => entry instanceof Failure);
-	const hints = [];
+	// Every task asked for by ID is listed, whatever the Limit: the Limit bounds listings by time or trace ID.
+	const limit = Math.max(job.limit, job.filter.taskIds?.length ?? 0);
+	const listing = await client.listTasks(job.filter, limit);
+	addHints(this, itemIndex, listingHints(listing, job.filter.taskIds));
+	const items: INodeExecutionData[] = [];
+	for (const record of listing.records) {
+		if (record instanceof Failure) continue;
+		if (!job.downloadImages || record.result?.kind !== 'images') {
+			items.push(taskItem(record, itemIndex));
+			continue;
+		}
+		// Each task is its own outcome: one whose images cannot be had is its item with the reason, the others go on.
+		const outcome = await recordOutcome(this, client, record, taskContext(record, itemIndex), job.output);
+		if (outcome.kind === 'images') items.push(...outcome.items);
+		else if (outcome.kind === 'failed') items.push(withFailure(taskItem(record, itemIndex), outcome.failure));
+	}
+	return { kind: 'items', items };
+}
+
+/** A finished task whose images could not be emitted: its listing item, saying why (`failure`, as a failed task). */
+function withFailure(item: INodeExecutionData, failure: Failure): INodeExecutionData {
+	item.json.failure = { code: failure.data.code, message: failure.data.text };
+	return item;
+}
+
+/** What the listing left out or could not read, and whether more tasks exist than were listed. */
+function listingHints(listing: TaskListing, taskIds: string[] | undefined): string[] {
+	const hints: string[] = [];
+	const unreadable = listing.records.filter((entry): entry is Failure => entry instanceof Failure);
 	if (unreadable.length) {
 		const ids = unreadable.map((failure) => failure.data.taskId).join(', ');
 		hints.push(`${unreadable.length} task record(s) AceData sent do not fit what the node reads and are left out (${ids}): fetch them with Task › Get`);
 	}
-	if (dropped) hints.push(`${dropped} record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out`);
-	if (hints.length && typeof this.addExecutionHints === 'function') {
-		this.addExecutionHints(...hints.map((message) => ({ message: `Item ${itemIndex + 1}: ${message}`, type: 'warning' as const, location: 'outputPane' as const })));
+	if (listing.dropped) hints.push(`${listing.dropped} record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out`);
+	const missing = (taskIds ?? []).filter((id) => !listing.records.some((entry) => (entry instanceof Failure ? entry.data.taskId : entry.id) === id));
+	if (missing.length) hints.push(`AceData knows ${missing.length} of the task IDs asked for no more (purged after its retention period, or never this account's): ${missing.join(', ')}`);
+	if (listing.more) {
+		const more = listing.total !== undefined ? `${listing.total - listing.records.length} more` : 'more';
+		hints.push(`Listed ${listing.records.length} tasks: AceData has ${more} for this filter. Raise Limit (up to ${MAX_TASK_LIMIT}), or narrow Created After / Created Before to list the rest`);
 	}
-	const items: INodeExecutionData[] = [];
-	for (const record of records) {
-		if (record instanceof Failure) continue;
-		if (job.downloadImages && record.result?.kind === 'images') {
-			const outcome = await recordOutcome(this, client, record, taskContext(record, itemIndex), job.output);
-			if (outcome.kind === 'failed') throw outcome.failure;
-			if (outcome.kind === 'images') items.push(...outcome.items);
-		} else {
-			items.push(taskItem(record, itemIndex));
-		}
-	}
-	return { kind: 'items', items };
+	return hints;
+}
+
+function addHints(ctx: IExecuteFunctions, itemIndex: number, hints: string[]): void {
+	if (!hints.length || typeof ctx.addExecutionHints !== 'function') return;
+	ctx.addExecutionHints(...hints.map((message) => ({ message: `Item ${itemIndex + 1}: ${message}`, type: 'warning' as const, location: 'outputPane' as const })));
 }

@@ -69,6 +69,7 @@ const OPTIONS = [
 	{ key: 'contentType', does: "`html`'s content type (text/html by default)" },
 	{ key: 'hangMs', does: '`accept`: how long the answer is held before it is lost' },
 	{ key: 'latencyMs', does: 'how long a fault waits before it answers at `answer`' },
+	{ key: 'declaredLength', does: '`cutAfterBytes`: false sends no Content-Length and ends the answer cleanly' },
 ];
 
 const ERROR_READS = ['code', 'status', 'message', 'retryAfter'];
@@ -190,6 +191,27 @@ const FAULTS = [
 			}
 			res.end();
 			return 200;
+		},
+	},
+	{
+		name: 'cutAfterBytes',
+		at: ['download'],
+		reads: ['declaredLength'],
+		does:
+			'sends this many bytes of the image, then ends the answer (`declaredLength: false`: no Content-Length, a clean end) or drops the connection (the full length declared)',
+		async act({ res, fault, file }) {
+			if (!file) return undefined;
+			const part = file.bytes.subarray(0, fault.cutAfterBytes);
+			if (fault.declaredLength === false) {
+				res.writeHead(200, { 'content-type': MIME[file.format] });
+				res.end(part);
+				return 200;
+			}
+			res.writeHead(200, { 'content-type': MIME[file.format], 'content-length': file.bytes.length });
+			res.write(part);
+			await sleep(20);
+			res.socket?.destroy();
+			return 'cut';
 		},
 	},
 	{

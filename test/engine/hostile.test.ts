@@ -202,3 +202,21 @@ describe('Input hygiene', () => {
 		expect(billed()).toHaveLength(1);
 	});
 });
+
+describe('A download that breaks off names the host and the task, never a runtime error', () => {
+	const runtimeWords = /internal error|unshift|aborted\)|err [a-z]/i;
+
+	it.each([
+		['cut before the header is complete, the connection dropped', { cutAfterBytes: 10 }],
+		['cut before the header is complete, a clean end without a length', { cutAfterBytes: 10, declaredLength: false }],
+		['cut after the header, the connection dropped', { cutAfterBytes: 200 }],
+	])('%s', async (_, cut) => {
+		simulator.inject({ path: '/files/', times: 100, ...cut });
+		const { items } = await generate({}, { continueOnFail: true });
+		expect(items).toHaveLength(1);
+		const error = String(items[0].json.error);
+		expect(error).toMatch(/^Could not download the image from 127\.0\.0\.1:\d+: /);
+		expect(error).not.toMatch(runtimeWords);
+		expect(items[0].json).toMatchObject({ code: 'download_failed', billing: 'paid', taskId: simulator.billed()[0].taskId });
+	});
+});

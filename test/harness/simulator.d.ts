@@ -81,6 +81,9 @@ export interface Fault {
 	echoToken?: boolean;
 	/** Image downloads: one byte every this many ms. */
 	trickleMs?: number;
+	/** Downloads: send this many bytes, then drop the connection (or, with `declaredLength: false`, end cleanly). */
+	cutAfterBytes?: number;
+	declaredLength?: boolean;
 	/** Image downloads: a PNG header, then zeros up to this many bytes, with no length given. */
 	hugeBytes?: number;
 }

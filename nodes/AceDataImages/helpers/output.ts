@@ -2,7 +2,9 @@ import type { Readable } from '../transport/stream';
 
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { Failure } from '../failure/failure';
 import type { AceDataClient, NodeContext } from '../transport/client';
+import { transportCode } from '../transport/errors';
 import type { ImageDatum, ImagesAnswer } from '../transport/types';
 import { buildFileName } from './fileName';
 import { MAX_HEAD_BYTES, inspectImage, type Dimensions, type ImageType } from './mime';
@@ -45,34 +47,43 @@ interface EmittedImage {
  * Reads the first bytes of a stream (however it is chunked) as far as its type and size in pixels need, and puts
  * them back, so the file is checked before it is stored.
  */
-async function peekHead(stream: Readable): Promise<Uint8Array> {
+async function peekHead(stream: Readable): Promise<{ head: Buffer; ended: boolean }> {
 	const chunks: Buffer[] = [];
 	let length = 0;
-	return await new Promise<Uint8Array>((resolve, reject) => {
-		const finish = () => {
+	return await new Promise<{ head: Buffer; ended: boolean }>((resolve, reject) => {
+		const finish = (ended: boolean) => {
 			stream.off('readable', onReadable);
-			stream.off('end', finish);
+			stream.off('end', onEnd);
 			stream.off('error', onError);
 			const head = Buffer.concat(chunks);
-			if (head.length > 0) stream.unshift(head);
-			resolve(head);
+			// A stream that ended takes nothing back: the head is the whole file.
+			if (head.length > 0 && !ended) stream.unshift(head);
+			resolve({ head, ended });
 		};
+		const onEnd = () => finish(true);
 		const onReadable = () => {
 			for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
 				chunks.push(chunk);
 				length += chunk.length;
-				if (!inspectImage(chunks.length === 1 ? chunk : Buffer.concat(chunks, length)).needsMore) return finish();
+				if (!inspectImage(chunks.length === 1 ? chunk : Buffer.concat(chunks, length)).needsMore) return finish(false);
 			}
 		};
 		const onError = (error: Error) => {
 			stream.off('readable', onReadable);
-			stream.off('end', finish);
+			stream.off('end', onEnd);
 			reject(error);
 		};
 		stream.on('readable', onReadable);
-		stream.once('end', finish);
+		stream.once('end', onEnd);
 		stream.once('error', onError);
 	});
+}
+
+/** A download that broke off (the connection dropped, the host closed early): a failure naming the host, never a stream error's words. */
+function brokenDownload(client: AceDataClient, host: string, error: unknown, why?: string): Failure {
+	if (error instanceof Failure) return error;
+	const words = why ?? `the connection dropped before the image was complete (${transportCode(error) ?? 'closed by the host'})`;
+	return client.failure({ kind: 'download', code: 'download_failed', text: `Could not download the image from ${host}: ${words}. Fetch it again later with Task › Get (it is paid)` });
 }
 
 /** What the first bytes look like, for an error about a file that is no image (an HTML page, JSON, ...). */
@@ -148,12 +159,16 @@ async function emitImage(
 		if (!output.downloadImages) return { json };
 		// Whatever the host says its content type is, the file is stored only if its bytes are an image.
 		const download = await client.download(datum.url, output.maxDownloadBytes);
-		// Errors while streaming are reported as the node's reason when it cut the download (size, deadline, stop).
-		const reason = (error: unknown) => download.failure() ?? error;
-		const head = await peekHead(download.stream).catch((error: unknown) => {
+		// Errors while streaming are reported as the node's reason when it cut the download (size, deadline, stop), or
+		// as a broken download naming the host, never as the stream's own words.
+		const reason = (error: unknown) => download.failure() ?? brokenDownload(client, download.host, error);
+		const { head, ended } = await peekHead(download.stream).catch((error: unknown) => {
 			throw reason(error);
 		});
-		const { type, dimensions } = inspectImage(head);
+		const { type, dimensions, needsMore } = inspectImage(head);
+		if (ended && (needsMore || (download.length !== undefined && head.length < download.length))) {
+			throw brokenDownload(client, download.host, undefined, `it ended after ${head.length} bytes${download.length !== undefined ? ` of ${download.length}` : ''}, before the image was complete`);
+		}
 		if (!type) {
 			download.stream.destroy?.();
 			throw client.failure({
@@ -162,7 +177,7 @@ async function emitImage(
 				text: client.scrub(`The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`),
 			});
 		}
-		const binary = await ctx.helpers.prepareBinaryData(download.stream, name(type), type.mimeType).catch((error: unknown) => {
+		const binary = await ctx.helpers.prepareBinaryData(ended ? head : download.stream, name(type), type.mimeType).catch((error: unknown) => {
 			throw reason(error);
 		});
 		return { json, binary, dimensions };

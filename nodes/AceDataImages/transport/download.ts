@@ -18,6 +18,8 @@ export interface Download {
 	/** The image host, for messages (never the path or the signed query). */
 	host: string;
 	contentType?: string;
+	/** The body's length as the host declared it (Content-Length), when it did. */
+	length?: number;
 	/** Why the node cut the download short (too large, too slow, stopped), once it did. */
 	failure: () => Failure | undefined;
 }
@@ -104,7 +106,8 @@ function cappedStream(session: Session, response: IN8nHttpFullResponse, { host, 
 		{ once: true },
 	);
 	const type = response.headers['content-type'];
-	return { stream, host, contentType: typeof type === 'string' ? session.scrub(type).slice(0, 100) : undefined, failure: () => cut };
+	const declared = Number.isFinite(length) && length >= 0 ? length : undefined;
+	return { stream, host, contentType: typeof type === 'string' ? session.scrub(type).slice(0, 100) : undefined, length: declared, failure: () => cut };
 }
 
 function downloadFailure(session: Session, host: string, reason: string, httpStatus?: number): Failure {

@@ -60,13 +60,22 @@ const CODE_WORDS: Record<string, string> = {
 	ERR_INVALID_URL: 'invalid URL',
 	ERR_UNSUPPORTED_PROTOCOL: 'unsupported protocol',
 	ERR_INVALID_PROTOCOL: 'unsupported protocol',
+	ERR_FR_TOO_MANY_REDIRECTS: 'too many redirects',
+	ERR_BAD_RESPONSE: 'a malformed answer',
+	ERR_BAD_REQUEST: 'the request could not be made',
+	ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the end',
+	ERR_STREAM_DESTROYED: 'the connection closed before the end',
+	UND_ERR_SOCKET: 'the connection dropped',
 };
+
+/** A code the node has no words for: said as what it is, never as the raw code (`err assertion`). */
+const UNKNOWN_CODE = 'a network error';
 
 /** What a transport error's code (on the error or one of its causes) means, in words, for messages. */
 export function transportCode(error: unknown): string | undefined {
 	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return CODE_WORDS[code] ?? code.toLowerCase().replace(/_/g, ' ');
+		if (typeof code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) return CODE_WORDS[code] ?? UNKNOWN_CODE;
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

@@ -40,7 +40,7 @@ function fakeContext(parameters: (name: string, itemIndex: number) => unknown, n
 
 /** n8n's context of the node as a run of a loop left it: `before` images asked by the run before this one. */
 function contextAfterEarlierRun(before: number): Record<string, unknown> {
-	return { aceDataImagesJournal: { version: 1, runIndex: 0, imagesBefore: 0, jobs: { '0:x': { traceId: 't', billing: 'paid', sentAt: 1, images: before } } } };
+	return { aceDataImagesJournal: { version: 1, runIndex: 0, imagesBefore: 0, jobs: { '0:x': { traceId: 't', billing: 'paid', sentAt: Date.now(), images: before } } } };
 }
 
 describe('Max Images per Run', () => {

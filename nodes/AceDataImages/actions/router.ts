@@ -29,7 +29,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail(), (delivery) => DELIVERIES[delivery]);
 	let module: OperationModule;
 	let concurrency: number;
-	let journal: Journal | undefined;
 	try {
 		const { resource, operation } = readNodeSettings(this);
 		const found = OPERATIONS[resource]?.[operation];
@@ -39,11 +38,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		if (resource === 'image') {
 			// The jobs earlier tries paid for, and Max Images per Run (fails closed; without Continue On Fail a run
 			// past it sends nothing).
-			journal = Journal.open(this);
+			const journal = Journal.open(this);
 			const budget = ImageBudget.read(this);
+			pipeline.useJournal(journal, budget);
 			const refused = this.continueOnFail() ? undefined : budget.runRefusal(this, journal, inputs.length);
 			if (refused) throw refused;
-			pipeline.useJournal(journal, budget);
 		}
 	} catch (error) {
 		return [pipeline.failAll(error)];
@@ -53,7 +52,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	// Delivery is read per item: a run with any parking item (Callback) parks, its other items ending as their own
 	// (an accepted Submit item becomes its task); otherwise the outcomes become the output.
 	const parking = outcomes.find((outcome) => outcome.kind === 'accepted' && DELIVERIES[outcome.request.delivery].parks);
-	const ending = { retryPending: journal?.retryPending(this) ?? false };
+	const ending = { retryPending: this.getNode().retryOnFail === true };
 	const items = parking?.kind === 'accepted' ? await DELIVERIES[parking.request.delivery].endRun(this, outcomes, ending) : await emitOutcomes(outcomes);
 	reportRun(this, items, pipeline.ledger.spend());
 	return [items];

@@ -32,3 +32,27 @@ export function paidInEarlierTry(client: AceDataClient, earlier: JournalEntry): 
 		saysWhatToDo: true,
 	});
 }
+
+/** An earlier try's lost answer whose trace ID other jobs share: it cannot be found safely, and is not sent again. */
+export function lostInEarlierTry(client: AceDataClient, earlier: JournalEntry): Failure {
+	return client.failure({
+		kind: 'wait',
+		code: 'trace_id_ambiguous',
+		text: `An earlier try of this node sent this request and lost its answer, and other jobs carry its trace ID ${earlier.traceId}, so it cannot be looked up safely: the node does not send it again. Check the trace ID with Task › Get, and give every submission a Trace ID of its own`,
+		traceId: earlier.traceId,
+		accepted: 'maybe',
+		saysWhatToDo: true,
+	});
+}
+
+/** A job found by trace ID that another item of the run already has: not this request's (a Trace ID set for several items). */
+export function sharedTraceJob(client: AceDataClient, wait: TaskWait, taskId: string): Failure {
+	return client.failure({
+		kind: 'wait',
+		code: 'trace_id_ambiguous',
+		text: `${wait.lostBecause ?? 'The image request failed'}. The job AceData has for trace ID ${wait.traceId} (task ${taskId}) is another item's of this run, so this request's job cannot be found by its trace ID. Check trace ID ${wait.traceId} with Task › Get before submitting again, and give every submission a Trace ID of its own`,
+		traceId: wait.traceId,
+		accepted: 'maybe',
+		saysWhatToDo: true,
+	});
+}

@@ -36,10 +36,8 @@ export interface JournalEntry {
 
 interface JournalState {
 	version: number;
-	/** The execution and run these jobs belong to, and how many times n8n has run the node for them (Retry On Fail). */
-	executionId: string;
+	/** The run these jobs belong to (a loop's runs have their own). */
 	runIndex: number;
-	tries: number;
 	/** Images asked by the earlier runs of this node in this execution (a loop). */
 	imagesBefore: number;
 	jobs: Record<string, JournalEntry>;
@@ -48,10 +46,27 @@ interface JournalState {
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 const whole = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
 
+const EARLIEST = Date.UTC(2020, 0, 1);
+const DAY_MS = 86_400_000;
+
+/** Kept items of a base64 job: at least one, each with JSON and every file stored by id; anything else is none. */
+function keptItems(value: unknown): INodeExecutionData[] | undefined {
+	if (!Array.isArray(value) || value.length === 0) return undefined;
+	const fits = value.every(
+		(item) =>
+			isRecord(item) &&
+			isRecord(item.json) &&
+			isRecord(item.binary) &&
+			Object.values(item.binary).every((binary) => isRecord(binary) && typeof binary.id === 'string' && binary.id !== ''),
+	);
+	return fits ? (value as INodeExecutionData[]) : undefined;
+}
+
 /** An entry read back from n8n's saved run data: checked like anything else that crosses a boundary. */
 function readEntry(value: unknown): JournalEntry | undefined {
 	if (!isRecord(value) || typeof value.traceId !== 'string' || (value.billing !== 'maybe' && value.billing !== 'paid')) return undefined;
-	if (typeof value.sentAt !== 'number' || !Number.isFinite(value.sentAt)) return undefined;
+	// A time n8n could have written: from 2020 to a day from now (a saved context can hold anything).
+	if (typeof value.sentAt !== 'number' || !(value.sentAt >= EARLIEST && value.sentAt <= Date.now() + DAY_MS)) return undefined;
 	return {
 		traceId: value.traceId,
 		taskId: typeof value.taskId === 'string' && value.taskId ? value.taskId : undefined,
@@ -59,12 +74,12 @@ function readEntry(value: unknown): JournalEntry | undefined {
 		sentAt: value.sentAt,
 		images: whole(value.images),
 		answer: value.answer === 'record' || value.answer === 'base64' ? value.answer : undefined,
-		items: Array.isArray(value.items) && value.items.every(isRecord) ? (value.items as unknown as INodeExecutionData[]) : undefined,
+		items: keptItems(value.items),
 	};
 }
 
-function readState(stored: unknown, executionId: string, runIndex: number): JournalState {
-	const fresh: JournalState = { version: VERSION, executionId, runIndex, tries: 0, imagesBefore: 0, jobs: {} };
+function readState(stored: unknown, runIndex: number): JournalState {
+	const fresh: JournalState = { version: VERSION, runIndex, imagesBefore: 0, jobs: {} };
 	if (!isRecord(stored) || stored.version !== VERSION || !isRecord(stored.jobs)) return fresh;
 	const jobs: Record<string, JournalEntry> = {};
 	for (const [key, value] of Object.entries(stored.jobs)) {
@@ -74,7 +89,7 @@ function readState(stored: unknown, executionId: string, runIndex: number): Jour
 	const imagesBefore = whole(stored.imagesBefore);
 	const storedRun = whole(stored.runIndex);
 	// The same run again: another try of Retry On Fail (same execution), or a retried execution (a new one).
-	if (storedRun === runIndex) return { ...fresh, imagesBefore, jobs, tries: stored.executionId === executionId ? whole(stored.tries) : 0 };
+	if (storedRun === runIndex) return { ...fresh, imagesBefore, jobs };
 	// A later run of a loop: the earlier run's jobs count against the cap and are not reused.
 	const earlier = Object.values(jobs).reduce((sum, entry) => sum + entry.images, 0);
 	return { ...fresh, imagesBefore: imagesBefore + earlier };
@@ -83,6 +98,9 @@ function readState(stored: unknown, executionId: string, runIndex: number): Jour
 export const keyOf = (itemIndex: number, fingerprint: string) => `${itemIndex}:${fingerprint}`;
 
 export class Journal {
+	/** Earlier jobs this try found again. */
+	private readonly claimed = new Set<string>();
+
 	private constructor(
 		private readonly state: JournalState,
 		/** Jobs an earlier try paid for, found at the start of this one. */
@@ -92,15 +110,16 @@ export class Journal {
 	/** The journal in n8n's node context (a fresh one in memory where n8n gives no context). */
 	static open(ctx: IExecuteFunctions): Journal {
 		const context = nodeContext(ctx);
-		const state = readState(context?.[JOURNAL_KEY], executionIdOf(ctx), runIndexOf(ctx));
-		state.tries++;
+		const state = readState(context?.[JOURNAL_KEY], runIndexOf(ctx));
 		if (context) context[JOURNAL_KEY] = state;
 		return new Journal(state, new Set(Object.keys(state.jobs)));
 	}
 
 	/** The job an earlier try paid (or may have paid) for this exact request of this item. */
 	earlierJob(key: string): JournalEntry | undefined {
-		return this.earlier.has(key) ? this.state.jobs[key] : undefined;
+		if (!this.earlier.has(key)) return undefined;
+		this.claimed.add(key);
+		return this.state.jobs[key];
 	}
 
 	/** Whether an earlier try left a job for this input item (for any request). */
@@ -119,15 +138,16 @@ export class Journal {
 		return this.state.imagesBefore;
 	}
 
-	/**
-	 * Whether n8n will run the node again should its first output item be an error item: Retry On Fail is on and this
-	 * is not its last try (n8n-core: `maxTries` 2 to 5, 3 when unset).
-	 */
-	retryPending(ctx: IExecuteFunctions): boolean {
-		const node = ctx.getNode();
-		if (node.retryOnFail !== true) return false;
-		const maxTries = Math.min(5, Math.max(2, node.maxTries || 3));
-		return this.state.tries < maxTries;
+	/** The earlier tries' jobs this try did not find again (a request that changed): still paid, so still named. */
+	unclaimedEarlierJobs(): Array<{ itemIndex: number; entry: JournalEntry }> {
+		return [...this.earlier]
+			.filter((key) => !this.claimed.has(key) && this.state.jobs[key])
+			.map((key) => ({ itemIndex: Number(key.split(':')[0]), entry: this.state.jobs[key] }));
+	}
+
+	/** Whether another job in the journal carries this trace ID (a Trace ID the user set for several items). */
+	traceShared(key: string, traceId: string): boolean {
+		return Object.entries(this.state.jobs).some(([other, entry]) => other !== key && entry.traceId === traceId);
 	}
 
 	/** The billed request is leaving now. */
@@ -160,14 +180,6 @@ export class Journal {
 	}
 }
 
-function executionIdOf(ctx: IExecuteFunctions): string {
-	try {
-		return String(ctx.getExecutionId() ?? '');
-	} catch {
-		return '';
-	}
-}
-
 /** n8n's run index of this node (a loop runs it at 0, 1, 2, ...); 0 where it cannot be read. */
 function runIndexOf(ctx: IExecuteFunctions): number {
 	try {
@@ -181,7 +193,8 @@ function runIndexOf(ctx: IExecuteFunctions): number {
 /** The execution's context of this node (kept across tries, runs and retried executions), where n8n provides it. */
 function nodeContext(ctx: IExecuteFunctions): Record<string, unknown> | undefined {
 	try {
-		return typeof ctx.getContext === 'function' ? (ctx.getContext('node') as Record<string, unknown>) : undefined;
+		const context: unknown = typeof ctx.getContext === 'function' ? ctx.getContext('node') : undefined;
+		return isRecord(context) ? context : undefined;
 	} catch {
 		return undefined;
 	}

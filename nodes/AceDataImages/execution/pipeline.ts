@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure, asFailure } from '../failure/failure';
-import { describeFailure, errorItem, stoppingError } from '../failure/report';
+import { describeFailure, errorItem, stoppingError, type JobState } from '../failure/report';
 import { answerOutcome, recordOutcome, type TaskOutcome } from '../helpers/taskOutcome';
 import { AceDataClient } from '../transport/client';
 import { waitForTasks, type TaskWait } from '../transport/polling';
 import type { ImagesAnswer, SubmitAnswer, TaskRecord } from '../transport/types';
 import type { Delivery } from '../models/defaults';
-import { askedOf, paidInEarlierTry } from './earlierTry';
+import { askedOf, lostInEarlierTry, paidInEarlierTry, sharedTraceJob } from './earlierTry';
 import { ImageBudget } from './budget';
 import { Journal, keyOf, type JournalEntry } from './journal';
 import { Ledger } from './ledger';
@@ -87,16 +87,24 @@ export class Pipeline {
 		}
 		if (this.firstFailure) {
 			const { itemIndex, failure } = this.firstFailure;
-			throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(itemIndex), this.ledger.jobs);
+			throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(itemIndex), [...this.ledger.jobs, ...this.earlierJobsNotFound()]);
 		}
 		// Items never started (the run was cancelled): each still ends as one outcome, and it cost nothing.
 		return this.outcomes.map((outcome, itemIndex) => outcome ?? this.failedOutcome(itemIndex, this.notStarted()));
 	}
 
+	/** Jobs earlier tries paid for that this try did not reach or no longer asks for: still paid, so still named. */
+	private earlierJobsNotFound(): JobState[] {
+		return (this.journal?.unclaimedEarlierJobs() ?? [])
+			.filter(({ itemIndex, entry }) => this.ledger.job(itemIndex)?.traceId !== entry.traceId)
+			.map(({ itemIndex, entry }) => ({ itemIndex, billing: entry.billing, taskId: entry.taskId, traceId: entry.traceId, fromEarlierTry: true }));
+	}
+
 	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter): its error items. */
 	failAll(error: unknown): INodeExecutionData[] {
 		const failure = asFailure(error);
-		if (!this.continueOnFail) throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(0), []);
+		// Jobs earlier tries paid for are still named, though nothing is sent now.
+		if (!this.continueOnFail) throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(0), this.earlierJobsNotFound());
 		return this.outcomes.map((_, itemIndex) => errorItem(failure.data, this.ledger.job(itemIndex)));
 	}
 
@@ -135,13 +143,15 @@ export class Pipeline {
 	 */
 	private async submit(request: ImageRequest, client: AceDataClient, answered: () => void): Promise<PendingJob | undefined> {
 		const { itemIndex } = request;
-		// Another item already failed the node, or the run was cancelled, while this one was being prepared.
+		const key = keyOf(itemIndex, request.fingerprint);
+		const earlier = this.journal?.earlierJob(key);
+		// Another item already failed the node, or the run was cancelled, while this one was being prepared. A job an
+		// earlier try paid for stays in the ledger, so the node's error names it.
 		if (this.signal.aborted) {
+			if (earlier) this.ledger.reused(itemIndex, earlier);
 			this.fail(itemIndex, this.notStarted());
 			return undefined;
 		}
-		const key = keyOf(itemIndex, request.fingerprint);
-		const earlier = this.journal?.earlierJob(key);
 		if (earlier) {
 			answered();
 			return this.reuse(request, client, key, earlier);
@@ -237,6 +247,11 @@ export class Pipeline {
 		// Max Wait counts from now; a record found by trace ID must still be younger than the first request.
 		const wait: TaskWait = { ...this.waitFor(request, key, Date.now()), taskId: earlier.taskId, traceId: earlier.traceId, sentAt: earlier.sentAt };
 		if (!earlier.taskId) {
+			// Found by its trace ID only if no other job carries it (a Trace ID the user set for several items).
+			if (this.journal?.traceShared(key, earlier.traceId)) {
+				this.fail(itemIndex, lostInEarlierTry(client, earlier));
+				return undefined;
+			}
 			wait.lostBecause = 'An earlier try of this node sent this request and lost its answer';
 			wait.asked = askedOf(request);
 		}
@@ -265,6 +280,11 @@ export class Pipeline {
 	private async finishFound(job: PendingJob, record: TaskRecord): Promise<void> {
 		const { request, client } = job;
 		const { itemIndex } = request;
+		// Found by trace ID, a job another item already has is not this one's too (one Trace ID set for several items).
+		if (!job.wait.taskId && this.ledger.jobs.some((other) => other.itemIndex !== itemIndex && other.taskId === record.id)) {
+			this.fail(itemIndex, sharedTraceJob(client, job.wait, record.id));
+			return;
+		}
 		this.ledger.accepted(itemIndex, { taskId: record.id, traceId: record.traceId });
 		if (job.wait.key) this.journal?.accepted(job.wait.key, { taskId: record.id, traceId: record.traceId }, 'record');
 		const { taskId, traceId } = this.ledger.job(itemIndex);

@@ -102,13 +102,19 @@ const imagesAnswer = z
 	);
 
 /** Seconds or milliseconds since the epoch, or a date string → ms; anything else → undefined. */
+/** The latest time a record may carry (ms): a date JavaScript can write (year 275760 is the limit), well within it. */
+const LATEST_MS = Date.UTC(9999, 11, 31);
+
 function toMs(value: unknown): number | undefined {
-	if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e11 ? value * 1000 : value;
+	if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+		const ms = value < 1e11 ? value * 1000 : value;
+		return ms <= LATEST_MS ? ms : undefined;
+	}
 	if (typeof value === 'string' && value.trim() !== '') {
 		const number = Number(value);
 		if (Number.isFinite(number)) return toMs(number);
 		const date = Date.parse(value);
-		return Number.isNaN(date) ? undefined : date;
+		return Number.isNaN(date) || date <= 0 || date > LATEST_MS ? undefined : date;
 	}
 	return undefined;
 }

@@ -211,16 +211,19 @@ async function parkRun(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending: 
 		}
 		return settled.slots.flat();
 	}
-	// n8n will run the node again (Retry On Fail, the first item an error item): a park now would replace the input the
-	// next try reads and keep the execution waiting after it. The next try finds these paid tasks and parks on them.
-	if (ending.retryPending && slots.flat()[0]?.json.error !== undefined) return slots.flat();
+	// n8n may run the node again (Retry On Fail, the first item an error item): a park would replace the input the next
+	// try reads and keep the execution waiting after it. The run ends now, its accepted tasks as submitted tasks (their
+	// IDs for Task › Get); a next try finds them paid and parks on them.
+	if (ending.retryPending && outcomes[0]?.kind === 'failed') return await emitOutcomes(outcomes);
 	const maxWaitSeconds = Math.max(...tasks.map((task) => task.maxWaitSeconds));
 	// What Max Wait passes through (see the module comment): the final items and the Max Wait error items.
 	const executeData = ctx.getExecuteData();
 	executeData.data = { ...executeData.data, main: [slots.flat()] };
 	await ctx.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 	void nudgeAfterParking(ctx, tasks[0]);
-	return slots.flat();
+	// What the node shows while parked. With Retry On Fail, never an error item first (n8n would run the node again on
+	// the parked input): the accepted tasks as submitted tasks; the Max Wait items still wait in the input.
+	return ending.retryPending ? await emitOutcomes(outcomes) : slots.flat();
 }
 
 function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {

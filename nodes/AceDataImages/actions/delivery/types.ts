@@ -5,7 +5,7 @@ import type { ImageRequest, ItemOutcome } from '../../execution/types';
 
 /** What n8n will do after this run. */
 export interface RunEnding {
-	/** n8n runs the node again (Retry On Fail) if the first output item is an error item: such a run must not park. */
+	/** Retry On Fail is on: n8n runs the node again if the first output item is an error item, so such a run must not park. */
 	retryPending: boolean;
 }
 

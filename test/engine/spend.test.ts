@@ -255,3 +255,31 @@ describe('Task › Get Many', () => {
 		expect(simulator.requests).toHaveLength(0);
 	});
 });
+
+describe('Spend adds up', () => {
+	const withCost = (amount: unknown, usage: Record<string, number> = { input_tokens: 10, output_tokens: 1001 }) =>
+		simulator.inject({ path: '/openai/images/', patchAnswer: (answer) => ({ ...answer, cost: { amount, currency: 'credit' }, usage }), times: 1 });
+	const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+	it.each([
+		[1, 3],
+		[0.1, 7],
+		[0.7, 2],
+	])('a job that cost %p over %p images: the shares add up to it exactly, and so do the tokens', async (amount, n) => {
+		withCost(amount);
+		const { items } = await generate({ model: 'gpt-image-1', prompt: 'A fox', delivery: 'wait', n });
+		expect(items).toHaveLength(n);
+		const shares = items.map((item) => (item.json.cost as { amount: number }).amount);
+		expect(Math.round(sum(shares) * 1e6)).toBe(Math.round(amount * 1e6));
+		const tokens = items.map((item) => (item.json.usage as { output_tokens: number }).output_tokens);
+		expect(sum(tokens)).toBe(1001);
+		expect(tokens.every((value) => Number.isInteger(value))).toBe(true);
+	});
+
+	it.each([['0x10'], ['1e3'], [1e303], ['Infinity'], [-1]])('an amount of %p is no amount (dropped), never read as a number', async (amount) => {
+		withCost(amount);
+		const result = await generate({ model: 'gpt-image-1', prompt: 'A fox', delivery: 'wait', n: 1 });
+		expect(result.items[0].json.cost).toBeUndefined();
+		expect(JSON.stringify(task(result)?.hints ?? [])).not.toMatch(/∞|Infinity|NaN/);
+	});
+});

@@ -96,12 +96,34 @@ function describeHead(head: Uint8Array): string {
 export const roundAmount = (amount: number) => Math.round(amount * 1e6) / 1e6;
 
 /**
- * One image's share of its job's cost: AceData bills per image made, so the shares of a job's images add up to its
- * cost, and summing `cost.amount` over a run's items gives what the run cost.
+ * Image `index`'s share of a job's `total` among `count` images, in whole units of `unit` (a millionth of a credit,
+ * one token): the remainder goes to the first images, so the shares add up exactly to the total.
  */
-function costShare(answer: ImagesAnswer): IDataObject | undefined {
+function shareOf(total: number, index: number, count: number, unit: number): number {
+	const units = Math.round(total / unit);
+	const base = Math.floor(units / count);
+	return (base + (index < units - base * count ? 1 : 0)) * unit;
+}
+
+/**
+ * One image's share of its job's cost and tokens: AceData bills per image made, so the shares of a job's images add
+ * up to its cost and usage, and summing them over a run's items gives what the run cost. (Single Item: the whole.)
+ */
+function costShare(answer: ImagesAnswer, index: number): IDataObject | undefined {
 	if (!answer.cost) return undefined;
-	return { amount: roundAmount(answer.cost.amount / Math.max(1, answer.images.length)), currency: answer.cost.currency };
+	const count = Math.max(1, answer.images.length);
+	return { amount: roundAmount(shareOf(answer.cost.amount, index, count, 1e-6)), currency: answer.cost.currency };
+}
+
+function usageShare(answer: ImagesAnswer, index: number): IDataObject | undefined {
+	if (!answer.usage) return undefined;
+	const count = Math.max(1, answer.images.length);
+	const share = (value: number) => shareOf(value, index, count, 1);
+	const usage: IDataObject = {};
+	for (const [key, value] of Object.entries(answer.usage)) {
+		usage[key] = typeof value === 'number' ? share(value) : Object.fromEntries(Object.entries(value).map(([inner, number]) => [inner, share(number)]));
+	}
+	return usage;
 }
 
 /** The image's JSON. Every field of the answer was parsed and scrubbed of the token at the transport. */
@@ -113,8 +135,9 @@ function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext
 	const traceId = context.traceId ?? answer.traceId;
 	if (taskId) json.taskId = taskId;
 	if (traceId) json.traceId = traceId;
-	if (answer.usage) json.usage = answer.usage;
-	const cost = costShare(answer);
+	const usage = usageShare(answer, index);
+	if (usage) json.usage = usage;
+	const cost = costShare(answer, index);
 	if (cost) json.cost = cost;
 	if (answer.created) json.created = answer.created;
 	if (context.taskType) json.type = context.taskType;

@@ -63,13 +63,18 @@ const usage = z.unknown().transform((value): TokenUsage | undefined => {
 	return Object.keys(out).length ? out : undefined;
 });
 
-/** `{ amount, currency }`: an amount that reads as a finite number at or above 0 (a numeric string too), or nothing. */
+/** The most a job can cost, in AceData's credits: an amount beyond it is no amount (a proxy's junk, `1e303`). */
+const MAX_AMOUNT = 1e9;
+/** A decimal amount as text (`0.35`, `12`): not `0x10`, `1e3` or `Infinity`, which `Number()` would also read. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/** `{ amount, currency }`: a number, or decimal text, from 0 to MAX_AMOUNT; anything else is no cost. */
 const cost = z.unknown().transform((value): Cost | undefined => {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const record = value as Record<string, unknown>;
 	const raw = record.amount;
-	const amount = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-	if (!Number.isFinite(amount) || amount < 0) return undefined;
+	const amount = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+	if (!Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT) return undefined;
 	const currency = asText(record.currency);
 	return { amount, currency: currency && currency.length <= 20 ? currency : 'credit' };
 });

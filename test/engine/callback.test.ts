@@ -186,3 +186,20 @@ describe("Delivery: wait for AceData's callback, when look-ups fail", () => {
 		expect(billed()).toHaveLength(2);
 	});
 });
+
+describe('The resume downloads with the run\'s Concurrency', () => {
+	it("three slow images download side by side, not one after another", async () => {
+		simulator.config.imageSide = 8; // small images: a byte every 3 ms is still several hundred ms each
+		const parked = await parkKites();
+		await release(...kites);
+		simulator.inject({ path: '/files/', trickleMs: 3, times: 3 });
+		const resumed = await callWebhook(parked, callbackOf(kites[2]));
+		expect(resumed.items?.filter((item) => item.binary?.data)).toHaveLength(3);
+		const downloads = simulator.requests.filter((entry) => entry.path.startsWith('/files/') && entry.fault);
+		expect(downloads).toHaveLength(3);
+		// Every download started before any of them ended (events, not durations).
+		const lastStart = Math.max(...downloads.map((entry) => entry.at));
+		const firstEnd = Math.min(...downloads.map((entry) => entry.doneAt ?? Infinity));
+		expect(lastStart).toBeLessThan(firstEnd);
+	});
+});

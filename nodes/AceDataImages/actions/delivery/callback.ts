@@ -11,9 +11,11 @@ import type { ImageRequest, ItemOutcome } from '../../execution/types';
 import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
 import { errorItem, stoppingError, type JobState } from '../../failure/report';
 import { isPublicUrl } from '../../helpers/address';
+import { readConcurrency } from '../../helpers/parameters';
+import { runPool } from '../../execution/schedule';
 import type { ImageContext, OutputOptions } from '../../helpers/output';
 import { recordOutcome } from '../../helpers/taskOutcome';
-import { INTERNAL_KEY } from '../../models/defaults';
+import { INTERNAL_KEY, MAX_CONCURRENCY } from '../../models/defaults';
 import { AceDataClient, type CallOptions, type NodeContext } from '../../transport/client';
 import { parseCallbackBody } from '../../transport/schemas';
 import type { TaskRecord } from '../../transport/types';
@@ -54,6 +56,8 @@ export interface AwaitingTask {
 	timeoutSeconds?: number;
 	maxWaitSeconds: number;
 	callbackUrl: string;
+	/** The run's Concurrency: how many of its images the resume downloads at once. */
+	concurrency?: number;
 }
 
 /** AceData must reach n8n to call back: a loopback or private n8n address with a public Base URL can never work. */
@@ -95,7 +99,9 @@ function readAwaiting(item: unknown): AwaitingTask | undefined {
 		typeof task.context.prompt === 'string' &&
 		!!task.output &&
 		typeof task.output.binaryPropertyName === 'string';
-	return ok ? task : undefined;
+	if (!ok) return undefined;
+	const concurrency = Number.isInteger(task.concurrency) && (task.concurrency as number) >= 1 ? Math.min(task.concurrency as number, MAX_CONCURRENCY) : 1;
+	return { ...task, concurrency };
 }
 
 type Settled =
@@ -128,7 +134,9 @@ async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: Aw
 	if (running.length > 0) return { status: 'running', running: running.map((task) => task.taskId) };
 	const settled = slots.map((items) => [...items]);
 	const failed: Array<{ task: AwaitingTask; failure: Failure }> = [];
-	for (const task of tasks) {
+	// The images download side by side, as many at once as the run's Concurrency (in input order as they end).
+	await runPool(tasks.length, Math.max(1, tasks[0].concurrency ?? 1), async (index) => {
+		const task = tasks[index];
 		const record = records.get(task.taskId) as TaskRecord | Failure;
 		const outcome =
 			record instanceof Failure
@@ -140,7 +148,8 @@ async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: Aw
 			failed.push({ task, failure: outcome.failure });
 			settled[task.slot] = [errorItem(outcome.failure.data, paidJob(task, outcome.taskFailed))];
 		}
-	}
+	});
+	failed.sort((a, b) => a.task.itemIndex - b.task.itemIndex);
 	return { status: 'done', slots: settled, failed };
 }
 
@@ -194,6 +203,7 @@ async function parkRun(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending: 
 				timeoutSeconds: request.timeoutSeconds,
 				maxWaitSeconds: request.wait.maxWaitSeconds,
 				callbackUrl: request.callbackUrl ?? '',
+				concurrency: readConcurrency(ctx),
 			};
 			tasks.push(task);
 			slots.push([{ ...maxWaitItem(task), [INTERNAL_KEY]: task as unknown as IDataObject }]);

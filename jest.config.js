@@ -7,7 +7,9 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts', '**/*.test.js'],
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+	},
 	setupFiles: ['<rootDir>/test/harness/setup.js'],
 	// The package tests read dist/: build it first when it is missing or older than the sources.
 	globalSetup: '<rootDir>/test/harness/build.js',

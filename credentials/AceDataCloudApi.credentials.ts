@@ -12,7 +12,10 @@ export class AceDataCloudApi implements ICredentialType {
 
 	documentationUrl = 'https://platform.acedata.cloud';
 
-	icon = { light: 'file:../nodes/AceDataImages/acedata.svg', dark: 'file:../nodes/AceDataImages/acedata.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/AceDataImages/acedata.svg',
+		dark: 'file:../nodes/AceDataImages/acedata.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -22,7 +25,8 @@ export class AceDataCloudApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Your AceData Cloud API token, from the AceData Cloud platform (Console → Credentials)',
+			description:
+				'Your AceData Cloud API token, from the AceData Cloud platform (Console → Credentials)',
 		},
 		{
 			displayName: 'Base URL',
@@ -52,9 +56,30 @@ export class AceDataCloudApi implements ICredentialType {
 		},
 		// AceData's own words for the usual failures, instead of a bare "Unauthorized".
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'The specified token is invalid or wrong (AceData: invalid_token). Paste the API Token again from the AceData Cloud console.' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'AceData refused the token (forbidden or balance used up): check the application in the AceData Cloud console.' } },
-			{ type: 'responseCode', properties: { value: 404, message: 'No AceData API at this Base URL: use https://api.acedata.cloud (or your proxy that forwards to it).' } },
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'The specified token is invalid or wrong (AceData: invalid_token). Paste the API Token again from the AceData Cloud console.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'AceData refused the token (forbidden or balance used up): check the application in the AceData Cloud console.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No AceData API at this Base URL: use https://api.acedata.cloud (or your proxy that forwards to it).',
+				},
+			},
 		],
 	};
 }

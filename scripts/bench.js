@@ -24,7 +24,14 @@ const PROFILE = process.env.BENCH_PROFILE;
 const PARTS = (process.env.BENCH_PARTS || 'time,memory').split(',');
 const TOKEN = 'sk-bench-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
-const node = (name, type, typeVersion, position, parameters) => ({ id: name, name, type, typeVersion, position, parameters });
+const node = (name, type, typeVersion, position, parameters) => ({
+	id: name,
+	name,
+	type,
+	typeVersion,
+	position,
+	parameters,
+});
 
 function workflow(id, imageNode, prompts) {
 	return {
@@ -38,7 +45,10 @@ function workflow(id, imageNode, prompts) {
 				jsonOutput: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }),
 				options: {},
 			}),
-			node('Split Out', 'n8n-nodes-base.splitOut', 1, [400, 0], { fieldToSplitOut: 'prompts', options: {} }),
+			node('Split Out', 'n8n-nodes-base.splitOut', 1, [400, 0], {
+				fieldToSplitOut: 'prompts',
+				options: {},
+			}),
 			{ id: 'Image', name: 'Image', position: [600, 0], ...imageNode },
 		],
 		connections: {
@@ -54,14 +64,25 @@ function workflow(id, imageNode, prompts) {
 const aceData = (concurrency) => ({
 	type: 'n8n-nodes-acedata-images.aceDataImages',
 	typeVersion: 1,
-	parameters: { model: 'gpt-image-1', prompt: '={{ $json.prompt }}', size: '1024x1024', options: { concurrency } },
+	parameters: {
+		model: 'gpt-image-1',
+		prompt: '={{ $json.prompt }}',
+		size: '1024x1024',
+		options: { concurrency },
+	},
 	credentials: { aceDataCloudApi: { id: '__CREDENTIAL_ID__', name: 'AceData Cloud account' } },
 });
 
 const openAi = {
 	type: '@n8n/n8n-nodes-langchain.openAi',
 	typeVersion: 2.1,
-	parameters: { resource: 'image', operation: 'generate', model: 'gpt-image-1', prompt: '={{ $json.prompt }}', options: {} },
+	parameters: {
+		resource: 'image',
+		operation: 'generate',
+		model: 'gpt-image-1',
+		prompt: '={{ $json.prompt }}',
+		options: {},
+	},
 	credentials: { openAiApi: { id: 'benchOpenAi', name: 'OpenAI (simulator)' } },
 };
 
@@ -120,20 +141,34 @@ const memoryOf = (pid) => ({
 });
 
 async function main() {
-	const simulator = createSimulator({ token: TOKEN, latencyMs: LATENCY_MS, imageSide: 256, maxLifetimeMs: 20 * 60 * 1000 });
+	const simulator = createSimulator({
+		token: TOKEN,
+		latencyMs: LATENCY_MS,
+		imageSide: 256,
+		maxLifetimeMs: 20 * 60 * 1000,
+	});
 	const baseUrl = await simulator.start();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-bench-'));
 	const workflows = path.join(dir, 'workflows');
 	const inputs = path.join(dir, 'inputs');
 	fs.mkdirSync(workflows);
 	fs.mkdirSync(inputs);
-	const prompts = Array.from({ length: ITEMS }, (_, index) => `Poster ${index + 1}, a lighthouse at dawn`);
+	const prompts = Array.from(
+		{ length: ITEMS },
+		(_, index) => `Poster ${index + 1}, a lighthouse at dawn`,
+	);
 	const cases = [
 		['benchOpenAi', "n8n's OpenAI node (one item at a time)", openAi, prompts, 1],
 		['benchAceData1', 'AceData Cloud Images, Concurrency 1', aceData(1), prompts, 1],
 		['benchAceData8', 'AceData Cloud Images, Concurrency 8', aceData(8), prompts, 8],
 		['benchAceData20', 'AceData Cloud Images, Concurrency 20', aceData(20), prompts, 20],
-		['benchAceDataOne', 'AceData Cloud Images, one image alone', aceData(1), prompts.slice(0, 1), 1],
+		[
+			'benchAceDataOne',
+			'AceData Cloud Images, one image alone',
+			aceData(1),
+			prompts.slice(0, 1),
+			1,
+		],
 	];
 	for (const [id, , node, list] of cases)
 		fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify(workflow(id, node, list)));
@@ -158,7 +193,12 @@ async function main() {
 		workflowDirs: [workflows],
 		outputDir: dir,
 		extraCredentials: [
-			{ id: 'benchOpenAi', name: 'OpenAI (simulator)', type: 'openAiApi', data: { apiKey: TOKEN, url: `${baseUrl}/v1` } },
+			{
+				id: 'benchOpenAi',
+				name: 'OpenAI (simulator)',
+				type: 'openAiApi',
+				data: { apiKey: TOKEN, url: `${baseUrl}/v1` },
+			},
 		],
 	});
 	try {
@@ -166,7 +206,11 @@ async function main() {
 		// One served n8n, as users run it: the first run of a workflow pays for loading code, so each node runs
 		// once before anything is measured, and every case is measured RUNS times (the median is reported).
 		// BENCH_PROFILE=<folder>: n8n writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
-		await n8n.start(PROFILE ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE)}` } } : {});
+		await n8n.start(
+			PROFILE
+				? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE)}` } }
+				: {},
+		);
 		console.log(
 			`n8n ${VERSION} (served), ${ITEMS} prompts, simulated generation ${LATENCY_MS} ms each, median of ${RUNS} runs, ${os.cpus().length} cores\n`,
 		);
@@ -189,9 +233,20 @@ async function main() {
  */
 function timelineOf(requests, task) {
 	const start = task.startTime;
-	const billed = requests.filter((entry) => entry.path.startsWith('/openai/images/')).map((entry) => entry.at - start);
-	const downloads = requests.filter((entry) => entry.path.startsWith('/files/')).map((entry) => entry.at - start);
-	if (!billed.length) return { firstSent: '-', lastSent: '-', lastAnswer: '-', lastDownload: '-', done: task.executionTime };
+	const billed = requests
+		.filter((entry) => entry.path.startsWith('/openai/images/'))
+		.map((entry) => entry.at - start);
+	const downloads = requests
+		.filter((entry) => entry.path.startsWith('/files/'))
+		.map((entry) => entry.at - start);
+	if (!billed.length)
+		return {
+			firstSent: '-',
+			lastSent: '-',
+			lastAnswer: '-',
+			lastDownload: '-',
+			done: task.executionTime,
+		};
 	return {
 		firstSent: Math.min(...billed),
 		lastSent: Math.max(...billed),
@@ -211,7 +266,8 @@ async function timeCases(n8n, simulator, cases) {
 			simulator.reset();
 			const result = await n8n.run(id);
 			const task = result.data.data?.resultData?.runData?.Image?.[0];
-			if (result.code !== 0 || !task) throw new Error(`${id} failed: ${result.stdout.slice(0, 2000)}`);
+			if (result.code !== 0 || !task)
+				throw new Error(`${id} failed: ${result.stdout.slice(0, 2000)}`);
 			items = task.data?.main?.[0]?.length ?? 0;
 			times.push(task.executionTime);
 			timeline = timelineOf(simulator.requests, task);
@@ -228,11 +284,23 @@ async function timeCases(n8n, simulator, cases) {
 			`${row.label.padEnd(40)} ${`${row.ms} ms`.padStart(8)} ${`${row.floor} ms`.padStart(8)} ${(row.ms / row.floor).toFixed(2).padStart(8)} ${(anchor / row.ms).toFixed(2).padStart(26)} ${String(row.items).padStart(6)}  ${row.times.join(' / ')}`,
 		);
 	}
-	console.log('\nWhere the time goes (last run; ms after the node started, from the simulator\'s log and n8n\'s run data):');
-	console.log(`${'node'.padEnd(40)} ${'first sent'.padStart(11)} ${'last sent'.padStart(10)} ${'last answer'.padStart(12)} ${'last download'.padStart(14)} ${'node done'.padStart(10)}`);
+	console.log(
+		"\nWhere the time goes (last run; ms after the node started, from the simulator's log and n8n's run data):",
+	);
+	console.log(
+		`${'node'.padEnd(40)} ${'first sent'.padStart(11)} ${'last sent'.padStart(10)} ${'last answer'.padStart(12)} ${'last download'.padStart(14)} ${'node done'.padStart(10)}`,
+	);
 	for (const { label, timeline } of results.slice(1)) {
-		const cells = [timeline.firstSent, timeline.lastSent, timeline.lastAnswer, timeline.lastDownload, timeline.done];
-		console.log(`${label.padEnd(40)} ${cells.map((value, index) => String(value).padStart([11, 10, 12, 14, 10][index])).join(' ')}`);
+		const cells = [
+			timeline.firstSent,
+			timeline.lastSent,
+			timeline.lastAnswer,
+			timeline.lastDownload,
+			timeline.done,
+		];
+		console.log(
+			`${label.padEnd(40)} ${cells.map((value, index) => String(value).padStart([11, 10, 12, 14, 10][index])).join(' ')}`,
+		);
 	}
 	const single = results[results.length - 1];
 	console.log(
@@ -284,7 +352,9 @@ async function memoryCases(n8n, simulator, inputs) {
 		const growth = peak - before;
 		// What went through: the images the simulator sent (made or received), so a run that did nothing shows.
 		const [job] = simulator.billed();
-		const sizes = job.parts ? job.parts.map((part) => part.size) : simulator.sentImages().map((image) => image.length);
+		const sizes = job.parts
+			? job.parts.map((part) => part.size)
+			: simulator.sentImages().map((image) => image.length);
 		const moved = sizes.reduce((total, size) => total + size, 0);
 		console.log(
 			`${label.padEnd(62)} ${`${Math.round(moved / MB)} MB moved`.padStart(13)}, peak growth ${`${Math.round(growth / MB)} MB`.padStart(7)} = ${(growth / itemBytes).toFixed(2)} × the item's images`,

@@ -9,8 +9,10 @@ const path = require('path');
 const { startBackend } = require('./lib/backend');
 const { N8n, ROOT } = require('./lib/n8n');
 
-const TYPES = { '89504e47': 'image/png', ffd8ff: 'image/jpeg', '52494646': 'image/webp' };
-const typeOf = (bytes) => Object.entries(TYPES).find(([magic]) => bytes.toString('hex').startsWith(magic))?.[1] ?? 'unknown';
+const TYPES = { '89504e47': 'image/png', ffd8ff: 'image/jpeg', 52494646: 'image/webp' };
+const typeOf = (bytes) =>
+	Object.entries(TYPES).find(([magic]) => bytes.toString('hex').startsWith(magic))?.[1] ??
+	'unknown';
 
 async function main() {
 	const backend = await startBackend({ maxLifetimeMs: 15 * 60 * 1000 });
@@ -36,11 +38,15 @@ async function main() {
 			process.exitCode = 1;
 			return;
 		}
-		console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Images saved by n8n's Write Files to Disk node:`);
+		console.log(
+			`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Images saved by n8n's Write Files to Disk node:`,
+		);
 		for (const item of items) {
 			const file = item.json.fileName;
 			const bytes = fs.readFileSync(file);
-			console.log(`  ${path.relative(process.cwd(), file)}  ${bytes.length} bytes  ${typeOf(bytes)}  (prompt: ${item.json.prompt})`);
+			console.log(
+				`  ${path.relative(process.cwd(), file)}  ${bytes.length} bytes  ${typeOf(bytes)}  (prompt: ${item.json.prompt})`,
+			);
 		}
 	} finally {
 		await backend.stop();

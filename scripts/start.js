@@ -11,7 +11,8 @@ const { N8n, ROOT } = require('./lib/n8n');
 
 async function main() {
 	const backend = await startBackend({ port: 8787, maxLifetimeMs: 12 * 60 * 60 * 1000 });
-	const cache = process.env.ACEDATA_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-acedata-images');
+	const cache =
+		process.env.ACEDATA_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-acedata-images');
 	const n8n = new N8n('2.41.1', {
 		baseUrl: backend.baseUrl,
 		token: backend.token,

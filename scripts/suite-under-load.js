@@ -25,17 +25,23 @@ process.on('SIGINT', () => process.exit(130));
 const results = [];
 for (let run = 1; run <= runs; run++) {
 	const started = Date.now();
-	const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/jest/bin/jest.js'), ...jestArgs], {
-		cwd: ROOT,
-		encoding: 'utf8',
-		maxBuffer: 256 * 1024 * 1024,
-	});
+	const jest = spawnSync(
+		process.execPath,
+		[path.join(ROOT, 'node_modules/jest/bin/jest.js'), ...jestArgs],
+		{
+			cwd: ROOT,
+			encoding: 'utf8',
+			maxBuffer: 256 * 1024 * 1024,
+		},
+	);
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 	const output = `${jest.stdout}\n${jest.stderr}`;
 	const tests = /Tests:\s+(.*)/.exec(output)?.[1] ?? 'no summary';
 	const failed = output.split('\n').filter((line) => /^\s+●\s/.test(line) && !/Console/.test(line));
 	results.push({ run, seconds, status: jest.status, tests });
-	console.log(`run ${run}/${runs} with ${loops} busy loop(s): exit ${jest.status} in ${seconds} s: ${tests}`);
+	console.log(
+		`run ${run}/${runs} with ${loops} busy loop(s): exit ${jest.status} in ${seconds} s: ${tests}`,
+	);
 	for (const line of [...new Set(failed)]) console.log(`  ${line.trim()}`);
 	if (jest.status !== 0) {
 		const log = path.join(require('os').tmpdir(), `suite-under-load-run${run}.log`);
@@ -46,5 +52,7 @@ for (let run = 1; run <= runs; run++) {
 }
 stopBusy();
 const green = results.filter((result) => result.status === 0).length;
-console.log(`${green} of ${runs} runs green in a row under ${loops} busy loop(s) on ${require('os').availableParallelism()} cores`);
+console.log(
+	`${green} of ${runs} runs green in a row under ${loops} busy loop(s) on ${require('os').availableParallelism()} cores`,
+);
 process.exit(green === runs ? 0 : 1);

@@ -17,7 +17,11 @@ import { listEditModels, listModels } from './methods/loadOptions';
 import { CALLBACK_WEBHOOK_PATH } from './models/defaults';
 
 /** "Generate · GPT Image 1", "Edit · gpt-image-3-preview", "Get Task": the operation and model in words. */
-const MODEL_NAMES = JSON.stringify(Object.fromEntries(MODEL_RULES.filter((rule) => rule.id !== 'custom').map((rule) => [rule.id, rule.name])));
+const MODEL_NAMES = JSON.stringify(
+	Object.fromEntries(
+		MODEL_RULES.filter((rule) => rule.id !== 'custom').map((rule) => [rule.id, rule.name]),
+	),
+);
 const SUBTITLE = `={{ $parameter["resource"] === "task" ? "Get Task" : ($parameter["operation"] === "edit" ? "Edit" : "Generate") + " · " + ($parameter["model"] === "custom" ? $parameter["customModel"] : (${MODEL_NAMES}[$parameter["model"]] || $parameter["model"])) }}`;
 
 /**
@@ -28,7 +32,13 @@ const SUBTITLE = `={{ $parameter["resource"] === "task" ? "Get Task" : ($paramet
  */
 const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
 	// A path of its own: the callback URL (the resume URL plus this path) reaches only this node's webhook.
-	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: CALLBACK_WEBHOOK_PATH, restartWebhook: true },
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: CALLBACK_WEBHOOK_PATH,
+		restartWebhook: true,
+	},
 ];
 
 export class AceDataImages implements INodeType {
@@ -39,7 +49,8 @@ export class AceDataImages implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: SUBTITLE,
-		description: 'Generate and edit images with AceData Cloud (GPT Image, Nano Banana, DALL·E 3) as real files',
+		description:
+			'Generate and edit images with AceData Cloud (GPT Image, Nano Banana, DALL·E 3) as real files',
 		defaults: {
 			name: 'AceData Cloud Images',
 		},

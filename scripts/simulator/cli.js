@@ -18,7 +18,9 @@ async function main() {
 	});
 	const url = await simulator.start();
 	console.log(JSON.stringify({ url, token: simulator.config.token }));
-	console.error(`AceData simulator on ${url} (token "${simulator.config.token}"); control: ${url}/__sim/requests. Ctrl-C stops it.`);
+	console.error(
+		`AceData simulator on ${url} (token "${simulator.config.token}"); control: ${url}/__sim/requests. Ctrl-C stops it.`,
+	);
 	const stop = async () => {
 		await simulator.stop();
 		process.exit(0);

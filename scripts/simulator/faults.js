@@ -12,9 +12,11 @@ const { dropConnection, send, sendError, sleep } = require('./respond');
  * its route: it never answers at `answer` (and on any other route it does nothing, but is used up all the same).
  */
 const STAGES = {
-	answer: 'any authorised POST, before its route: the fault answers instead of AceData (after `latencyMs`)',
+	answer:
+		'any authorised POST, before its route: the fault answers instead of AceData (after `latencyMs`)',
 	download: 'GET /files/...: the fault answers instead of the image',
-	billed: 'POST /openai/images/... and /v1/images/generations: the job is done and paid, then its answer is spoilt',
+	billed:
+		'POST /openai/images/... and /v1/images/generations: the job is done and paid, then its answer is spoilt',
 	lookup: 'POST /openai/tasks: the records the look-up serves are changed',
 };
 
@@ -27,7 +29,13 @@ function namedIds(body) {
 /** The prompts a request is about: its own, or those of the tasks it looks up, or of the image it downloads. */
 function promptsOf(body, tasks) {
 	const named = namedIds(body);
-	return [body?.prompt, body?.filePrompt, ...[...tasks.values()].filter((task) => named.includes(task.id) || named.includes(task.trace_id)).map((task) => task.request?.prompt)];
+	return [
+		body?.prompt,
+		body?.filePrompt,
+		...[...tasks.values()]
+			.filter((task) => named.includes(task.id) || named.includes(task.trace_id))
+			.map((task) => task.request?.prompt),
+	];
 }
 
 /**
@@ -36,7 +44,11 @@ function promptsOf(body, tasks) {
  * those every trigger with a `record` test matches.
  */
 const TRIGGERS = [
-	{ key: 'path', does: 'requests whose path starts with it', request: (path, request) => request.path.startsWith(path) },
+	{
+		key: 'path',
+		does: 'requests whose path starts with it',
+		request: (path, request) => request.path.startsWith(path),
+	},
 	{
 		key: 'taskIds',
 		does: 'requests naming one of these tasks (by id or trace ID, in `id`, `ids` or `trace_id`); look-ups: only these records',
@@ -50,7 +62,8 @@ const TRIGGERS = [
 	{
 		key: 'prompt',
 		does: "requests whose prompt, looked-up tasks' prompt or downloaded image's prompt contains it; look-ups: only records whose prompt contains it",
-		request: (prompt, request, tasks) => promptsOf(request.body, tasks).some((candidate) => String(candidate ?? '').includes(prompt)),
+		request: (prompt, request, tasks) =>
+			promptsOf(request.body, tasks).some((candidate) => String(candidate ?? '').includes(prompt)),
 		record: (prompt, task) => String(task.request?.prompt ?? '').includes(prompt),
 	},
 ];
@@ -58,18 +71,27 @@ const TRIGGERS = [
 /** How long a fault lasts and what the request log calls it. */
 const LEDGER = [
 	{ key: 'times', does: 'how many matching requests it answers (1 by default); then it is gone' },
-	{ key: 'name', does: "what the request log's `fault` says of the requests it answered (else its `code`, else 'fault')" },
+	{
+		key: 'name',
+		does: "what the request log's `fault` says of the requests it answered (else its `code`, else 'fault')",
+	},
 ];
 
 /** Keys that shape what a fault does: read by the faults that list them in `reads` (`latencyMs`: by the `answer` stage). */
 const OPTIONS = [
-	{ key: 'status', does: 'the HTTP status (`code`: the code\'s own; `redirect`: 307; `html`: 200; `echoToken`: 400)' },
+	{
+		key: 'status',
+		does: "the HTTP status (`code`: the code's own; `redirect`: 307; `html`: 200; `echoToken`: 400)",
+	},
 	{ key: 'message', does: "the error's message (AceData's own for the code by default)" },
 	{ key: 'retryAfter', does: 'a Retry-After header, in seconds' },
 	{ key: 'contentType', does: "`html`'s content type (text/html by default)" },
 	{ key: 'hangMs', does: '`accept`: how long the answer is held before it is lost' },
 	{ key: 'latencyMs', does: 'how long a fault waits before it answers at `answer`' },
-	{ key: 'declaredLength', does: '`cutAfterBytes`: false sends no Content-Length and ends the answer cleanly' },
+	{
+		key: 'declaredLength',
+		does: '`cutAfterBytes`: false sends no Content-Length and ends the answer cleanly',
+	},
 ];
 
 const ERROR_READS = ['code', 'status', 'message', 'retryAfter'];
@@ -103,7 +125,14 @@ const FAULTS = [
 		does: "does the job (it is paid), then answers 200 with what this function makes of AceData's answer (a misbehaving AceData or proxy)",
 		async act({ res, entry, fault, serve }) {
 			let captured;
-			const capture = { writeHead() {}, setHeader() {}, end(payload) { captured = payload; }, headersSent: false };
+			const capture = {
+				writeHead() {},
+				setHeader() {},
+				end(payload) {
+					captured = payload;
+				},
+				headersSent: false,
+			};
 			await serve(capture);
 			entry.accepted = true;
 			return send(res, 200, fault.patchAnswer(captured ? JSON.parse(String(captured)) : {}));
@@ -149,7 +178,10 @@ const FAULTS = [
 		does: "answers this text as the body (a proxy's page), as `contentType`, with `status` (200)",
 		act({ res, fault }) {
 			const payload = Buffer.from(String(fault.html));
-			res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html', 'content-length': payload.length });
+			res.writeHead(fault.status ?? 200, {
+				'content-type': fault.contentType ?? 'text/html',
+				'content-length': payload.length,
+			});
 			res.end(payload);
 			return fault.status ?? 200;
 		},
@@ -183,7 +215,10 @@ const FAULTS = [
 		does: 'serves the image one byte every this many ms (declines when there is no such image)',
 		async act({ res, fault, file }) {
 			if (!file) return undefined;
-			res.writeHead(200, { 'content-type': MIME[file.format], 'content-length': file.bytes.length });
+			res.writeHead(200, {
+				'content-type': MIME[file.format],
+				'content-length': file.bytes.length,
+			});
 			for (const byte of file.bytes) {
 				await sleep(fault.trickleMs);
 				if (res.destroyed) return 'gone';
@@ -197,8 +232,7 @@ const FAULTS = [
 		name: 'cutAfterBytes',
 		at: ['download'],
 		reads: ['declaredLength'],
-		does:
-			'sends this many bytes of the image, then ends the answer (`declaredLength: false`: no Content-Length, a clean end) or drops the connection (the full length declared)',
+		does: 'sends this many bytes of the image, then ends the answer (`declaredLength: false`: no Content-Length, a clean end) or drops the connection (the full length declared)',
 		async act({ res, fault, file }) {
 			if (!file) return undefined;
 			const part = file.bytes.subarray(0, fault.cutAfterBytes);
@@ -207,7 +241,10 @@ const FAULTS = [
 				res.end(part);
 				return 200;
 			}
-			res.writeHead(200, { 'content-type': MIME[file.format], 'content-length': file.bytes.length });
+			res.writeHead(200, {
+				'content-type': MIME[file.format],
+				'content-length': file.bytes.length,
+			});
 			res.write(part);
 			await sleep(20);
 			res.socket?.destroy();
@@ -258,17 +295,25 @@ const FAULTS = [
 
 const FAULT_NAMES = FAULTS.map((kind) => kind.name);
 /** Every key a fault object may set. */
-const FAULT_KEYS = [...new Set([...TRIGGERS, ...LEDGER, ...OPTIONS].map((entry) => entry.key).concat(FAULT_NAMES))];
+const FAULT_KEYS = [
+	...new Set([...TRIGGERS, ...LEDGER, ...OPTIONS].map((entry) => entry.key).concat(FAULT_NAMES)),
+];
 
-const asks = (kind, fault) => (kind.asked ? kind.asked(fault[kind.name]) : Boolean(fault[kind.name]));
+const asks = (kind, fault) =>
+	kind.asked ? kind.asked(fault[kind.name]) : Boolean(fault[kind.name]);
 /** The faults a fault object asks for that act at `stage`, in precedence order. */
-const faultsAt = (stage, fault) => FAULTS.filter((kind) => kind.at.includes(stage) && asks(kind, fault));
+const faultsAt = (stage, fault) =>
+	FAULTS.filter((kind) => kind.at.includes(stage) && asks(kind, fault));
 
 /** Refuses what is not a fault object, or one with a key no fault declares (a typo would otherwise do nothing). */
 function checkFault(fault) {
-	if (!fault || typeof fault !== 'object' || Array.isArray(fault)) throw new TypeError(`A fault is an object, not ${JSON.stringify(fault)}.`);
+	if (!fault || typeof fault !== 'object' || Array.isArray(fault))
+		throw new TypeError(`A fault is an object, not ${JSON.stringify(fault)}.`);
 	const unknown = Object.keys(fault).filter((key) => !FAULT_KEYS.includes(key));
-	if (unknown.length > 0) throw new TypeError(`Unknown fault key ${unknown.join(', ')}: a fault may set ${FAULT_KEYS.join(', ')} (scripts/simulator/faults.js).`);
+	if (unknown.length > 0)
+		throw new TypeError(
+			`Unknown fault key ${unknown.join(', ')}: a fault may set ${FAULT_KEYS.join(', ')} (scripts/simulator/faults.js).`,
+		);
 	return fault;
 }
 
@@ -276,7 +321,8 @@ function checkFault(fault) {
 const labelOf = (fault) => fault.name ?? fault.code ?? 'fault';
 
 /** Whether the fault is left to its route (it asks for a `billed` or `lookup` fault) instead of answering at `answer`. */
-const leftToRoute = (fault) => faultsAt('billed', fault).length > 0 || faultsAt('lookup', fault).length > 0;
+const leftToRoute = (fault) =>
+	faultsAt('billed', fault).length > 0 || faultsAt('lookup', fault).length > 0;
 
 /**
  * Plays a fault at `answer`, `download` or `billed`: the first fault asked for that acts there answers. Resolves
@@ -298,10 +344,16 @@ async function play(stage, ctx) {
  */
 function lookupFault(fault) {
 	const kind = fault ? faultsAt('lookup', fault)[0] : undefined;
-	const targeted = (task) => kind !== undefined && TRIGGERS.every((trigger) => !fault[trigger.key] || !trigger.record || trigger.record(fault[trigger.key], task));
+	const targeted = (task) =>
+		kind !== undefined &&
+		TRIGGERS.every(
+			(trigger) =>
+				!fault[trigger.key] || !trigger.record || trigger.record(fault[trigger.key], task),
+		);
 	return {
 		hides: (task) => Boolean(kind?.hides) && targeted(task),
-		view: (task, ctx) => (kind?.act && targeted(task) ? kind.act({ ...ctx, fault }, task) : ctx.poll(task)),
+		view: (task, ctx) =>
+			kind?.act && targeted(task) ? kind.act({ ...ctx, fault }, task) : ctx.poll(task),
 	};
 }
 
@@ -316,7 +368,10 @@ function createFaultQueue(store) {
 	}
 
 	function matches(fault, request) {
-		return TRIGGERS.every((trigger) => !fault[trigger.key] || trigger.request(fault[trigger.key], request, store.state.tasks));
+		return TRIGGERS.every(
+			(trigger) =>
+				!fault[trigger.key] || trigger.request(fault[trigger.key], request, store.state.tasks),
+		);
 	}
 
 	/** The first fault that matches the request (`body`: its JSON; a download's `{ filePrompt }`), used once. */
@@ -332,4 +387,18 @@ function createFaultQueue(store) {
 	return { add, take };
 }
 
-module.exports = { STAGES, TRIGGERS, LEDGER, OPTIONS, FAULTS, FAULT_NAMES, FAULT_KEYS, checkFault, labelOf, leftToRoute, play, lookupFault, createFaultQueue };
+module.exports = {
+	STAGES,
+	TRIGGERS,
+	LEDGER,
+	OPTIONS,
+	FAULTS,
+	FAULT_NAMES,
+	FAULT_KEYS,
+	checkFault,
+	labelOf,
+	leftToRoute,
+	play,
+	lookupFault,
+	createFaultQueue,
+};

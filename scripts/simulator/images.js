@@ -14,7 +14,8 @@ const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
 
 function crc32(buffer) {
 	let crc = 0xffffffff;
-	for (let index = 0; index < buffer.length; index++) crc = CRC_TABLE[(crc ^ buffer[index]) & 0xff] ^ (crc >>> 8);
+	for (let index = 0; index < buffer.length; index++)
+		crc = CRC_TABLE[(crc ^ buffer[index]) & 0xff] ^ (crc >>> 8);
 	return (crc ^ 0xffffffff) >>> 0;
 }
 
@@ -75,7 +76,11 @@ function padPng(png, totalBytes) {
 	const missing = totalBytes - png.length - 12;
 	if (missing <= 0) return png;
 	const iend = png.length - 12;
-	return Buffer.concat([png.subarray(0, iend), chunk('paDd', crypto.randomBytes(missing)), png.subarray(iend)]);
+	return Buffer.concat([
+		png.subarray(0, iend),
+		chunk('paDd', crypto.randomBytes(missing)),
+		png.subarray(iend),
+	]);
 }
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
@@ -91,7 +96,13 @@ function makeImage(format, seed) {
 
 /** Width and height of a PNG (its IHDR), or undefined: enough for the simulator to follow an input image's shape. */
 function pngSize(bytes) {
-	if (!Buffer.isBuffer(bytes) || bytes.length < 24 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.toString('ascii', 12, 16) !== 'IHDR') return undefined;
+	if (
+		!Buffer.isBuffer(bytes) ||
+		bytes.length < 24 ||
+		bytes.readUInt32BE(0) !== 0x89504e47 ||
+		bytes.toString('ascii', 12, 16) !== 'IHDR'
+	)
+		return undefined;
 	return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 

@@ -16,7 +16,8 @@ function parseMultipart(body, contentType) {
 			const headers = {};
 			for (const line of section.subarray(0, headerEnd).toString('utf8').split('\r\n')) {
 				const colon = line.indexOf(':');
-				if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+				if (colon > 0)
+					headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 			}
 			const disposition = headers['content-disposition'] ?? '';
 			const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];

@@ -27,7 +27,11 @@ function sendError(res, code, extra = {}) {
 	return send(
 		res,
 		extra.status ?? ERROR_STATUS[code] ?? 400,
-		{ success: false, error: { code, message: extra.message ?? ERROR_MESSAGE[code] ?? code }, trace_id: traceId },
+		{
+			success: false,
+			error: { code, message: extra.message ?? ERROR_MESSAGE[code] ?? code },
+			trace_id: traceId,
+		},
 		headers,
 	);
 }

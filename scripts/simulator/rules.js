@@ -42,13 +42,20 @@ const ERROR_MESSAGE = {
 /** The `[[name]]` / `[[name:value]]` directives in a prompt: per-request scenarios (`[[error:used_up]]`, `[[never]]`...). */
 function directives(prompt) {
 	const found = {};
-	for (const match of String(prompt ?? '').matchAll(/\[\[(\w+)(?::([^\]]*))?\]\]/g)) found[match[1]] = match[2] ?? true;
+	for (const match of String(prompt ?? '').matchAll(/\[\[(\w+)(?::([^\]]*))?\]\]/g))
+		found[match[1]] = match[2] ?? true;
 	return found;
 }
 
 const C = CONTRACT.data;
 const family = (model) =>
-	model.startsWith('nano-banana') ? 'nano-banana' : /^gpt-image-2/.test(model) ? 'grid' : model.startsWith('gpt-image') ? 'gpt-image' : model;
+	model.startsWith('nano-banana')
+		? 'nano-banana'
+		: /^gpt-image-2/.test(model)
+			? 'grid'
+			: model.startsWith('gpt-image')
+				? 'gpt-image'
+				: model;
 
 function gridProblem(size) {
 	if (size === 'auto' || size === '') return null;
@@ -56,13 +63,23 @@ function gridProblem(size) {
 	if (!match) return 'size must be auto or WIDTHxHEIGHT';
 	const [w, h] = [Number(match[1]), Number(match[2])];
 	const g = C.grid;
-	const ok = w % g.multipleOf === 0 && h % g.multipleOf === 0 && Math.max(w, h) <= g.maxSide && w * h >= g.minPixels && w * h <= g.maxPixels && Math.max(w, h) <= g.maxAspect * Math.min(w, h);
+	const ok =
+		w % g.multipleOf === 0 &&
+		h % g.multipleOf === 0 &&
+		Math.max(w, h) <= g.maxSide &&
+		w * h >= g.minPixels &&
+		w * h <= g.maxPixels &&
+		Math.max(w, h) <= g.maxAspect * Math.min(w, h);
 	return ok ? null : `size ${size} is not accepted`;
 }
 
 /** Base64 `data:` URLs a JSON edit's `image` takes besides http(s) URLs (Roadmap 2026-06-29). */
 const DATA_URL = /^data:image\/(png|jpeg|webp);base64,([A-Za-z0-9+/]+={0,2})$/;
-const MAGIC = { png: [0x89, 0x50, 0x4e, 0x47], jpeg: [0xff, 0xd8, 0xff], webp: [0x52, 0x49, 0x46, 0x46] };
+const MAGIC = {
+	png: [0x89, 0x50, 0x4e, 0x47],
+	jpeg: [0xff, 0xd8, 0xff],
+	webp: [0x52, 0x49, 0x46, 0x46],
+};
 
 /** The bytes of a `data:` URL (undefined for anything else). */
 function dataUrlBytes(value) {
@@ -78,8 +95,10 @@ function jsonImageProblem(image) {
 		if (typeof entry === 'string' && /^https?:\/\//i.test(entry)) continue;
 		const data = dataUrlBytes(entry);
 		if (!data) return 'image must be an http(s) URL or a data:image/png|jpeg|webp;base64 URL';
-		if (!MAGIC[data.format].every((byte, index) => data.bytes[index] === byte)) return `image is not the ${data.format} its data: URL says`;
-		if (data.bytes.length > C.editMaxImageBytes) return `image is larger than ${C.editMaxImageBytes / 1024 / 1024} MB`;
+		if (!MAGIC[data.format].every((byte, index) => data.bytes[index] === byte))
+			return `image is not the ${data.format} its data: URL says`;
+		if (data.bytes.length > C.editMaxImageBytes)
+			return `image is larger than ${C.editMaxImageBytes / 1024 / 1024} MB`;
 	}
 	return null;
 }
@@ -90,7 +109,8 @@ function jsonImageProblem(image) {
  */
 function requestProblem(body, endpoint, config, multipart) {
 	const model = String(body.model ?? '');
-	if ((config.extraModels ?? []).includes(model)) return String(body.prompt ?? '').trim() ? null : 'prompt is required';
+	if ((config.extraModels ?? []).includes(model))
+		return String(body.prompt ?? '').trim() ? null : 'prompt is required';
 	if (!C.models.includes(model)) return `model ${model || '(none)'} is not supported`;
 	if (model === 'dall-e-2' && config.dallE2Retired) return 'model dall-e-2 is retired';
 	const kind = family(model);
@@ -104,22 +124,40 @@ function requestProblem(body, endpoint, config, multipart) {
 	}
 	const n = body.n === undefined ? 1 : Number(body.n);
 	// Nano Banana honours only model, prompt, size and (the 2026 guides) n; everything else is ignored.
-	const maxN = kind === 'nano-banana' ? (config.nanoBananaN === 'honoured' ? C.maxImages : Infinity) : model === 'dall-e-3' ? 1 : C.maxImages;
+	const maxN =
+		kind === 'nano-banana'
+			? config.nanoBananaN === 'honoured'
+				? C.maxImages
+				: Infinity
+			: model === 'dall-e-3'
+				? 1
+				: C.maxImages;
 	if (kind === 'nano-banana' && config.nanoBananaN === 'ignored') return null;
 	if (!Number.isInteger(n) || n < 1 || n > maxN) return `n ${body.n} is not accepted by ${model}`;
 	if (kind === 'nano-banana') return null;
 	if (body.size !== undefined) {
-		const problem = kind === 'grid' ? gridProblem(String(body.size)) : (C.sizes[model] ?? []).includes(body.size) ? null : `size ${body.size} is not accepted by ${model}`;
+		const problem =
+			kind === 'grid'
+				? gridProblem(String(body.size))
+				: (C.sizes[model] ?? []).includes(body.size)
+					? null
+					: `size ${body.size} is not accepted by ${model}`;
 		if (problem) return problem;
 	}
 	const gpt = kind === 'grid' || kind === 'gpt-image';
-	if (body.quality !== undefined && !(C.quality[gpt ? 'gpt-image' : model] ?? []).includes(body.quality)) return `quality ${body.quality} is not accepted by ${model}`;
+	if (
+		body.quality !== undefined &&
+		!(C.quality[gpt ? 'gpt-image' : model] ?? []).includes(body.quality)
+	)
+		return `quality ${body.quality} is not accepted by ${model}`;
 	if (body.style !== undefined && model !== 'dall-e-3') return `style is not accepted by ${model}`;
 	for (const key of ['background', 'moderation', 'output_format', 'output_compression']) {
 		if (body[key] !== undefined && !gpt) return `${key} is not accepted by ${model}`;
 	}
-	if (body.response_format === 'b64_json' && gpt && n !== 1) return 'b64_json is answered for one image only';
-	if (endpoint === 'edits' && Array.isArray(body.image) && body.image.length > C.editMaxImages) return `at most ${C.editMaxImages} images`;
+	if (body.response_format === 'b64_json' && gpt && n !== 1)
+		return 'b64_json is answered for one image only';
+	if (endpoint === 'edits' && Array.isArray(body.image) && body.image.length > C.editMaxImages)
+		return `at most ${C.editMaxImages} images`;
 	return null;
 }
 
@@ -136,7 +174,8 @@ function canvasFor(body, endpoint, firstInput, side) {
 	if (model.startsWith('nano-banana') && size !== undefined) {
 		ratio = { '16:9': [16, 9], '9:16': [9, 16] }[C.nanoBananaAspects[size]] ?? [1, 1];
 	} else if (match) ratio = [Number(match[1]), Number(match[2])];
-	else if (endpoint === 'edits' && (size === undefined || size === 'auto') && firstInput) ratio = [firstInput.width, firstInput.height];
+	else if (endpoint === 'edits' && (size === undefined || size === 'auto') && firstInput)
+		ratio = [firstInput.width, firstInput.height];
 	const short = Math.min(...ratio);
 	const scale = (value) => Math.max(1, Math.min(side * 4, Math.round((value / short) * side)));
 	return { width: scale(ratio[0]), height: scale(ratio[1]) };
@@ -149,9 +188,16 @@ function canvasFor(body, endpoint, firstInput, side) {
 function costOf(model, images, usage, officialBilling) {
 	const prices = C.pricePerImage;
 	const official = /:official$/.test(model);
-	if (official && officialBilling === 'tokens' && usage) return { amount: Math.round(usage.total_tokens * prices.perToken * 1e6) / 1e6, currency: 'credit' };
+	if (official && officialBilling === 'tokens' && usage)
+		return {
+			amount: Math.round(usage.total_tokens * prices.perToken * 1e6) / 1e6,
+			currency: 'credit',
+		};
 	const price = prices[model] ?? prices.standIn;
-	return { amount: Math.round(price * images * (official ? 2 : 1) * 1e6) / 1e6, currency: 'credit' };
+	return {
+		amount: Math.round(price * images * (official ? 2 : 1) * 1e6) / 1e6,
+		currency: 'credit',
+	};
 }
 
 /** The record's `type` (2026-06-27): `images` for the gpt-image-2 series, else by endpoint. */
@@ -162,8 +208,16 @@ function taskType(model, endpoint) {
 
 /** The request as a task record keeps it: base64 fields over 1,000 characters are truncated. */
 function storedRequest(body) {
-	const cut = (value) => (typeof value === 'string' && value.startsWith('data:') && value.length > 1000 ? value.slice(0, 1000) : value);
-	return Object.fromEntries(Object.entries(body ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value.map(cut) : cut(value)]));
+	const cut = (value) =>
+		typeof value === 'string' && value.startsWith('data:') && value.length > 1000
+			? value.slice(0, 1000)
+			: value;
+	return Object.fromEntries(
+		Object.entries(body ?? {}).map(([key, value]) => [
+			key,
+			Array.isArray(value) ? value.map(cut) : cut(value),
+		]),
+	);
 }
 
 module.exports = {

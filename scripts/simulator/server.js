@@ -27,7 +27,8 @@ function createSimulator(options = {}) {
 	async function start() {
 		server = http.createServer((req, res) => {
 			router.handle(req, res).catch((error) => {
-				if (!res.headersSent) sendError(res, 'api_error', { message: `simulator failure: ${error.message}` });
+				if (!res.headersSent)
+					sendError(res, 'api_error', { message: `simulator failure: ${error.message}` });
 			});
 		});
 		await new Promise((resolve) => server.listen(config.port, config.host, resolve));
@@ -89,11 +90,16 @@ function createSimulator(options = {}) {
 		},
 		/** The bytes of every image the billed requests produced, in order. */
 		sentImages() {
-			return this.billed().flatMap((entry) => (entry.images ?? []).map((image) => state.files.get(image.id)?.bytes));
+			return this.billed().flatMap((entry) =>
+				(entry.images ?? []).map((image) => state.files.get(image.id)?.bytes),
+			);
 		},
 		/** Requests to the billed endpoints. */
 		billed() {
-			return state.requests.filter((entry) => entry.path.startsWith('/openai/images/') || entry.path === '/v1/images/generations');
+			return state.requests.filter(
+				(entry) =>
+					entry.path.startsWith('/openai/images/') || entry.path === '/v1/images/generations',
+			);
 		},
 	};
 }

@@ -44,9 +44,19 @@ function createStore({ config, files, url }) {
 
 	/** Draws an image (`seed`: model|prompt|index|nonce) and keeps it, served under /files/. */
 	function storeImage(format, seed, canvas) {
-		const bytes = format === 'png' ? padPng(makePng(seed, canvas.width, canvas.height), config.imagePadBytes) : makeImage(format, seed);
+		const bytes =
+			format === 'png'
+				? padPng(makePng(seed, canvas.width, canvas.height), config.imagePadBytes)
+				: makeImage(format, seed);
 		const id = crypto.randomUUID();
-		const file = { id, format, bytes, sha256: sha256(bytes), url: `${url()}/files/${id}.${EXTENSION[format]}`, prompt: seed.split('|')[1] };
+		const file = {
+			id,
+			format,
+			bytes,
+			sha256: sha256(bytes),
+			url: `${url()}/files/${id}.${EXTENSION[format]}`,
+			prompt: seed.split('|')[1],
+		};
 		state.files.set(id, file);
 		return file;
 	}
@@ -62,7 +72,13 @@ function createStore({ config, files, url }) {
 		const body = task.failed
 			? { success: false, task_id: task.id, trace_id: task.trace_id, error: task.response.error }
 			: { success: true, task_id: task.id, trace_id: task.trace_id, data: task.response };
-		const entry = { url: task.callbackUrl, taskId: task.id, body, status: undefined, error: undefined };
+		const entry = {
+			url: task.callbackUrl,
+			taskId: task.id,
+			body,
+			status: undefined,
+			error: undefined,
+		};
 		state.callbacks.push(entry);
 		if (!isLoopbackUrl(task.callbackUrl)) {
 			entry.error = 'not a loopback URL: the simulator only calls back to this machine';
@@ -73,7 +89,11 @@ function createStore({ config, files, url }) {
 			entry.status = await new Promise((resolve, reject) => {
 				const req = http.request(
 					task.callbackUrl,
-					{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length }, timeout: 10000 },
+					{
+						method: 'POST',
+						headers: { 'content-type': 'application/json', 'content-length': payload.length },
+						timeout: 10000,
+					},
 					(res) => {
 						// What the receiver answered, kept (cut) for tests that need to tell its answers apart.
 						const chunks = [];
@@ -109,7 +129,12 @@ function createStore({ config, files, url }) {
 			// Only what was made is billed: a failed task costs nothing and carries no cost.
 			if (config.recordCost && !task.failed) {
 				const images = Array.isArray(task.response?.data) ? task.response.data.length : 0;
-				view.cost = costOf(String(task.request?.model ?? ''), images, task.response?.usage, config.officialBilling);
+				view.cost = costOf(
+					String(task.request?.model ?? ''),
+					images,
+					task.response?.usage,
+					config.officialBilling,
+				);
 			}
 		}
 		return view;
@@ -117,8 +142,10 @@ function createStore({ config, files, url }) {
 
 	function pollTask(task) {
 		task.polls++;
-		const dueByTime = config.taskSeconds > 0 && Date.now() / 1000 - task.created_at >= config.taskSeconds;
-		if (!task.never && !task.callbackUrl && (task.polls >= task.pollsToFinish || dueByTime)) finishTask(task);
+		const dueByTime =
+			config.taskSeconds > 0 && Date.now() / 1000 - task.created_at >= config.taskSeconds;
+		if (!task.never && !task.callbackUrl && (task.polls >= task.pollsToFinish || dueByTime))
+			finishTask(task);
 		return taskView(task);
 	}
 
@@ -127,7 +154,9 @@ function createStore({ config, files, url }) {
 	 * resolves with the callbacks' log entries once they were answered.
 	 */
 	async function releaseCallbacks(which = () => true) {
-		const held = [...state.tasks.values()].filter((task) => task.callbackUrl && !task.finished_at && !task.never && which(task));
+		const held = [...state.tasks.values()].filter(
+			(task) => task.callbackUrl && !task.finished_at && !task.never && which(task),
+		);
 		const from = state.callbacks.length;
 		for (const task of held) await finishTask(task);
 		return state.callbacks.slice(from);

@@ -24,13 +24,16 @@ const generate = imageRunner(credentials, {
 });
 
 describe('both sides of each contradiction', () => {
-	it.each(['url', 'b64_json'] as const)('GPT image answers as %s: the same file either way', async (answer) => {
-		simulator.config.gptImageAnswer = answer;
-		const { items, error } = await generate({ n: 2, options: { outputFormat: 'webp' } });
-		expect(error).toBeUndefined();
-		expect(items.map((item) => item.binary?.data.mimeType)).toEqual(['image/webp', 'image/webp']);
-		expect(items.map((item) => binaryBytes(item.binary?.data))).toEqual(simulator.sentImages());
-	});
+	it.each(['url', 'b64_json'] as const)(
+		'GPT image answers as %s: the same file either way',
+		async (answer) => {
+			simulator.config.gptImageAnswer = answer;
+			const { items, error } = await generate({ n: 2, options: { outputFormat: 'webp' } });
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.binary?.data.mimeType)).toEqual(['image/webp', 'image/webp']);
+			expect(items.map((item) => binaryBytes(item.binary?.data))).toEqual(simulator.sentImages());
+		},
+	);
 
 	it('the older answer shape (only created and data): images emitted, named by the trace ID the node sent', async () => {
 		simulator.config.legacySyncAnswer = true;
@@ -52,7 +55,9 @@ describe('both sides of each contradiction', () => {
 
 	it('tasks stored only with a callback URL: Wait with a callback URL still gets the images', async () => {
 		simulator.config.storeOnlyWithCallback = true;
-		const { items, error } = await generate({ options: { pollInterval: 0.05, callbackUrl: `${simulator.url}/__sim/sink/x` } });
+		const { items, error } = await generate({
+			options: { pollInterval: 0.05, callbackUrl: `${simulator.url}/__sim/sink/x` },
+		});
 		expect(error).toBeUndefined();
 		expect(binaryBytes(items[0].binary?.data)).toEqual(simulator.sentImages()[0]);
 	});
@@ -90,26 +95,40 @@ describe('the Model list, loaded live', () => {
 		expect(values).toContain('nano-banana-pro');
 		expect(values.slice(-2)).toEqual(['gpt-image-3-preview', 'custom']);
 		expect(values).not.toContain('gpt-4o-mini'); // a chat model on the same list
-		expect(simulator.requests.map((entry) => [entry.method, entry.path])).toEqual([['GET', '/openai/models']]);
+		expect(simulator.requests.map((entry) => [entry.method, entry.path])).toEqual([
+			['GET', '/openai/models'],
+		]);
 	});
 
 	it('offers only models that edit for Edit', async () => {
-		const values = (await listEditModels.call(loadOptionsContext(simulator.url))).map((option) => option.value);
+		const values = (await listEditModels.call(loadOptionsContext(simulator.url))).map(
+			(option) => option.value,
+		);
 		expect(values).not.toContain('dall-e-3');
 		expect(values).toContain('gpt-image-2');
 	});
 
 	it('falls back to the built-in list when AceData cannot be reached', async () => {
-		const offline = await listModels.call(loadOptionsContext(`http://127.0.0.1:${await closedPort()}`));
+		const offline = await listModels.call(
+			loadOptionsContext(`http://127.0.0.1:${await closedPort()}`),
+		);
 		const online = await listModels.call(loadOptionsContext(simulator.url));
 		expect(offline.map((option) => option.value)).toEqual(online.map((option) => option.value));
 	});
 
 	it('a model from the list that the table does not know is sent verbatim, with generic checks only', async () => {
 		simulator.config.extraModels = ['gpt-image-3-preview'];
-		const { error } = await generate({ model: 'gpt-image-3-preview', size: '4096x4096', options: { quality: 'hd' } });
+		const { error } = await generate({
+			model: 'gpt-image-3-preview',
+			size: '4096x4096',
+			options: { quality: 'hd' },
+		});
 		expect(error).toBeUndefined();
-		expect(billed()[0].body).toMatchObject({ model: 'gpt-image-3-preview', size: '4096x4096', quality: 'hd' });
+		expect(billed()[0].body).toMatchObject({
+			model: 'gpt-image-3-preview',
+			size: '4096x4096',
+			quality: 'hd',
+		});
 		const refused = await generate({ model: 'gpt-image-3-preview', size: 'huge' });
 		expect(refused.error?.message).toContain('Parameter "Size"');
 	});

@@ -20,13 +20,19 @@ const generate = imageRunner(credentials, {
 });
 
 function getTask(taskId: string, options: INodeParameters = {}) {
-	return runNode({ parameters: { resource: 'task', operation: 'get', taskId, options }, credentials: credentials() });
+	return runNode({
+		parameters: { resource: 'task', operation: 'get', taskId, options },
+		credentials: credentials(),
+	});
 }
 
 describe('Delivery: poll', () => {
 	it('submits with async, polls until the task finishes, and emits the images exactly like wait', async () => {
 		simulator.config.taskPolls = 3;
-		const { items, error } = await generate({ n: 2, options: { outputFormat: 'webp', pollInterval: 0.05 } });
+		const { items, error } = await generate({
+			n: 2,
+			options: { outputFormat: 'webp', pollInterval: 0.05 },
+		});
 		expect(error).toBeUndefined();
 		expect(billed()).toHaveLength(1);
 		expect(billed()[0].body).toMatchObject({ async: true, n: 2, output_format: 'webp' });
@@ -37,9 +43,17 @@ describe('Delivery: poll', () => {
 			{ action: 'retrieve', id: taskId },
 		]);
 		expect(items).toHaveLength(2);
-		expect(items.map((item) => item.binary?.data.fileName)).toEqual(['a-cute-baby-sea-otter-1.webp', 'a-cute-baby-sea-otter-2.webp']);
+		expect(items.map((item) => item.binary?.data.fileName)).toEqual([
+			'a-cute-baby-sea-otter-1.webp',
+			'a-cute-baby-sea-otter-2.webp',
+		]);
 		expect(items.map((item) => binaryBytes(item.binary?.data))).toEqual(sentImages());
-		expect(items[0].json).toMatchObject({ index: 0, model: 'gpt-image-1', prompt: 'A cute baby sea otter', taskId });
+		expect(items[0].json).toMatchObject({
+			index: 0,
+			model: 'gpt-image-1',
+			prompt: 'A cute baby sea otter',
+			taskId,
+		});
 		expect(items[0].json.traceId).toMatch(/[0-9a-f-]{36}/);
 		expect(items.every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
 	});
@@ -59,14 +73,18 @@ describe('Delivery: poll', () => {
 		expect(billed()).toHaveLength(5);
 		expect(taskCalls()).toHaveLength(2);
 		const ids = billed().map((entry) => entry.taskId);
-		for (const call of taskCalls()) expect(call.body).toEqual({ action: 'retrieve_batch', ids, offset: 0, limit: 5 });
+		for (const call of taskCalls())
+			expect(call.body).toEqual({ action: 'retrieve_batch', ids, offset: 0, limit: 5 });
 		expect(items.map((item) => [item.pairedItem, item.json.prompt])).toEqual(
 			[0, 1, 2, 3, 4].map((index) => [{ item: index }, `Picture ${index + 1}`]),
 		);
 	});
 
 	it('gives up at Max Wait with an error that names the task and says how to fetch it later', async () => {
-		const { error } = await generate({ prompt: 'Slow [[never]]', options: { pollInterval: 0.05, maxWait: 0.3 } });
+		const { error } = await generate({
+			prompt: 'Slow [[never]]',
+			options: { pollInterval: 0.05, maxWait: 0.3 },
+		});
 		const taskId = billed()[0].taskId as string;
 		expect(error?.message).toContain(`Task ${taskId} is still running after 0.3 s`);
 		expect(error?.message).toContain('Task › Get');
@@ -94,7 +112,10 @@ describe('Delivery: poll', () => {
 	});
 
 	it('retries a poll that hit a 5xx or 429, without submitting again', async () => {
-		simulator.inject({ path: '/openai/tasks', code: 'api_error', status: 502, times: 1 }, { path: '/openai/tasks', code: 'too_many_requests', retryAfter: 0, times: 1 });
+		simulator.inject(
+			{ path: '/openai/tasks', code: 'api_error', status: 502, times: 1 },
+			{ path: '/openai/tasks', code: 'too_many_requests', retryAfter: 0, times: 1 },
+		);
 		const { items, error } = await generate({});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
@@ -145,14 +166,21 @@ describe('Delivery: submit', () => {
 		expect(billed()[0].body).toMatchObject({ callback_url: callbackUrl, async: true });
 		const taskId = items[0].json.taskId;
 		await waitFor(() => simulator.sink.length > 0);
-		expect(simulator.sink[0].body).toMatchObject({ success: true, task_id: taskId, data: { data: [{}] } });
+		expect(simulator.sink[0].body).toMatchObject({
+			success: true,
+			task_id: taskId,
+			data: { data: [{}] },
+		});
 	});
 });
 
 describe('Callback URL with wait', () => {
 	it('still returns the images: AceData answers with a task, the node polls it', async () => {
 		const callbackUrl = `${simulator.url}/__sim/sink/acedata`;
-		const { items, error } = await generate({ delivery: 'wait', options: { callbackUrl, pollInterval: 0.05 } });
+		const { items, error } = await generate({
+			delivery: 'wait',
+			options: { callbackUrl, pollInterval: 0.05 },
+		});
 		expect(error).toBeUndefined();
 		expect(billed()).toHaveLength(1);
 		expect(billed()[0].body).not.toHaveProperty('async');
@@ -174,7 +202,17 @@ describe('Task › Get', () => {
 		const taskId = await submitted();
 		const { items } = await getTask(taskId);
 		// AceData's record type is kept (its status field is gone: running means no finished_at).
-		expect(items).toEqual([{ json: { taskId, status: 'running', traceId: expect.any(String), type: 'images_generations' }, pairedItem: { item: 0 } }]);
+		expect(items).toEqual([
+			{
+				json: {
+					taskId,
+					status: 'running',
+					traceId: expect.any(String),
+					type: 'images_generations',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('emits a finished task exactly like wait', async () => {
@@ -182,11 +220,16 @@ describe('Task › Get', () => {
 		const taskId = await submitted('A heron at dusk', { n: 2, options: { outputFormat: 'jpeg' } });
 		const { items, error } = await getTask(taskId, { fileName: '{taskId}-{number}' });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => [item.json.index, item.json.prompt, item.json.model, item.json.taskId])).toEqual([
+		expect(
+			items.map((item) => [item.json.index, item.json.prompt, item.json.model, item.json.taskId]),
+		).toEqual([
 			[0, 'A heron at dusk', 'gpt-image-1', taskId],
 			[1, 'A heron at dusk', 'gpt-image-1', taskId],
 		]);
-		expect(items.map((item) => item.binary?.data.fileName)).toEqual([`${taskId}-1.jpg`, `${taskId}-2.jpg`]);
+		expect(items.map((item) => item.binary?.data.fileName)).toEqual([
+			`${taskId}-1.jpg`,
+			`${taskId}-2.jpg`,
+		]);
 		expect(items.map((item) => item.binary?.data.mimeType)).toEqual(['image/jpeg', 'image/jpeg']);
 		expect(items.map((item) => binaryBytes(item.binary?.data))).toEqual(sentImages());
 		expect(billed()).toHaveLength(1);

@@ -48,15 +48,34 @@ async function storedItem(): Promise<INodeExecutionData> {
 }
 
 const edits = () => simulator.requests.filter((entry) => entry.path === '/openai/images/edits');
-const filesOf = (index: number) => edits()[index].parts?.filter((part) => part.filename !== undefined);
+const filesOf = (index: number) =>
+	edits()[index].parts?.filter((part) => part.filename !== undefined);
 
 const expectedFiles = [
-	{ name: 'image[]', filename: 'photo.png', contentType: 'image/png', size: photo.length, sha256: sha(photo) },
-	{ name: 'image[]', filename: 'logo.png', contentType: 'image/png', size: logo.length, sha256: sha(logo) },
-	{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: mask.length, sha256: sha(mask) },
+	{
+		name: 'image[]',
+		filename: 'photo.png',
+		contentType: 'image/png',
+		size: photo.length,
+		sha256: sha(photo),
+	},
+	{
+		name: 'image[]',
+		filename: 'logo.png',
+		contentType: 'image/png',
+		size: logo.length,
+		sha256: sha(logo),
+	},
+	{
+		name: 'mask',
+		filename: 'mask.png',
+		contentType: 'image/png',
+		size: mask.length,
+		sha256: sha(mask),
+	},
 ];
 
-describe('Edit from images in n8n\'s binary store', () => {
+describe("Edit from images in n8n's binary store", () => {
 	it('streams every stored image into the request (none read whole): exact bytes, names, types, a known length', async () => {
 		const item = await storedItem();
 		expect(item.binary?.photo.id).toMatch(/^filesystem/);
@@ -66,15 +85,24 @@ describe('Edit from images in n8n\'s binary store', () => {
 		expect(store.reads.streamed).toBeGreaterThanOrEqual(3);
 		expect(filesOf(0)).toEqual(expectedFiles);
 		const [request] = simulator.billed();
-		expect(Number(request.headers['content-length'])).toBeGreaterThan(photo.length + logo.length + mask.length);
+		expect(Number(request.headers['content-length'])).toBeGreaterThan(
+			photo.length + logo.length + mask.length,
+		);
 		expect(request.headers['transfer-encoding']).toBeUndefined();
 		expect(items).toHaveLength(1);
 		// The answer's image went into the same store.
-		expect(sha(await store.read(items[0].binary?.data as IBinaryData))).toBe(simulator.billed()[0].images?.[0].sha256);
+		expect(sha(await store.read(items[0].binary?.data as IBinaryData))).toBe(
+			simulator.billed()[0].images?.[0].sha256,
+		);
 	});
 
 	it('a request refused with 429 is sent again with the images streamed anew, the same bytes', async () => {
-		simulator.inject({ path: '/openai/images/edits', code: 'too_many_requests', times: 1, retryAfter: 0.05 });
+		simulator.inject({
+			path: '/openai/images/edits',
+			code: 'too_many_requests',
+			times: 1,
+			retryAfter: 0.05,
+		});
 		const { error } = await runEdit({}, { items: [await storedItem()] });
 		expect(error).toBeUndefined();
 		const [refused, sent] = edits();
@@ -88,7 +116,12 @@ describe('Edit from images in n8n\'s binary store', () => {
 
 	it('a stored image gone before a resend: the item fails as not billed, naming the store, and nothing is sent again', async () => {
 		const item = await storedItem();
-		simulator.inject({ path: '/openai/images/edits', code: 'too_many_requests', times: 1, retryAfter: 1 });
+		simulator.inject({
+			path: '/openai/images/edits',
+			code: 'too_many_requests',
+			times: 1,
+			retryAfter: 1,
+		});
 		const run = runEdit({}, { items: [item], continueOnFail: true });
 		await waitFor(() => edits().length === 1);
 		store.remove(item.binary?.photo as IBinaryData);
@@ -99,8 +132,12 @@ describe('Edit from images in n8n\'s binary store', () => {
 		expect(items[0].json.billing).toBe('none');
 	});
 
-	it('a stored image over the model\'s limit is refused from its recorded size: nothing read, nothing sent', async () => {
-		const big = await store.store(padPng(makePng('too big', 64, 64), 4 * MB + 1), 'big.png', 'image/png');
+	it("a stored image over the model's limit is refused from its recorded size: nothing read, nothing sent", async () => {
+		const big = await store.store(
+			padPng(makePng('too big', 64, 64), 4 * MB + 1),
+			'big.png',
+			'image/png',
+		);
 		store.reads.streamed = 0;
 		const { error } = await runEdit(
 			{ model: 'dall-e-2', binaryPropertyNames: 'data', size: '1024x1024', options: {} },

@@ -13,7 +13,11 @@ const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const sentImages = () => simulator.sentImages();
 
 /** An input binary as an upstream node would leave it: often with a useless generic MIME type. */
-function binary(bytes: Buffer, fileName?: string, mimeType = 'application/octet-stream'): IBinaryData {
+function binary(
+	bytes: Buffer,
+	fileName?: string,
+	mimeType = 'application/octet-stream',
+): IBinaryData {
 	return { data: bytes.toString('base64'), mimeType, ...(fileName ? { fileName } : {}) };
 }
 
@@ -32,13 +36,15 @@ const runEdit = imageRunner(credentials, {
 const edit = (
 	parameters: INodeParameters,
 	items: INodeExecutionData[] = [{ json: {}, binary: { data: binary(photo, 'photo.png') } }],
-) =>
-	runEdit(parameters, { items });
+) => runEdit(parameters, { items });
 
 describe('Edit from binary fields (multipart)', () => {
 	it('sends the exact input bytes with their file name and a content type from the bytes, plus the mask', async () => {
 		const { items, error } = await edit(
-			{ size: '1024x1024', options: { maskBinaryPropertyName: 'mask', inputFidelity: 'high', outputFormat: 'webp' } },
+			{
+				size: '1024x1024',
+				options: { maskBinaryPropertyName: 'mask', inputFidelity: 'high', outputFormat: 'webp' },
+			},
 			[{ json: {}, binary: { data: binary(photo, 'photo.png'), mask: binary(mask, 'mask.png') } }],
 		);
 		expect(error).toBeUndefined();
@@ -53,8 +59,20 @@ describe('Edit from binary fields (multipart)', () => {
 			{ name: 'output_format', size: 4, value: 'webp' },
 			{ name: 'input_fidelity', size: 4, value: 'high' },
 			{ name: 'trace_id', size: 36, value: expect.any(String) },
-			{ name: 'image', filename: 'photo.png', contentType: 'image/png', size: photo.length, sha256: sha(photo) },
-			{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: mask.length, sha256: sha(mask) },
+			{
+				name: 'image',
+				filename: 'photo.png',
+				contentType: 'image/png',
+				size: photo.length,
+				sha256: sha(photo),
+			},
+			{
+				name: 'mask',
+				filename: 'mask.png',
+				contentType: 'image/png',
+				size: mask.length,
+				sha256: sha(mask),
+			},
 		]);
 		expect(items).toHaveLength(1);
 		expect(items[0].binary?.data.mimeType).toBe('image/webp');
@@ -71,8 +89,20 @@ describe('Edit from binary fields (multipart)', () => {
 		]);
 		const files = billed()[0].parts?.filter((part) => part.filename !== undefined);
 		expect(files).toEqual([
-			{ name: 'image[]', filename: 'product.jpg', contentType: 'image/jpeg', size: jpeg.length, sha256: sha(jpeg) },
-			{ name: 'image[]', filename: 'logo.webp', contentType: 'image/webp', size: webp.length, sha256: sha(webp) },
+			{
+				name: 'image[]',
+				filename: 'product.jpg',
+				contentType: 'image/jpeg',
+				size: jpeg.length,
+				sha256: sha(jpeg),
+			},
+			{
+				name: 'image[]',
+				filename: 'logo.webp',
+				contentType: 'image/webp',
+				size: webp.length,
+				sha256: sha(webp),
+			},
 		]);
 		// The simulator keeps the last of repeated `image` parts, as a form parser would: image[] keeps both.
 		expect(billed()[0].body?.image).toEqual(['product.jpg', 'logo.webp']);
@@ -80,14 +110,20 @@ describe('Edit from binary fields (multipart)', () => {
 
 	it('sends one image as a plain image part', async () => {
 		await edit({});
-		expect(billed()[0].parts?.filter((part) => part.filename !== undefined).map((part) => part.name)).toEqual(['image']);
+		expect(
+			billed()[0]
+				.parts?.filter((part) => part.filename !== undefined)
+				.map((part) => part.name),
+		).toEqual(['image']);
 	});
 
 	it('refuses an image over the limit from the size n8n recorded, before reading its bytes', async () => {
 		// n8n records `bytes` with a stored binary: 60 MB here, while the bytes at hand are a small PNG.
 		const recorded = { ...binary(photo, 'huge.png'), bytes: 60 * 1024 * 1024 };
 		const { error } = await edit({}, [{ json: {}, binary: { data: recorded } }]);
-		expect(error?.message).toContain('"data" is 60.0 MB; gpt-image-1 accepts at most 50 MB per image');
+		expect(error?.message).toContain(
+			'"data" is 60.0 MB; gpt-image-1 accepts at most 50 MB per image',
+		);
 		expect(simulator.requests).toHaveLength(0);
 	});
 
@@ -98,7 +134,12 @@ describe('Edit from binary fields (multipart)', () => {
 	});
 
 	it.each<[string, INodeParameters, INodeExecutionData[] | undefined, string]>([
-		['dall-e-2 with a non-square PNG', { model: 'dall-e-2', size: '512x512' }, [{ json: {}, binary: { data: binary(wide) } }], 'must be a square PNG for dall-e-2'],
+		[
+			'dall-e-2 with a non-square PNG',
+			{ model: 'dall-e-2', size: '512x512' },
+			[{ json: {}, binary: { data: binary(wide) } }],
+			'must be a square PNG for dall-e-2',
+		],
 		[
 			'dall-e-2 with two images',
 			{ model: 'dall-e-2', size: '512x512', binaryPropertyNames: 'a,b' },
@@ -114,7 +155,12 @@ describe('Edit from binary fields (multipart)', () => {
 		[
 			'a mask that is not a PNG',
 			{ options: { maskBinaryPropertyName: 'mask' } },
-			[{ json: {}, binary: { data: binary(photo), mask: binary(makeImage('jpeg', 'y') as Buffer) } }],
+			[
+				{
+					json: {},
+					binary: { data: binary(photo), mask: binary(makeImage('jpeg', 'y') as Buffer) },
+				},
+			],
 			'Parameter "Mask Binary Field" "mask" must be a PNG',
 		],
 		[
@@ -132,13 +178,27 @@ describe('Edit from binary fields (multipart)', () => {
 		[
 			'an image over the dall-e-2 limit',
 			{ model: 'dall-e-2', size: '512x512' },
-			[{ json: {}, binary: { data: binary(Buffer.concat([makePng('big', 8, 8), Buffer.alloc(5 * 1024 * 1024)])) } }],
+			[
+				{
+					json: {},
+					binary: {
+						data: binary(Buffer.concat([makePng('big', 8, 8), Buffer.alloc(5 * 1024 * 1024)])),
+					},
+				},
+			],
 			'accepts at most 4 MB per image',
 		],
 		[
 			'seventeen images',
 			{ binaryPropertyNames: Array.from({ length: 17 }, (_, i) => `i${i}`).join(',') },
-			[{ json: {}, binary: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`i${i}`, binary(photo)])) }],
+			[
+				{
+					json: {},
+					binary: Object.fromEntries(
+						Array.from({ length: 17 }, (_, i) => [`i${i}`, binary(photo)]),
+					),
+				},
+			],
 			'edits at most 16',
 		],
 	])('refuses %s before any request', async (_, parameters, items, message) => {
@@ -150,7 +210,10 @@ describe('Edit from binary fields (multipart)', () => {
 
 describe('Edit from URLs (JSON)', () => {
 	it("sends one URL as a string, and no size by default (AceData keeps the input image's shape)", async () => {
-		const { items, error } = await edit({ imageSource: 'url', imageUrls: 'https://cdn.example.com/cat.png' });
+		const { items, error } = await edit({
+			imageSource: 'url',
+			imageUrls: 'https://cdn.example.com/cat.png',
+		});
 		expect(error).toBeUndefined();
 		expect(billed()[0].headers['content-type']).toMatch(/^application\/json/);
 		expect(billed()[0].body).toEqual({
@@ -164,7 +227,10 @@ describe('Edit from URLs (JSON)', () => {
 	});
 
 	it('sends several URLs, comma- or newline-separated, as a list', async () => {
-		await edit({ imageSource: 'url', imageUrls: 'https://a.example/1.png,\nhttps://b.example/2.jpg\n' });
+		await edit({
+			imageSource: 'url',
+			imageUrls: 'https://a.example/1.png,\nhttps://b.example/2.jpg\n',
+		});
 		expect(billed()[0].body?.image).toEqual(['https://a.example/1.png', 'https://b.example/2.jpg']);
 	});
 
@@ -183,7 +249,11 @@ describe('Edit shares Generate’s models, delivery and errors', () => {
 	});
 
 	it('polls an asynchronous edit and emits the images', async () => {
-		const { items, error } = await edit({ delivery: 'poll', n: 2, options: { pollInterval: 0.05 } });
+		const { items, error } = await edit({
+			delivery: 'poll',
+			n: 2,
+			options: { pollInterval: 0.05 },
+		});
 		expect(error).toBeUndefined();
 		expect(billed()).toHaveLength(1);
 		expect(billed()[0].parts?.find((part) => part.name === 'async')?.value).toBe('true');
@@ -199,7 +269,14 @@ describe('Edit shares Generate’s models, delivery and errors', () => {
 	it('maps API errors the same way and continues on fail per item', async () => {
 		simulator.inject({ path: '/openai/images/edits', code: 'forbidden', times: 1 });
 		const { items } = await runNode({
-			parameters: { resource: 'image', operation: 'edit', model: 'gpt-image-1', prompt: 'x', n: 1, options: {} },
+			parameters: {
+				resource: 'image',
+				operation: 'edit',
+				model: 'gpt-image-1',
+				prompt: 'x',
+				n: 1,
+				options: {},
+			},
 			items: [
 				{ json: {}, binary: { data: binary(photo) } },
 				{ json: {}, binary: { data: binary(photo) } },
@@ -207,7 +284,9 @@ describe('Edit shares Generate’s models, delivery and errors', () => {
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		expect(items.map((item) => [item.pairedItem, item.json.code ?? item.binary?.data.mimeType])).toEqual([
+		expect(
+			items.map((item) => [item.pairedItem, item.json.code ?? item.binary?.data.mimeType]),
+		).toEqual([
 			[{ item: 0 }, 'forbidden'],
 			[{ item: 1 }, 'image/png'],
 		]);

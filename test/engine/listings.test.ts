@@ -19,9 +19,14 @@ const generate = imageRunner(credentials, {
 	size: '1024x1024',
 	options: { pollInterval: 0.05, concurrency: 20, maxWait: 60 },
 });
-const prompts = (count: number, label = 'Task'): INodeExecutionData[] => Array.from({ length: count }, (_, index) => ({ json: { prompt: `${label} ${index + 1}` } }));
+const prompts = (count: number, label = 'Task'): INodeExecutionData[] =>
+	Array.from({ length: count }, (_, index) => ({ json: { prompt: `${label} ${index + 1}` } }));
 const getMany = (parameters: Record<string, unknown>) =>
-	runNode({ parameters: { resource: 'task', operation: 'getMany', ...parameters }, credentials: credentials(), continueOnFail: true });
+	runNode({
+		parameters: { resource: 'task', operation: 'getMany', ...parameters },
+		credentials: credentials(),
+		continueOnFail: true,
+	});
 
 const SHAPES = ['standard', 'noCount', 'ignoresLimit', 'ignoresOffset', 'shuffled'] as const;
 
@@ -32,7 +37,10 @@ describe.each(SHAPES)('pages shaped %s, at most 12 records a page', (shape) => {
 	});
 
 	it('Poll: 30 paid tasks, 30 items of images, none lost to paging', async () => {
-		const { items, error } = await generate({ delivery: 'poll' }, { items: prompts(30), continueOnFail: true });
+		const { items, error } = await generate(
+			{ delivery: 'poll' },
+			{ items: prompts(30), continueOnFail: true },
+		);
 		expect(error).toBeUndefined();
 		expect(items.filter((item) => item.json.error)).toEqual([]);
 		expect(items.filter((item) => item.binary?.data)).toHaveLength(30);
@@ -57,7 +65,11 @@ describe('Callback delivery with count-less pages of 12', () => {
 		simulator.config.holdCallbacks = true;
 		const parked = await generate(
 			{ delivery: 'callback', options: { maxWait: 300, concurrency: 15 } },
-			{ items: prompts(15), webhookWaitingBaseUrl: `${simulator.url}/__sim/sink/webhook-waiting`, continueOnFail: true },
+			{
+				items: prompts(15),
+				webhookWaitingBaseUrl: `${simulator.url}/__sim/sink/webhook-waiting`,
+				continueOnFail: true,
+			},
 		);
 		expect(parked.run.waitTill).toBeDefined();
 		const callbacks = await simulator.releaseCallbacks();
@@ -92,12 +104,27 @@ describe('Task › Get Many is complete or says what it left out', () => {
 	it('with Download Images, a task whose image is gone (404) or that has no images is its own item; the others come out', async () => {
 		await generate({ delivery: 'poll' }, { items: prompts(3, 'Kept') });
 		const ids = simulator.billed().map((entry) => String(entry.taskId));
-		simulator.inject({ path: '/files/', prompt: 'Kept 2', code: 'no_api', status: 404, times: 100 });
+		simulator.inject({
+			path: '/files/',
+			prompt: 'Kept 2',
+			code: 'no_api',
+			status: 404,
+			times: 100,
+		});
 		const result = await getMany({ taskIds: ids.join(','), downloadImages: true });
 		expect(result.error).toBeUndefined();
-		expect(result.items.filter((item) => item.binary?.data).map((item) => item.json.prompt).sort()).toEqual(['Kept 1', 'Kept 3']);
+		expect(
+			result.items
+				.filter((item) => item.binary?.data)
+				.map((item) => item.json.prompt)
+				.sort(),
+		).toEqual(['Kept 1', 'Kept 3']);
 		const gone = result.items.find((item) => item.json.prompt === 'Kept 2');
-		expect(gone?.json).toMatchObject({ taskId: ids[1], status: 'succeeded', failure: { code: 'download_failed' } });
+		expect(gone?.json).toMatchObject({
+			taskId: ids[1],
+			status: 'succeeded',
+			failure: { code: 'download_failed' },
+		});
 		expect(String((gone?.json.failure as { message: string }).message)).toContain('HTTP 404');
 		expect(JSON.stringify(result.items)).not.toContain(TOKEN);
 		await delay(1);

@@ -5,7 +5,13 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { binaryBytes, imageRunner, runNode, useFilesystemBinaryStore, type RunResult } from '../harness/engine';
+import {
+	binaryBytes,
+	imageRunner,
+	runNode,
+	useFilesystemBinaryStore,
+	type RunResult,
+} from '../harness/engine';
 import type { LoggedRequest } from '../harness/simulator';
 import { TOKEN, useSimulator } from '../harness/simulator';
 
@@ -23,7 +29,8 @@ const generate = imageRunner(credentials, {
 });
 
 const RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 };
-const prompts = (...texts: string[]): INodeExecutionData[] => texts.map((prompt) => ({ json: { prompt } }));
+const prompts = (...texts: string[]): INodeExecutionData[] =>
+	texts.map((prompt) => ({ json: { prompt } }));
 
 /** Image requests AceData took (paid: it made a task), per prompt. */
 function paidFor(prompt: string): LoggedRequest[] {
@@ -33,13 +40,18 @@ function paidFor(prompt: string): LoggedRequest[] {
 function sentFor(prompt: string): LoggedRequest[] {
 	return simulator.billed().filter((entry) => entry.body?.prompt === prompt);
 }
-const byItem = (result: RunResult, index: number) => result.items.filter((item) => (item.pairedItem as { item: number }).item === index);
-const refuseOnce = (prompt: string, times = 1) => simulator.inject({ path: '/openai/images/', prompt, code: 'used_up', times });
+const byItem = (result: RunResult, index: number) =>
+	result.items.filter((item) => (item.pairedItem as { item: number }).item === index);
+const refuseOnce = (prompt: string, times = 1) =>
+	simulator.inject({ path: '/openai/images/', prompt, code: 'used_up', times });
 
 describe('Retry On Fail (n8n-core retries the node in the same execution)', () => {
 	it('Continue On Fail with item 0 refused twice: item 1 is paid once over three tries and comes out marked as reused', async () => {
 		refuseOnce('First', 2);
-		const result = await generate({}, { items: prompts('First', 'Second'), continueOnFail: true, settings: RETRY });
+		const result = await generate(
+			{},
+			{ items: prompts('First', 'Second'), continueOnFail: true, settings: RETRY },
+		);
 		expect(result.error).toBeUndefined();
 		// Three tries: item 0 was sent each time (refused twice, so never billed), item 1 once.
 		expect(sentFor('First')).toHaveLength(3);
@@ -48,20 +60,28 @@ describe('Retry On Fail (n8n-core retries the node in the same execution)', () =
 		expect(byItem(result, 0)).toHaveLength(1);
 		expect(byItem(result, 0)[0].json.fromEarlierTry).toBeUndefined();
 		const [second] = byItem(result, 1);
-		expect(second.json).toMatchObject({ taskId: paidFor('Second')[0].taskId, fromEarlierTry: true });
+		expect(second.json).toMatchObject({
+			taskId: paidFor('Second')[0].taskId,
+			fromEarlierTry: true,
+		});
 		expect(binaryBytes(second.binary?.data)).toEqual(simulator.sentImages()[0]);
 		expect(result.hints.map((hint) => hint.message)).toContain(
 			'1 job came from an earlier try of this node (Retry On Fail or a retried execution): found at AceData, not sent or billed again (field "fromEarlierTry" on their items)',
 		);
 	});
 
-	it('without Continue On Fail: the node stopped on item 1, the next try finds item 0\'s paid job instead of paying again', async () => {
+	it("without Continue On Fail: the node stopped on item 1, the next try finds item 0's paid job instead of paying again", async () => {
 		refuseOnce('Second');
-		const result = await generate({ options: { concurrency: 1, pollInterval: 0.05 } }, { items: prompts('First', 'Second'), settings: RETRY });
+		const result = await generate(
+			{ options: { concurrency: 1, pollInterval: 0.05 } },
+			{ items: prompts('First', 'Second'), settings: RETRY },
+		);
 		expect(result.error).toBeUndefined();
 		expect(paidFor('First')).toHaveLength(1);
 		expect(paidFor('Second')).toHaveLength(1);
-		expect(result.items.map((item) => [item.pairedItem, item.json.fromEarlierTry ?? false])).toEqual([
+		expect(
+			result.items.map((item) => [item.pairedItem, item.json.fromEarlierTry ?? false]),
+		).toEqual([
 			[{ item: 0 }, true],
 			[{ item: 1 }, false],
 		]);
@@ -69,51 +89,92 @@ describe('Retry On Fail (n8n-core retries the node in the same execution)', () =
 
 	it('an answer lost in the first try: the next try looks the job up by its trace ID, never sends it again', async () => {
 		refuseOnce('Second');
-		simulator.inject({ path: '/openai/images/', prompt: 'First', accept: true, drop: true, times: 1 });
-		const result = await generate({ options: { concurrency: 1, pollInterval: 0.05 } }, { items: prompts('First', 'Second'), settings: RETRY });
+		simulator.inject({
+			path: '/openai/images/',
+			prompt: 'First',
+			accept: true,
+			drop: true,
+			times: 1,
+		});
+		const result = await generate(
+			{ options: { concurrency: 1, pollInterval: 0.05 } },
+			{ items: prompts('First', 'Second'), settings: RETRY },
+		);
 		expect(result.error).toBeUndefined();
 		expect(sentFor('First')).toHaveLength(1);
-		expect(byItem(result, 0)[0].json).toMatchObject({ taskId: paidFor('First')[0].taskId, traceId: sentFor('First')[0].body?.trace_id, fromEarlierTry: true });
+		expect(byItem(result, 0)[0].json).toMatchObject({
+			taskId: paidFor('First')[0].taskId,
+			traceId: sentFor('First')[0].body?.trace_id,
+			fromEarlierTry: true,
+		});
 	});
 
 	it('two identical items are two jobs, each reused as itself', async () => {
 		refuseOnce('Refused');
-		const result = await generate({}, { items: prompts('Refused', 'Twin', 'Twin'), continueOnFail: true, settings: RETRY });
+		const result = await generate(
+			{},
+			{ items: prompts('Refused', 'Twin', 'Twin'), continueOnFail: true, settings: RETRY },
+		);
 		const twins = paidFor('Twin');
 		expect(twins).toHaveLength(2);
 		expect(sentFor('Twin')).toHaveLength(2);
-		expect([byItem(result, 1)[0].json.taskId, byItem(result, 2)[0].json.taskId].sort()).toEqual(twins.map((entry) => entry.taskId).sort());
+		expect([byItem(result, 1)[0].json.taskId, byItem(result, 2)[0].json.taskId].sort()).toEqual(
+			twins.map((entry) => entry.taskId).sort(),
+		);
 		expect(byItem(result, 1)[0].json.fromEarlierTry).toBe(true);
 	});
 
 	it('Submit: the reused item is the same task, submitted once', async () => {
 		refuseOnce('Refused');
-		const result = await generate({ delivery: 'submit' }, { items: prompts('Refused', 'Later'), continueOnFail: true, settings: RETRY });
+		const result = await generate(
+			{ delivery: 'submit' },
+			{ items: prompts('Refused', 'Later'), continueOnFail: true, settings: RETRY },
+		);
 		expect(paidFor('Later')).toHaveLength(1);
-		expect(byItem(result, 1)[0].json).toMatchObject({ status: 'submitted', taskId: paidFor('Later')[0].taskId, fromEarlierTry: true });
+		expect(byItem(result, 1)[0].json).toMatchObject({
+			status: 'submitted',
+			taskId: paidFor('Later')[0].taskId,
+			fromEarlierTry: true,
+		});
 	});
 
 	it("Wait for AceData's Callback: the retried run parks on the job the first try paid for", async () => {
 		refuseOnce('Refused');
 		const result = await generate(
 			{ delivery: 'callback', options: { maxWait: 300 } },
-			{ items: prompts('Refused', 'Later'), continueOnFail: true, settings: RETRY, webhookWaitingBaseUrl: `${simulator.url}/__sim/sink/webhook-waiting` },
+			{
+				items: prompts('Refused', 'Later'),
+				continueOnFail: true,
+				settings: RETRY,
+				webhookWaitingBaseUrl: `${simulator.url}/__sim/sink/webhook-waiting`,
+			},
 		);
 		// The first try did not park (n8n was going to run the node again); the second parked on both paid tasks.
 		expect(result.run.waitTill).toBeDefined();
 		expect(paidFor('Later')).toHaveLength(1);
 		expect(paidFor('Refused')).toHaveLength(1);
 		const parked = result.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
-		expect(parked.map((item) => item.json.taskId)).toEqual([paidFor('Refused')[0].taskId, paidFor('Later')[0].taskId]);
+		expect(parked.map((item) => item.json.taskId)).toEqual([
+			paidFor('Refused')[0].taskId,
+			paidFor('Later')[0].taskId,
+		]);
 	});
 
 	it('base64 images kept inline cannot be had again: the item names its paid job and is not paid again', async () => {
 		simulator.config.gptImageAnswer = 'b64_json';
 		refuseOnce('Refused');
-		const result = await generate({}, { items: prompts('Refused', 'Inline'), continueOnFail: true, settings: RETRY });
+		const result = await generate(
+			{},
+			{ items: prompts('Refused', 'Inline'), continueOnFail: true, settings: RETRY },
+		);
 		expect(paidFor('Inline')).toHaveLength(1);
 		const [inline] = byItem(result, 1);
-		expect(inline.json).toMatchObject({ code: 'paid_in_earlier_try', billing: 'paid', fromEarlierTry: true, taskId: paidFor('Inline')[0].taskId });
+		expect(inline.json).toMatchObject({
+			code: 'paid_in_earlier_try',
+			billing: 'paid',
+			fromEarlierTry: true,
+			taskId: paidFor('Inline')[0].taskId,
+		});
 		expect(String(inline.json.error)).toContain('does not pay for it again');
 		expect(JSON.stringify(result.items)).not.toContain(TOKEN);
 	});
@@ -122,32 +183,47 @@ describe('Retry On Fail (n8n-core retries the node in the same execution)', () =
 describe('A retried execution (the executions list: Retry)', () => {
 	async function failedRun(parameters: IDataObject = {}) {
 		refuseOnce('Second');
-		const failed = await generate({ options: { concurrency: 1, pollInterval: 0.05 }, ...parameters }, { items: prompts('First', 'Second') });
+		const failed = await generate(
+			{ options: { concurrency: 1, pollInterval: 0.05 }, ...parameters },
+			{ items: prompts('First', 'Second') },
+		);
 		expect(failed.error?.message).toContain('balance is used up');
 		expect(failed.error?.description).toContain(String(paidFor('First')[0].taskId));
 		return failed;
 	}
 
-	it('starts from the failed execution\'s node context: item 0\'s paid job is found, only item 1 is sent', async () => {
+	it("starts from the failed execution's node context: item 0's paid job is found, only item 1 is sent", async () => {
 		const failed = await failedRun();
-		const retried = await generate({ options: { concurrency: 1, pollInterval: 0.05 } }, { items: prompts('First', 'Second'), mode: 'retry', contextData: failed.contextData });
+		const retried = await generate(
+			{ options: { concurrency: 1, pollInterval: 0.05 } },
+			{ items: prompts('First', 'Second'), mode: 'retry', contextData: failed.contextData },
+		);
 		expect(retried.error).toBeUndefined();
 		expect(sentFor('First')).toHaveLength(1);
 		expect(paidFor('Second')).toHaveLength(1);
-		expect(byItem(retried, 0)[0].json).toMatchObject({ taskId: paidFor('First')[0].taskId, fromEarlierTry: true });
+		expect(byItem(retried, 0)[0].json).toMatchObject({
+			taskId: paidFor('First')[0].taskId,
+			fromEarlierTry: true,
+		});
 		expect(byItem(retried, 1)[0].json.fromEarlierTry).toBeUndefined();
 	});
 
 	it('a request the user changed before retrying (the current workflow) is a new job', async () => {
 		const failed = await failedRun();
-		await generate({ options: { concurrency: 1, pollInterval: 0.05, quality: 'low' } }, { items: prompts('First', 'Second'), mode: 'retry', contextData: failed.contextData });
+		await generate(
+			{ options: { concurrency: 1, pollInterval: 0.05, quality: 'low' } },
+			{ items: prompts('First', 'Second'), mode: 'retry', contextData: failed.contextData },
+		);
 		expect(paidFor('First')).toHaveLength(2);
 	});
 
 	it("a loop's next run (another run index) makes new jobs", async () => {
 		const first = await generate({}, { items: prompts('Looped') });
 		expect(first.error).toBeUndefined();
-		const next = await generate({}, { items: prompts('Looped'), contextData: first.contextData, earlierRuns: 1 });
+		const next = await generate(
+			{},
+			{ items: prompts('Looped'), contextData: first.contextData, earlierRuns: 1 },
+		);
 		expect(next.error).toBeUndefined();
 		expect(paidFor('Looped')).toHaveLength(2);
 		expect(next.items[0].json.fromEarlierTry).toBeUndefined();
@@ -156,8 +232,13 @@ describe('A retried execution (the executions list: Retry)', () => {
 
 describe('Max Images per Run across tries', () => {
 	it('fails closed: an expression that resolves to nothing stops the node before anything is sent', async () => {
-		const result = await generate({ options: { maxImagesPerRun: '={{ $json.cap }}' } }, { items: prompts('Capped') });
-		expect(result.error?.message).toBe('Parameter "Max Images per Run" must be a whole number from 1 to 100000 (got undefined (an expression that found nothing?) from ={{ $json.cap }})');
+		const result = await generate(
+			{ options: { maxImagesPerRun: '={{ $json.cap }}' } },
+			{ items: prompts('Capped') },
+		);
+		expect(result.error?.message).toBe(
+			'Parameter "Max Images per Run" must be a whole number from 1 to 100000 (got undefined (an expression that found nothing?) from ={{ $json.cap }})',
+		);
 		expect(simulator.requests).toHaveLength(0);
 	});
 
@@ -165,7 +246,11 @@ describe('Max Images per Run across tries', () => {
 		refuseOnce('Refused');
 		const result = await generate(
 			{ options: { maxImagesPerRun: 2, pollInterval: 0.05 } },
-			{ items: [{ json: { prompt: '' } }, ...prompts('Refused', 'Kept')], continueOnFail: true, settings: RETRY },
+			{
+				items: [{ json: { prompt: '' } }, ...prompts('Refused', 'Kept')],
+				continueOnFail: true,
+				settings: RETRY,
+			},
 		);
 		// Try 1: the empty prompt is refused by the node (0), Refused by AceData (0), Kept is paid (1). Try 2: Refused
 		// is paid (2), Kept is reused (still 2): within the cap.
@@ -179,10 +264,16 @@ describe('Max Images per Run across tries', () => {
 describe('Recovery by trace ID never emits another job', () => {
 	it('a Trace ID reused across executions: a lost answer names both jobs and emits neither', async () => {
 		const traceId = 'campaign-42';
-		const first = await generate({ options: { traceId, pollInterval: 0.05 } }, { items: prompts('Poster') });
+		const first = await generate(
+			{ options: { traceId, pollInterval: 0.05 } },
+			{ items: prompts('Poster') },
+		);
 		expect(first.error).toBeUndefined();
 		simulator.inject({ path: '/openai/images/', accept: true, drop: true, times: 1 });
-		const second = await generate({ options: { traceId, pollInterval: 0.05 } }, { items: prompts('Poster'), continueOnFail: true });
+		const second = await generate(
+			{ options: { traceId, pollInterval: 0.05 } },
+			{ items: prompts('Poster'), continueOnFail: true },
+		);
 		const ids = paidFor('Poster').map((entry) => String(entry.taskId));
 		expect(ids).toHaveLength(2);
 		expect(second.items).toHaveLength(1);
@@ -198,7 +289,16 @@ describe('Base64 images with n8n keeping binary data on disk', () => {
 		simulator.config.gptImageAnswer = 'b64_json';
 		refuseOnce('Refused');
 		const result = await runNode({
-			parameters: { resource: 'image', operation: 'generate', model: 'gpt-image-1', prompt: '={{ $json.prompt }}', n: 1, size: '1024x1024', delivery: 'wait', options: {} },
+			parameters: {
+				resource: 'image',
+				operation: 'generate',
+				model: 'gpt-image-1',
+				prompt: '={{ $json.prompt }}',
+				n: 1,
+				size: '1024x1024',
+				delivery: 'wait',
+				options: {},
+			},
 			items: prompts('Refused', 'Stored'),
 			credentials: credentials(),
 			continueOnFail: true,
@@ -206,7 +306,10 @@ describe('Base64 images with n8n keeping binary data on disk', () => {
 		});
 		expect(paidFor('Stored')).toHaveLength(1);
 		const [stored] = byItem(result, 1);
-		expect(stored.json).toMatchObject({ fromEarlierTry: true, taskId: paidFor('Stored')[0].taskId });
+		expect(stored.json).toMatchObject({
+			fromEarlierTry: true,
+			taskId: paidFor('Stored')[0].taskId,
+		});
 		expect(stored.binary?.data.id).toEqual(expect.any(String));
 	});
 });

@@ -6,7 +6,14 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
-const SOURCES = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js', 'index.js'];
+const SOURCES = [
+	'nodes',
+	'credentials',
+	'package.json',
+	'tsconfig.json',
+	'gulpfile.js',
+	'index.js',
+];
 
 /** Every file under `entry` (a file or a folder), with its modification time. */
 function* files(entry) {
@@ -31,5 +38,8 @@ module.exports = async function buildIfStale() {
 	process.stdout.write('\n[build] dist/ is missing or older than the sources: npm run build\n');
 	// Remove stale outputs first: a file deleted from the sources must not linger in the tests' dist/.
 	fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 };

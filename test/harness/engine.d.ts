@@ -1,4 +1,10 @@
-import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters, IRun } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	IRun,
+} from 'n8n-workflow';
 
 export interface EngineError {
 	message: string;
@@ -56,7 +62,10 @@ export type ImageRun = (
 	parameters?: INodeParameters,
 	extra?: Omit<RunOptions, 'parameters' | 'credentials'>,
 ) => Promise<RunResult>;
-export function imageRunner(credentials: () => RunOptions['credentials'], defaults: INodeParameters): ImageRun;
+export function imageRunner(
+	credentials: () => RunOptions['credentials'],
+	defaults: INodeParameters,
+): ImageRun;
 
 export interface WebhookCall {
 	answer: import('n8n-workflow').IWebhookResponseData;
@@ -65,4 +74,8 @@ export interface WebhookCall {
 	items?: INodeExecutionData[];
 }
 /** Runs the node's webhook() as n8n does for a callback reaching the parked run. */
-export function callWebhook(result: RunResult, body: Record<string, unknown>, query?: Record<string, string>): Promise<WebhookCall>;
+export function callWebhook(
+	result: RunResult,
+	body: Record<string, unknown>,
+	query?: Record<string, string>,
+): Promise<WebhookCall>;

@@ -3,12 +3,19 @@
 // credentials helper that applies the credential's generic `authenticate` block, as n8n does.
 const fs = require('fs');
 const path = require('path');
-const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext, BinaryDataService } = require('n8n-core');
+const {
+	WorkflowExecute,
+	ExecutionLifecycleHooks,
+	WebhookContext,
+	BinaryDataService,
+} = require('n8n-core');
 const { Workflow, ICredentialsHelper, assertCredentialAllowsUrl } = require('n8n-workflow');
 
 // Under jest the TypeScript sources are loaded; plain node (the benchmark) loads the built package from dist/.
 function load(relative) {
-	return process.env.JEST_WORKER_ID ? require(`../../${relative}.ts`) : require(`../../dist/${relative}.js`);
+	return process.env.JEST_WORKER_ID
+		? require(`../../${relative}.ts`)
+		: require(`../../dist/${relative}.js`);
 }
 const { AceDataImages } = load('nodes/AceDataImages/AceDataImages.node');
 const { AceDataCloudApi } = load('credentials/AceDataCloudApi.credentials');
@@ -34,7 +41,9 @@ const credentialType = new AceDataCloudApi();
 /** Resolves `={{$credentials.x}}`-style values of a generic authenticate block. */
 function resolveCredentialExpression(value, credentials) {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
+	return value
+		.slice(1)
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key) => String(credentials[key] ?? ''));
 }
 
 class CredentialsHelper extends ICredentialsHelper {
@@ -53,10 +62,16 @@ class CredentialsHelper extends ICredentialsHelper {
 		// A credential with Allowed HTTP Request Domains is held to them here, as an n8n that applies the list to every
 		// node's own requests would (n8n 2.41 applies it to its HTTP Request and declarative nodes only): n8n's own check.
 		if (credentials.allowedHttpRequestDomains !== undefined) {
-			assertCredentialAllowsUrl({ node: { name: NODE_NAME }, credentialData: credentials, url: requestOptions.url });
+			assertCredentialAllowsUrl({
+				node: { name: NODE_NAME },
+				credentialData: credentials,
+				url: requestOptions.url,
+			});
 		}
 		const headers = { ...(requestOptions.headers ?? {}) };
-		for (const [key, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
+		for (const [key, value] of Object.entries(
+			credentialType.authenticate.properties.headers ?? {},
+		)) {
 			headers[key] = resolveCredentialExpression(value, credentials);
 		}
 		return { ...requestOptions, headers };
@@ -118,7 +133,11 @@ async function runNode({
 		nodeTypes,
 		settings: {},
 	});
-	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'engine-test', nodes: [node], connections: {} });
+	const hooks = new ExecutionLifecycleHooks(mode, '1', {
+		id: 'engine-test',
+		nodes: [node],
+		connections: {},
+	});
 	let resolveFinished;
 	const finished = new Promise((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
@@ -145,7 +164,13 @@ async function runNode({
 		userId: 'engine-test',
 	};
 	// A loop's later run: n8n runs the node at the next run index after its earlier runs' data.
-	const earlier = Array.from({ length: earlierRuns }, () => ({ startTime: 0, executionTime: 0, executionIndex: 0, source: [], data: { main: [[]] } }));
+	const earlier = Array.from({ length: earlierRuns }, () => ({
+		startTime: 0,
+		executionTime: 0,
+		executionIndex: 0,
+		source: [],
+		data: { main: [[]] },
+	}));
 	const runExecutionData = {
 		startData: {},
 		resultData: { runData: earlierRuns ? { [NODE_NAME]: earlier } : {} },
@@ -195,9 +220,26 @@ async function callWebhook(result, body, query = {}) {
 			return response;
 		},
 	};
-	const data = { ...additionalData, httpRequest: { body, query, headers: {}, params: {} }, httpResponse: response };
-	const webhookData = { httpMethod: 'POST', path: '', node: node.name, webhookDescription: { name: 'default', httpMethod: 'POST', path: '', restartWebhook: true } };
-	const context = new WebhookContext(workflow, node, data, 'manual', webhookData, [], result.run.data);
+	const data = {
+		...additionalData,
+		httpRequest: { body, query, headers: {}, params: {} },
+		httpResponse: response,
+	};
+	const webhookData = {
+		httpMethod: 'POST',
+		path: '',
+		node: node.name,
+		webhookDescription: { name: 'default', httpMethod: 'POST', path: '', restartWebhook: true },
+	};
+	const context = new WebhookContext(
+		workflow,
+		node,
+		data,
+		'manual',
+		webhookData,
+		[],
+		result.run.data,
+	);
 	const answer = await new AceDataImages().webhook.call(context);
 	return { answer, status: sent.status, body: sent.body, items: answer.workflowData?.[0] };
 }
@@ -209,7 +251,11 @@ async function callWebhook(result, body, query = {}) {
 function imageRunner(credentials, defaults) {
 	return (parameters = {}, extra = {}) =>
 		runNode({
-			parameters: { ...defaults, ...parameters, options: { ...defaults.options, ...parameters.options } },
+			parameters: {
+				...defaults,
+				...parameters,
+				options: { ...defaults.options, ...parameters.options },
+			},
 			credentials: credentials(),
 			...extra,
 		});
@@ -222,7 +268,9 @@ function imageRunner(credentials, defaults) {
  */
 async function useFilesystemBinaryStore() {
 	// n8n-core's own dependency injection container (the engine's), not another copy of @n8n/di.
-	const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
+	const { Container } = require(
+		require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }),
+	);
 	const service = Container.get(BinaryDataService);
 	service.config.mode = 'filesystem';
 	service.config.localStoragePath = path.join(process.env.N8N_USER_FOLDER, 'storage');
@@ -267,8 +315,23 @@ async function waitFor(predicate, timeoutMs = 10000) {
 }
 
 /** The Generate parameters most engine tests start from (one 1024x1024 GPT Image 1 lighthouse). */
-const LIGHTHOUSE = { resource: 'image', operation: 'generate', model: 'gpt-image-1', prompt: 'A lighthouse', n: 1, size: '1024x1024' };
+const LIGHTHOUSE = {
+	resource: 'image',
+	operation: 'generate',
+	model: 'gpt-image-1',
+	prompt: 'A lighthouse',
+	n: 1,
+	size: '1024x1024',
+};
 
 module.exports = {
 	LIGHTHOUSE,
-	callWebhook, runNode, imageRunner, binaryBytes, useFilesystemBinaryStore, delay, waitFor, NODE_NAME };
+	callWebhook,
+	runNode,
+	imageRunner,
+	binaryBytes,
+	useFilesystemBinaryStore,
+	delay,
+	waitFor,
+	NODE_NAME,
+};

@@ -109,7 +109,13 @@ export interface SimulatorConfig {
 export interface Simulator {
 	readonly url: string;
 	readonly requests: LoggedRequest[];
-	readonly callbacks: Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>;
+	readonly callbacks: Array<{
+		url: string;
+		taskId: string;
+		body: unknown;
+		status?: number;
+		error?: string;
+	}>;
 	readonly sink: Array<{ path: string; body: unknown }>;
 	readonly maxInFlight: number;
 	readonly files: Map<string, unknown>;
@@ -124,7 +130,11 @@ export interface Simulator {
 	sentImages(): Buffer[];
 	reset(): void;
 	/** Finishes the held tasks (config.holdCallbacks) that `which` selects, each calling back. */
-	releaseCallbacks(which?: (task: { id: string; trace_id: string }) => boolean): Promise<Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>>;
+	releaseCallbacks(
+		which?: (task: { id: string; trace_id: string }) => boolean,
+	): Promise<
+		Array<{ url: string; taskId: string; body: unknown; status?: number; error?: string }>
+	>;
 }
 
 export const TOKEN: string;

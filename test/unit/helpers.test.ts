@@ -5,7 +5,14 @@ import { redact } from '../../nodes/AceDataImages/transport/schemas';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
-const WEBP = Uint8Array.from([...'RIFF'].map((c) => c.charCodeAt(0)).concat([1, 2, 3, 4], [...'WEBPVP8 '].map((c) => c.charCodeAt(0))));
+const WEBP = Uint8Array.from(
+	[...'RIFF']
+		.map((c) => c.charCodeAt(0))
+		.concat(
+			[1, 2, 3, 4],
+			[...'WEBPVP8 '].map((c) => c.charCodeAt(0)),
+		),
+);
 
 describe('image type from the bytes', () => {
 	it('recognises PNG, JPEG and WebP by their magic numbers', () => {
@@ -40,7 +47,13 @@ describe('file names', () => {
 		const slug = slugify('海'.repeat(100));
 		expect(Buffer.byteLength(slug)).toBeLessThanOrEqual(64);
 		expect(slug).toBe('海'.repeat(21));
-		const name = buildFileName('{prompt}'.repeat(10), { prompt: '海'.repeat(100), model: 'm', index: 0, itemIndex: 0, extension: 'png' });
+		const name = buildFileName('{prompt}'.repeat(10), {
+			prompt: '海'.repeat(100),
+			model: 'm',
+			index: 0,
+			itemIndex: 0,
+			extension: 'png',
+		});
 		expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
 		expect(name.endsWith('.png')).toBe(true);
 	});
@@ -52,14 +65,29 @@ describe('file names', () => {
 	});
 
 	it('defaults to the prompt slug and a 1-based number, with the extension of the bytes', () => {
-		const parts = { prompt: 'Sea otter', model: 'dall-e-3', index: 0, itemIndex: 0, extension: 'png' };
+		const parts = {
+			prompt: 'Sea otter',
+			model: 'dall-e-3',
+			index: 0,
+			itemIndex: 0,
+			extension: 'png',
+		};
 		expect(buildFileName(undefined, parts)).toBe('sea-otter-1.png');
 		expect(buildFileName('', { ...parts, index: 2, extension: 'webp' })).toBe('sea-otter-3.webp');
 	});
 
 	it('fills templates and never doubles or contradicts the extension', () => {
-		const parts = { prompt: 'Sea otter', model: 'gpt-image-2:official', index: 1, itemIndex: 4, taskId: 't-9', extension: 'jpg' };
-		expect(buildFileName('{model}_{item}_{index}_{taskId}', parts)).toBe('gpt-image-2-official_4_1_t-9.jpg');
+		const parts = {
+			prompt: 'Sea otter',
+			model: 'gpt-image-2:official',
+			index: 1,
+			itemIndex: 4,
+			taskId: 't-9',
+			extension: 'jpg',
+		};
+		expect(buildFileName('{model}_{item}_{index}_{taskId}', parts)).toBe(
+			'gpt-image-2-official_4_1_t-9.jpg',
+		);
 		expect(buildFileName('cover.png', parts)).toBe('cover.jpg');
 		expect(buildFileName('../etc/passwd', parts)).toBe('-etc-passwd.jpg');
 	});
@@ -77,7 +105,9 @@ describe('Retry-After', () => {
 
 describe('redaction', () => {
 	it('removes every copy of the token', () => {
-		expect(redact('Bearer abcd1234 and abcd1234', 'abcd1234')).toBe('Bearer [redacted] and [redacted]');
+		expect(redact('Bearer abcd1234 and abcd1234', 'abcd1234')).toBe(
+			'Bearer [redacted] and [redacted]',
+		);
 		expect(redact('nothing here', '')).toBe('nothing here');
 	});
 });

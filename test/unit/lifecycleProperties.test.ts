@@ -58,9 +58,17 @@ const PLANTED = 'planted-credential-abcdef0123';
 const NODE_NAME = 'AceData Cloud Images';
 const JOURNAL_KEY = 'aceDataImagesJournal';
 const INTERNAL_KEY = '__aceDataImages';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex').toString('base64');
+const PNG = Buffer.from(
+	'89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
+	'hex',
+).toString('base64');
 /** Two input images for Edit (by binary): 1x1 and 2x1 PNGs. */
-const INPUT_IMAGES = [PNG, Buffer.from('89504e470d0a1a0a0000000d49484452000000020000000108060000001f15c489', 'hex').toString('base64')];
+const INPUT_IMAGES = [
+	PNG,
+	Buffer.from('89504e470d0a1a0a0000000d49484452000000020000000108060000001f15c489', 'hex').toString(
+		'base64',
+	),
+];
 const PROMPTS = ['A lighthouse', 'A red fox', 'A paper boat'];
 const RESUME_URL = 'https://n8n.example.com/webhook-waiting/7?signature=abc';
 
@@ -103,7 +111,11 @@ type JobPlan = typeof jobPlan extends fc.Arbitrary<infer T> ? T : never;
 const LOOKUP_FAULTS = ['ok', 'ok', 'ok', 'http500', 'timeout', 'unknown', 'http400'] as const;
 type LookupFault = (typeof LOOKUP_FAULTS)[number];
 
-const item = fc.record({ prompt: fc.constantFrom(0, 0, 1, 2), n: fc.constantFrom(1, 1, 1, 2), image: fc.constantFrom(0, 0, 1) });
+const item = fc.record({
+	prompt: fc.constantFrom(0, 0, 1, 2),
+	n: fc.constantFrom(1, 1, 1, 2),
+	image: fc.constantFrom(0, 0, 1),
+});
 const items = fc.array(item, { minLength: 1, maxLength: 5 });
 
 /** What n8n hands back as the node's context, or a node context n8n would not give. */
@@ -117,7 +129,10 @@ const journalLike = fc.record(
 		imagesBefore: fc.oneof(fc.nat(9), fc.constant(-4), fc.constant(1e308), hostileJson),
 		jobs: fc.oneof(
 			fc.dictionary(
-				fc.oneof(fc.constantFrom('0:x', '1:x', '0:', ':', '__proto__', 'constructor'), fc.string({ maxLength: 8 })),
+				fc.oneof(
+					fc.constantFrom('0:x', '1:x', '0:', ':', '__proto__', 'constructor'),
+					fc.string({ maxLength: 8 }),
+				),
 				fc.oneof(
 					fc.record(
 						{
@@ -127,7 +142,12 @@ const journalLike = fc.record(
 							sentAt: fc.oneof(fc.integer(), hostileJson),
 							images: fc.oneof(fc.nat(9), hostileJson),
 							answer: fc.oneof(fc.constantFrom('record', 'base64'), hostileJson),
-							items: fc.oneof(fc.array(fc.dictionary(fc.string({ maxLength: 5 }), hostileJson, { maxKeys: 3 }), { maxLength: 2 }), hostileJson),
+							items: fc.oneof(
+								fc.array(fc.dictionary(fc.string({ maxLength: 5 }), hostileJson, { maxKeys: 3 }), {
+									maxLength: 2,
+								}),
+								hostileJson,
+							),
 						},
 						{ requiredKeys: [] },
 					),
@@ -142,10 +162,37 @@ const journalLike = fc.record(
 );
 /** A field of every journal entry (or of the journal) replaced before a retried execution starts from it. */
 const mutation = fc.record({
-	field: fc.constantFrom('taskId', 'traceId', 'billing', 'sentAt', 'images', 'answer', 'items', 'tries', 'imagesBefore', 'runIndex', 'executionId', 'version', 'jobs'),
+	field: fc.constantFrom(
+		'taskId',
+		'traceId',
+		'billing',
+		'sentAt',
+		'images',
+		'answer',
+		'items',
+		'tries',
+		'imagesBefore',
+		'runIndex',
+		'executionId',
+		'version',
+		'jobs',
+	),
 	value: fc.oneof(
 		hostileJson,
-		fc.constantFrom<unknown>('', ' ', 'a b', 'x'.repeat(400), -1, 1e308, [], [{}], [{ json: 'text' }], [{ json: {}, binary: 5 }], [{ json: {}, binary: { data: { id: 7 } } }], [{ json: { error: 'x' } }]),
+		fc.constantFrom<unknown>(
+			'',
+			' ',
+			'a b',
+			'x'.repeat(400),
+			-1,
+			1e308,
+			[],
+			[{}],
+			[{ json: 'text' }],
+			[{ json: {}, binary: 5 }],
+			[{ json: {}, binary: { data: { id: 7 } } }],
+			[{ json: { error: 'x' } }],
+		),
 	),
 });
 
@@ -162,7 +209,10 @@ const scenario = fc.record({
 	waitBetweenTries: fc.constantFrom(undefined, 0, 1000, 5000),
 	concurrency: fc.integer({ min: 1, max: 3 }),
 	maxWait: fc.constantFrom(1, 5, 60),
-	cap: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }),
+	cap: fc.oneof(
+		{ weight: 3, arbitrary: fc.constant(undefined) },
+		{ weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) },
+	),
 	/** n8n keeps binary data by id (filesystem, S3, database) rather than inline. */
 	binaryById: fc.boolean(),
 	items,
@@ -184,7 +234,11 @@ const scenario = fc.record({
 		fc.array(fc.constantFrom(...BILLED_FAULTS), { maxLength: 4 }),
 	),
 	/** Per prompt, the jobs AceData makes for it, in order (the last one repeats). */
-	jobs: fc.tuple(fc.array(jobPlan, { minLength: 1, maxLength: 4 }), fc.array(jobPlan, { minLength: 1, maxLength: 3 }), fc.array(jobPlan, { minLength: 1, maxLength: 3 })),
+	jobs: fc.tuple(
+		fc.array(jobPlan, { minLength: 1, maxLength: 4 }),
+		fc.array(jobPlan, { minLength: 1, maxLength: 3 }),
+		fc.array(jobPlan, { minLength: 1, maxLength: 3 }),
+	),
 	/** The look-ups' faults, in order (then `ok`). */
 	lookups: fc.array(fc.constantFrom(...LOOKUP_FAULTS), { maxLength: 12 }),
 	/** Microtasks each answer takes, by call (cycled). */
@@ -196,16 +250,32 @@ const scenario = fc.record({
 	/** Mostly none: the node's context as n8n hands it back, or changed before a retried execution starts from it. */
 	hostile: fc.oneof(
 		{ weight: 8, arbitrary: fc.constant(undefined) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('journal' as const), value: fc.oneof(journalLike, hostileJson) }) },
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('journal' as const),
+				value: fc.oneof(journalLike, hostileJson),
+			}),
+		},
 		// Whatever n8n saved in the node's context (an object: n8n makes it one; a primitive is known bug D, below).
 		{
 			weight: 1,
 			arbitrary: fc.record({
 				kind: fc.constant('context' as const),
-				value: fc.dictionary(fc.oneof(fc.constant(JOURNAL_KEY), fc.string({ maxLength: 20 })), hostileJson, { maxKeys: 3 }),
+				value: fc.dictionary(
+					fc.oneof(fc.constant(JOURNAL_KEY), fc.string({ maxLength: 20 })),
+					hostileJson,
+					{ maxKeys: 3 },
+				),
 			}),
 		},
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('mutate' as const), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }) }) },
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('mutate' as const),
+				mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
+			}),
+		},
 	),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -242,8 +312,15 @@ interface Job {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 /** What a job was asked, and what an input item asks: the same for the same request. */
 const jobAsks = (job: Job) => `${job.prompt}|${job.n}|${job.files.join(',')}|${job.quality}`;
-function itemAsks(world: World, entry: INodeExecutionData, quality = String((world.node.parameters.options as IDataObject).quality ?? '')): string {
-	const image = world.run.operation === 'editBinary' ? `image:${sha256(Buffer.from(entry.binary?.data.data ?? '', 'base64'))}` : '';
+function itemAsks(
+	world: World,
+	entry: INodeExecutionData,
+	quality = String((world.node.parameters.options as IDataObject).quality ?? ''),
+): string {
+	const image =
+		world.run.operation === 'editBinary'
+			? `image:${sha256(Buffer.from(entry.binary?.data.data ?? '', 'base64'))}`
+			: '';
 	return `${String(entry.json.prompt)}|${Number(entry.json.n ?? 1)}|${image}|${quality}`;
 }
 
@@ -263,7 +340,10 @@ function canonical(value: unknown): string {
 }
 
 /** A multipart form as the wire sees it: its text fields, and a digest of each file part (name and bytes). */
-function parseMultipart(body: Buffer, contentType: string): { fields: IDataObject; files: string[] } {
+function parseMultipart(
+	body: Buffer,
+	contentType: string,
+): { fields: IDataObject; files: string[] } {
 	const boundary = /boundary=(.+)$/.exec(contentType)?.[1] ?? '';
 	const fields: IDataObject = {};
 	const files: string[] = [];
@@ -278,7 +358,8 @@ function parseMultipart(body: Buffer, contentType: string): { fields: IDataObjec
 	return { fields, files };
 }
 
-const transportError = (code: string, message: string) => Object.assign(new Error(message), { code });
+const transportError = (code: string, message: string) =>
+	Object.assign(new Error(message), { code });
 
 class FakeAceData {
 	readonly jobs: Job[] = [];
@@ -305,12 +386,20 @@ class FakeAceData {
 		const path = new URL(request.url).pathname;
 		if (path.startsWith('/openai/images/')) {
 			const endpoint = path.slice('/openai/images/'.length);
-			const contentType = String((request.headers as IDataObject | undefined)?.['content-type'] ?? '');
-			const { fields, files } = Buffer.isBuffer(request.body) ? parseMultipart(request.body, contentType) : { fields: request.body as IDataObject, files: [] };
+			const contentType = String(
+				(request.headers as IDataObject | undefined)?.['content-type'] ?? '',
+			);
+			const { fields, files } = Buffer.isBuffer(request.body)
+				? parseMultipart(request.body, contentType)
+				: { fields: request.body as IDataObject, files: [] };
 			return this.billed(endpoint, fields, files, request.timeout ?? 5000);
 		}
 		if (path === '/openai/tasks') return this.lookup(request.body as IDataObject);
-		return { statusCode: 404, headers: {}, body: { error: { code: 'no_api', message: 'no such path' } } };
+		return {
+			statusCode: 404,
+			headers: {},
+			body: { error: { code: 'no_api', message: 'no such path' } },
+		};
 	}
 
 	private billed(endpoint: string, body: IDataObject, files: string[], timeoutMs: number): unknown {
@@ -321,17 +410,45 @@ class FakeAceData {
 		const traceId = String(body.trace_id ?? '');
 		switch (fault) {
 			case 'refused':
-				return { statusCode: 400, headers: {}, body: { success: false, error: { code: 'bad_request', message: message('bad request') }, trace_id: traceId } };
+				return {
+					statusCode: 400,
+					headers: {},
+					body: {
+						success: false,
+						error: { code: 'bad_request', message: message('bad request') },
+						trace_id: traceId,
+					},
+				};
 			case 'usedUp':
-				return { statusCode: 200, headers: {}, body: { success: false, error: { code: 'used_up', message: message('used up') }, trace_id: traceId } };
+				return {
+					statusCode: 200,
+					headers: {},
+					body: {
+						success: false,
+						error: { code: 'used_up', message: message('used up') },
+						trace_id: traceId,
+					},
+				};
 			case 'forbidden':
-				return { statusCode: 403, headers: {}, body: { success: false, error: { code: 'used_up', message: message('used up') } } };
+				return {
+					statusCode: 403,
+					headers: {},
+					body: { success: false, error: { code: 'used_up', message: message('used up') } },
+				};
 			case 'rateLimited':
-				return { statusCode: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'too_many_requests', message: message('slow down') } } };
+				return {
+					statusCode: 429,
+					headers: { 'retry-after': '1' },
+					body: { error: { code: 'too_many_requests', message: message('slow down') } },
+				};
 			case 'unreachable':
 				throw transportError('ECONNREFUSED', 'connect ECONNREFUSED');
 			case 'error500':
-				return { statusCode: 500, headers: {}, body: { error: { code: 'api_error', message: message('upstream failed') } } };
+				return {
+					statusCode: 500,
+					headers: {},
+					body: { error: { code: 'api_error', message: message('upstream failed') } },
+				};
 			case 'timeoutUnsent':
 				jest.advanceTimersByTime(timeoutMs);
 				throw transportError('ETIMEDOUT', 'timeout of 5000ms exceeded');
@@ -378,16 +495,34 @@ class FakeAceData {
 		if (instant && plan.final === 'failed') {
 			// A synchronous job that failed at once: AceData answers with its error (and does not bill it).
 			job.refusedInAnswer = true;
-			return { statusCode: 400, headers: {}, body: { success: false, error: { code: 'content_policy_violation', message: message('refused') }, trace_id: traceId } };
+			return {
+				statusCode: 400,
+				headers: {},
+				body: {
+					success: false,
+					error: { code: 'content_policy_violation', message: message('refused') },
+					trace_id: traceId,
+				},
+			};
 		}
 		if (instant) {
 			return {
 				statusCode: 200,
 				headers: {},
-				body: { created: Math.floor(job.createdAt / 1000), model: 'gpt-image-1', data: this.images(job, 'answer'), trace_id: traceId, ...(plan.withTaskId ? { task_id: job.id } : {}) },
+				body: {
+					created: Math.floor(job.createdAt / 1000),
+					model: 'gpt-image-1',
+					data: this.images(job, 'answer'),
+					trace_id: traceId,
+					...(plan.withTaskId ? { task_id: job.id } : {}),
+				},
 			};
 		}
-		return { statusCode: 200, headers: {}, body: { success: true, task_id: job.id, trace_id: traceId } };
+		return {
+			statusCode: 200,
+			headers: {},
+			body: { success: true, task_id: job.id, trace_id: traceId },
+		};
 	}
 
 	private images(job: Job, where: 'answer' | 'record'): IDataObject[] {
@@ -397,7 +532,8 @@ class FakeAceData {
 			const base64 = job.plan.format === 'b64' || (job.plan.format === 'mixed' && index % 2 === 1);
 			const revised = job.plan.token ? `revised ${PLANTED}` : 'revised';
 			// AceData's records truncate base64 images.
-			if (base64) return { b64_json: where === 'record' ? PNG.slice(0, 16) : PNG, revised_prompt: revised };
+			if (base64)
+				return { b64_json: where === 'record' ? PNG.slice(0, 16) : PNG, revised_prompt: revised };
 			return { url: `https://cdn.example.com/${job.id}-${index}.png`, revised_prompt: revised };
 		});
 	}
@@ -414,8 +550,17 @@ class FakeAceData {
 		const response = !done
 			? undefined
 			: job.plan.final === 'failed'
-				? { success: false, error: { code: 'content_policy_violation', message: `refused${token}` } }
-				: { success: true, task_id: job.id, trace_id: job.traceId, created: Math.floor(job.createdAt / 1000), data: this.images(job, 'record') };
+				? {
+						success: false,
+						error: { code: 'content_policy_violation', message: `refused${token}` },
+					}
+				: {
+						success: true,
+						task_id: job.id,
+						trace_id: job.traceId,
+						created: Math.floor(job.createdAt / 1000),
+						data: this.images(job, 'record'),
+					};
 		return {
 			id: job.id,
 			trace_id: job.traceId,
@@ -430,22 +575,44 @@ class FakeAceData {
 
 	private lookup(body: IDataObject): unknown {
 		const fault: LookupFault = this.run.lookups[this.lookupsSeen++] ?? 'ok';
-		if (fault === 'http500') return { statusCode: 500, headers: {}, body: { error: { code: 'api_error', message: `down (${PLANTED})` } } };
-		if (fault === 'http400') return { statusCode: 400, headers: {}, body: { error: { code: 'bad_request', message: `no (${PLANTED})` } } };
+		if (fault === 'http500')
+			return {
+				statusCode: 500,
+				headers: {},
+				body: { error: { code: 'api_error', message: `down (${PLANTED})` } },
+			};
+		if (fault === 'http400')
+			return {
+				statusCode: 400,
+				headers: {},
+				body: { error: { code: 'bad_request', message: `no (${PLANTED})` } },
+			};
 		if (fault === 'timeout') throw transportError('ETIMEDOUT', 'timeout exceeded');
-		const lagging = fault === 'unknown' && !(this.listingNeverLags && this.run.traceId !== undefined && Array.isArray(body.trace_ids));
+		const lagging =
+			fault === 'unknown' &&
+			!(this.listingNeverLags && this.run.traceId !== undefined && Array.isArray(body.trace_ids));
 		const answer = (value: unknown) => ({ statusCode: 200, headers: {}, body: value });
 		if (body.action === 'retrieve') {
-			const found = body.id !== undefined ? this.jobs.find((job) => job.id === body.id) : [...this.jobs].reverse().find((job) => job.traceId === body.trace_id);
+			const found =
+				body.id !== undefined
+					? this.jobs.find((job) => job.id === body.id)
+					: [...this.jobs].reverse().find((job) => job.traceId === body.trace_id);
 			return answer(found && !lagging ? this.record(found) : {});
 		}
 		if (body.action === 'retrieve_batch') {
 			const ids = Array.isArray(body.ids) ? (body.ids as string[]) : undefined;
 			const traces = Array.isArray(body.trace_ids) ? (body.trace_ids as string[]) : undefined;
-			const matching = lagging ? [] : this.jobs.filter((job) => (!ids || ids.includes(job.id)) && (!traces || traces.includes(job.traceId)));
+			const matching = lagging
+				? []
+				: this.jobs.filter(
+						(job) => (!ids || ids.includes(job.id)) && (!traces || traces.includes(job.traceId)),
+					);
 			const offset = Number(body.offset ?? 0);
 			const limit = Number(body.limit ?? 12);
-			return answer({ items: matching.slice(offset, offset + limit).map((job) => this.record(job)), count: matching.length });
+			return answer({
+				items: matching.slice(offset, offset + limit).map((job) => this.record(job)),
+				count: matching.length,
+			});
 		}
 		return answer({});
 	}
@@ -475,7 +642,13 @@ interface RunResult {
 }
 
 function nodeOf(run: Scenario) {
-	const options: IDataObject = { pollInterval: 0.05, maxWait: run.maxWait, timeout: 5, concurrency: run.concurrency, downloadImages: false };
+	const options: IDataObject = {
+		pollInterval: 0.05,
+		maxWait: run.maxWait,
+		timeout: 5,
+		concurrency: run.concurrency,
+		downloadImages: false,
+	};
 	if (run.cap !== undefined) options.maxImagesPerRun = run.cap;
 	if (run.traceId !== undefined) options.traceId = run.traceId;
 	return {
@@ -506,7 +679,14 @@ function nodeOf(run: Scenario) {
 const inputsOf = (list: Item[]): INodeExecutionData[] =>
 	list.map(({ prompt, n, image }) => ({
 		json: { prompt: PROMPTS[prompt], n },
-		binary: { data: { data: INPUT_IMAGES[image], mimeType: 'image/png', fileName: `in-${image}.png`, fileSize: '70 B' } },
+		binary: {
+			data: {
+				data: INPUT_IMAGES[image],
+				mimeType: 'image/png',
+				fileName: `in-${image}.png`,
+				fileSize: '70 B',
+			},
+		},
 	}));
 
 function helpers(world: World, inputs: () => INodeExecutionData[] = () => []) {
@@ -517,12 +697,16 @@ function helpers(world: World, inputs: () => INodeExecutionData[] = () => []) {
 	};
 	return {
 		assertBinaryData: binaryOf,
-		getBinaryDataBuffer: async (itemIndex: number, property: string) => Buffer.from(binaryOf(itemIndex, property).data, 'base64'),
-		httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) => await world.aceData.request(request),
+		getBinaryDataBuffer: async (itemIndex: number, property: string) =>
+			Buffer.from(binaryOf(itemIndex, property).data, 'base64'),
+		httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) =>
+			await world.aceData.request(request),
 		// Image downloads are off; what is left is the node calling its own webhook after parking: not parked there.
 		httpRequest: async () => ({ statusCode: 404, headers: {}, body: {} }),
 		prepareBinaryData: async (bytes: Buffer, fileName?: string, mimeType?: string) => {
-			const stored = world.run.binaryById ? { id: `filesystem-v2:stored-${++world.stored}`, data: 'filesystem-v2' } : { data: bytes.toString('base64') };
+			const stored = world.run.binaryById
+				? { id: `filesystem-v2:stored-${++world.stored}`, data: 'filesystem-v2' }
+				: { data: bytes.toString('base64') };
 			return { ...stored, fileName, mimeType, fileSize: `${bytes.length} B` };
 		},
 	};
@@ -539,7 +723,14 @@ interface World {
 	node: ReturnType<typeof nodeOf>;
 }
 
-function executeContext(world: World, execution: Execution, runIndex: number, executeData: RunResult['executeData'], result: RunResult, tryNumber: number): IExecuteFunctions {
+function executeContext(
+	world: World,
+	execution: Execution,
+	runIndex: number,
+	executeData: RunResult['executeData'],
+	result: RunResult,
+	tryNumber: number,
+): IExecuteFunctions {
 	const { node } = world;
 	const parameter = (name: string, itemIndex: number): unknown => {
 		const json = executeData.data.main[0]?.[itemIndex]?.json ?? {};
@@ -592,7 +783,12 @@ const checkFailure = (data: INodeExecutionData[][] | undefined) => {
 };
 
 /** One run of the node, as `WorkflowExecute.processRunExecutionData` runs it (its retry loop, verbatim in shape). */
-async function n8nRunsNode(world: World, execution: Execution, runIndex: number, inputs: INodeExecutionData[]): Promise<RunResult> {
+async function n8nRunsNode(
+	world: World,
+	execution: Execution,
+	runIndex: number,
+	inputs: INodeExecutionData[],
+): Promise<RunResult> {
 	const { node } = world;
 	const executeData = { node, data: { main: [inputs] }, source: null };
 	const result: RunResult = { tries: 0, ranAfterPark: false, hints: [], executeData };
@@ -600,13 +796,21 @@ async function n8nRunsNode(world: World, execution: Execution, runIndex: number,
 	const [maxTries, waitBetweenTries] =
 		node.retryOnFail !== true
 			? [1, 0]
-			: [Math.min(5, Math.max(2, (node as { maxTries?: number }).maxTries || 3)), Math.min(5000, Math.max(0, (node as { waitBetweenTries?: number }).waitBetweenTries || 1000))];
+			: [
+					Math.min(5, Math.max(2, (node as { maxTries?: number }).maxTries || 3)),
+					Math.min(
+						5000,
+						Math.max(0, (node as { waitBetweenTries?: number }).waitBetweenTries || 1000),
+					),
+				];
 	const runNode = async () => {
 		if (result.parkedAt !== undefined) result.ranAfterPark = true;
 		result.tries++;
 		result.hints = [];
 		world.aceData.current = { execution: execution.number, runIndex, tryNumber: result.tries };
-		return await new AceDataImages().execute.call(executeContext(world, execution, runIndex, executeData, result, result.tries));
+		return await new AceDataImages().execute.call(
+			executeContext(world, execution, runIndex, executeData, result, result.tries),
+		);
 	};
 	let output: INodeExecutionData[][] | undefined;
 	let executionError: unknown;
@@ -635,14 +839,22 @@ async function n8nRunsNode(world: World, execution: Execution, runIndex: number,
 	return result;
 }
 
-function webhookContext(world: World, parked: INodeExecutionData[], body: unknown, answered: { status?: number }): IWebhookFunctions {
+function webhookContext(
+	world: World,
+	parked: INodeExecutionData[],
+	body: unknown,
+	answered: { status?: number },
+): IWebhookFunctions {
 	return {
 		getBodyData: () => body,
 		evaluateExpression: () => parked,
 		getNode: () => JSON.parse(JSON.stringify(world.node)),
 		getCredentials: async () => ({ apiToken: PLANTED, baseUrl: 'https://api.acedata.cloud' }),
 		getResponseObject: () => {
-			const response = { status: (code: number) => ((answered.status = code), response), json: () => response };
+			const response = {
+				status: (code: number) => ((answered.status = code), response),
+				json: () => response,
+			};
 			return response;
 		},
 		helpers: helpers(world),
@@ -654,11 +866,19 @@ function webhookContext(world: World, parked: INodeExecutionData[], body: unknow
 // ---------------------------------------------------------------------------------------------------------------
 
 /** How often the property met each known bug it tolerates (reproduced on its own below); read it when changing either. */
-const known = { unreachedEarlierJob: 0, parkedThenRun: 0, triesFromElsewhere: 0, sharedTraceReuse: 0, hostileTime: 0, emptiedItems: 0 };
+const known = {
+	unreachedEarlierJob: 0,
+	parkedThenRun: 0,
+	triesFromElsewhere: 0,
+	sharedTraceReuse: 0,
+	hostileTime: 0,
+	emptiedItems: 0,
+};
 /** How many scenarios reached each part of the lifecycle: the property must not pass by reaching none of them. */
 const reached: Record<string, number> = {};
 
-const RUNTIME_ERROR = /is not a function|Cannot read prop|Cannot set prop|Cannot create prop|is not defined|is not iterable|undefined \(reading|Maximum call stack|internal error/;
+const RUNTIME_ERROR =
+	/is not a function|Cannot read prop|Cannot set prop|Cannot create prop|is not defined|is not iterable|undefined \(reading|Maximum call stack|internal error/;
 
 function errorText(error: unknown): string {
 	const { message, description } = error as { message?: unknown; description?: unknown };
@@ -677,30 +897,53 @@ function showsJavaScriptError(world: World | undefined, text: string, code?: unk
 }
 
 /** Every input item: one error item, or items with no error. */
-function expectOneOutcomeEach(output: INodeExecutionData[], count: number, where: string, world?: World) {
+function expectOneOutcomeEach(
+	output: INodeExecutionData[],
+	count: number,
+	where: string,
+	world?: World,
+) {
 	const byItem = new Map<number, INodeExecutionData[]>();
 	for (const entry of output) {
 		const paired = (entry.pairedItem as { item?: unknown } | undefined)?.item;
-		check(typeof paired === 'number', `${where}: an item paired to nothing: ${JSON.stringify(entry).slice(0, 300)}`);
+		check(
+			typeof paired === 'number',
+			`${where}: an item paired to nothing: ${JSON.stringify(entry).slice(0, 300)}`,
+		);
 		byItem.set(paired, [...(byItem.get(paired) ?? []), entry]);
 	}
 	const paired = [...byItem.keys()].sort((a, b) => a - b);
 	const complete = paired.length === count && paired.every((index, position) => index === position);
 	// Known bug H (reproduced below): a base64 job's kept items that n8n hands back as `[]` leave their item with none.
-	const emptiedItems = world?.run.hostile?.kind === 'mutate' && world.run.hostile.mutations.some((entry) => entry.field === 'items' && Array.isArray(entry.value) && entry.value.length === 0);
-	if (!complete && world?.tolerate && emptiedItems && paired.every((index) => index < count)) known.emptiedItems++;
+	const emptiedItems =
+		world?.run.hostile?.kind === 'mutate' &&
+		world.run.hostile.mutations.some(
+			(entry) => entry.field === 'items' && Array.isArray(entry.value) && entry.value.length === 0,
+		);
+	if (!complete && world?.tolerate && emptiedItems && paired.every((index) => index < count))
+		known.emptiedItems++;
 	else check(complete, `${where}: outcomes for items [${paired.join(', ')}] of ${count}`);
 	for (const group of byItem.values()) {
 		const errors = group.filter((entry) => entry.json.error !== undefined);
-		check(errors.length === 0 || group.length === 1, `${where}: an error item beside other items: ${JSON.stringify(group).slice(0, 300)}`);
+		check(
+			errors.length === 0 || group.length === 1,
+			`${where}: an error item beside other items: ${JSON.stringify(group).slice(0, 300)}`,
+		);
 		for (const entry of errors) {
-			check(!showsJavaScriptError(world, String(entry.json.error), entry.json.code), `${where}: a JavaScript error shown: ${String(entry.json.error)}`);
+			check(
+				!showsJavaScriptError(world, String(entry.json.error), entry.json.code),
+				`${where}: a JavaScript error shown: ${String(entry.json.error)}`,
+			);
 		}
 	}
 }
 
 /** Each emitted job must be the item's own: made for its request, and emitted for no other item of the run. */
-function notOwnJob(world: World, inputs: INodeExecutionData[], output: INodeExecutionData[]): string | undefined {
+function notOwnJob(
+	world: World,
+	inputs: INodeExecutionData[],
+	output: INodeExecutionData[],
+): string | undefined {
 	const owners = new Map<string, Set<number>>();
 	for (const entry of output) {
 		if (entry.json.error !== undefined) continue;
@@ -708,17 +951,27 @@ function notOwnJob(world: World, inputs: INodeExecutionData[], output: INodeExec
 		for (const id of new Set(JSON.stringify(entry.json).match(/tsk_\d+_z/g) ?? [])) {
 			owners.set(id, (owners.get(id) ?? new Set()).add(paired));
 			const job = world.aceData.jobs.find((candidate) => candidate.id === id);
-			if (!job || jobAsks(job) !== itemAsks(world, inputs[paired])) return `item ${paired} emitted job ${id}, made for another request (${job && jobAsks(job)})`;
+			if (!job || jobAsks(job) !== itemAsks(world, inputs[paired]))
+				return `item ${paired} emitted job ${id}, made for another request (${job && jobAsks(job)})`;
 		}
 	}
-	for (const [id, items] of owners) if (items.size > 1) return `job ${id} emitted for items ${[...items].join(' and ')}`;
+	for (const [id, items] of owners)
+		if (items.size > 1) return `job ${id} emitted for items ${[...items].join(' and ')}`;
 	return undefined;
 }
 
 /** n8n-core's `getRetryParams`: how many tries Retry On Fail gives. */
-const triesGiven = (run: Scenario) => (run.retryOnFail ? Math.min(5, Math.max(2, run.maxTries || 3)) : 1);
+const triesGiven = (run: Scenario) =>
+	run.retryOnFail ? Math.min(5, Math.max(2, run.maxTries || 3)) : 1;
 
-function expectRun(world: World, execution: Execution, runIndex: number, inputs: INodeExecutionData[], result: RunResult, hostile: boolean) {
+function expectRun(
+	world: World,
+	execution: Execution,
+	runIndex: number,
+	inputs: INodeExecutionData[],
+	result: RunResult,
+	hostile: boolean,
+) {
 	const where = `execution ${execution.number}, run ${runIndex}, ${result.tries} tries`;
 	// Known bug B (reproduced below): n8n ran the node more times than maxTries (a try that threw after one that returned
 	// an error item first), the node parked believing no try was left, and n8n ran it again on the parked items.
@@ -728,11 +981,18 @@ function expectRun(world: World, execution: Execution, runIndex: number, inputs:
 	const moreTries = result.tries > triesGiven(world.run);
 	const parkedThenRun = result.ranAfterPark && (moreTries || world.run.n8n !== 'full' || hostile);
 	if (parkedThenRun && world.tolerate) known[moreTries ? 'parkedThenRun' : 'triesFromElsewhere']++;
-	else check(!result.ranAfterPark, `${where}: n8n ran the node again after try ${result.parkedAt} parked the execution`);
+	else
+		check(
+			!result.ranAfterPark,
+			`${where}: n8n ran the node again after try ${result.parkedAt} parked the execution`,
+		);
 	let shown: string;
 	if (result.error !== undefined) {
 		const error = result.error;
-		check(error instanceof NodeApiError || error instanceof NodeOperationError, `${where}: threw ${String(error)}`);
+		check(
+			error instanceof NodeApiError || error instanceof NodeOperationError,
+			`${where}: threw ${String(error)}`,
+		);
 		shown = errorText(error);
 		check(!showsJavaScriptError(world, shown), `${where}: a JavaScript error shown: ${shown}`);
 		check(!world.run.continueOnFail || hostile, `${where}: threw under Continue On Fail: ${shown}`);
@@ -749,10 +1009,19 @@ function expectRun(world: World, execution: Execution, runIndex: number, inputs:
 	}
 	check(!shown.includes(PLANTED), `${where}: the token in what the node emitted or threw`);
 	check(!JSON.stringify(result.hints).includes(PLANTED), `${where}: the token in a hint`);
-	check(!JSON.stringify(execution.contextData).includes(PLANTED), `${where}: the token kept in the node's context`);
+	check(
+		!JSON.stringify(execution.contextData).includes(PLANTED),
+		`${where}: the token kept in the node's context`,
+	);
 	// Every job paid in this run (any try) is emitted or named in what the run ended with.
 	for (const job of world.aceData.jobs) {
-		if (job.execution !== execution.number || job.runIndex !== runIndex || !paid(job) || job.refusedInAnswer) continue;
+		if (
+			job.execution !== execution.number ||
+			job.runIndex !== runIndex ||
+			!paid(job) ||
+			job.refusedInAnswer
+		)
+			continue;
 		const named = shown.includes(job.id) || shown.includes(job.traceId);
 		// Known bug A (reproduced below): a job an earlier try paid for, for an item the last try never reached because
 		// another item stopped the node first, is missing from the node's error.
@@ -761,7 +1030,10 @@ function expectRun(world: World, execution: Execution, runIndex: number, inputs:
 			continue;
 		}
 		if (!named && parkedThenRun && world.tolerate) continue;
-		check(named, `${where}: paid job ${job.id} (trace ID ${job.traceId}, try ${job.tryNumber}) neither emitted nor named: ${shown.slice(0, 600)}`);
+		check(
+			named,
+			`${where}: paid job ${job.id} (trace ID ${job.traceId}, try ${job.tryNumber}) neither emitted nor named: ${shown.slice(0, 600)}`,
+		);
 	}
 }
 
@@ -775,27 +1047,46 @@ function expectPaidOnce(world: World, runInputs: Map<number, INodeExecutionData[
 	}
 	for (const jobs of byRequest.values()) {
 		const { runIndex, prompt, n } = jobs[0];
-		const twins = (runInputs.get(runIndex) ?? []).filter((entry) => itemAsks(world, entry, jobs[0].quality) === jobAsks(jobs[0])).length;
-		check(jobs.length <= twins, `run ${runIndex}: ${jobs.length} paid jobs (${jobs.map((job) => job.id).join(', ')}) for ${twins} item(s) asking "${prompt}" × ${n}`);
+		const twins = (runInputs.get(runIndex) ?? []).filter(
+			(entry) => itemAsks(world, entry, jobs[0].quality) === jobAsks(jobs[0]),
+		).length;
+		check(
+			jobs.length <= twins,
+			`run ${runIndex}: ${jobs.length} paid jobs (${jobs.map((job) => job.id).join(', ')}) for ${twins} item(s) asking "${prompt}" × ${n}`,
+		);
 	}
 	const cap = world.run.cap;
 	if (cap !== undefined) {
-		const asked = world.aceData.jobs.filter((job) => !job.refusedInAnswer).reduce((sum, job) => sum + job.n, 0);
+		const asked = world.aceData.jobs
+			.filter((job) => !job.refusedInAnswer)
+			.reduce((sum, job) => sum + job.n, 0);
 		check(asked <= cap, `AceData was asked for ${asked} images, Max Images per Run is ${cap}`);
 	}
 }
 
 /** The parked items' awaiting tasks, then what the callbacks resume with. */
 async function resumeByCallbacks(world: World, parked: INodeExecutionData[], count: number) {
-	const awaiting = parked.map((entry) => (entry as unknown as Record<string, { taskId?: string }>)[INTERNAL_KEY]?.taskId).filter((id): id is string => !!id);
+	const awaiting = parked
+		.map((entry) => (entry as unknown as Record<string, { taskId?: string }>)[INTERNAL_KEY]?.taskId)
+		.filter((id): id is string => !!id);
 	for (let callback = 0; callback < 3; callback++) {
 		jest.advanceTimersByTime(2000);
-		const taskId = world.run.callbackNames === 'task' ? awaiting[callback % Math.max(1, awaiting.length)] : world.run.callbackNames === 'other' ? 'tsk_999_z' : undefined;
+		const taskId =
+			world.run.callbackNames === 'task'
+				? awaiting[callback % Math.max(1, awaiting.length)]
+				: world.run.callbackNames === 'other'
+					? 'tsk_999_z'
+					: undefined;
 		const answered: { status?: number } = {};
-		const resumed = await new AceDataImages().webhook.call(webhookContext(world, parked, taskId ? { task_id: taskId } : {}, answered));
+		const resumed = await new AceDataImages().webhook.call(
+			webhookContext(world, parked, taskId ? { task_id: taskId } : {}, answered),
+		);
 		const output = resumed.workflowData?.[0];
 		if (!output) {
-			check([200, 404, 503].includes(answered.status ?? 0), `the webhook answered ${answered.status}`);
+			check(
+				[200, 404, 503].includes(answered.status ?? 0),
+				`the webhook answered ${answered.status}`,
+			);
 			continue;
 		}
 		expectOneOutcomeEach(output, count, 'the resume', world);
@@ -809,7 +1100,9 @@ async function resumeByCallbacks(world: World, parked: INodeExecutionData[], cou
 
 /** The saved journal changed: a field of the journal, or of every entry. */
 function mutate(contextData: IDataObject, mutations: Array<{ field: string; value: unknown }>) {
-	const journal = (contextData[`node:${NODE_NAME}`] as IDataObject | undefined)?.[JOURNAL_KEY] as IDataObject | undefined;
+	const journal = (contextData[`node:${NODE_NAME}`] as IDataObject | undefined)?.[JOURNAL_KEY] as
+		| IDataObject
+		| undefined;
 	if (!journal || typeof journal !== 'object') return;
 	for (const { field, value } of mutations) {
 		if (['tries', 'imagesBefore', 'runIndex', 'executionId', 'version', 'jobs'].includes(field)) {
@@ -819,7 +1112,8 @@ function mutate(contextData: IDataObject, mutations: Array<{ field: string; valu
 		const jobs = journal.jobs;
 		if (!jobs || typeof jobs !== 'object') continue;
 		for (const entry of Object.values(jobs as IDataObject)) {
-			if (entry && typeof entry === 'object' && !Array.isArray(entry)) (entry as IDataObject)[field] = value as IDataObject[string];
+			if (entry && typeof entry === 'object' && !Array.isArray(entry))
+				(entry as IDataObject)[field] = value as IDataObject[string];
 		}
 	}
 }
@@ -827,11 +1121,20 @@ function mutate(contextData: IDataObject, mutations: Array<{ field: string; valu
 /** One scenario: the first execution, then what n8n does next (retry a failed execution, or the loop's next run). */
 async function lifecycle(run: Scenario, tolerate = true): Promise<World> {
 	jest.setSystemTime(new Date('2026-12-01T10:00:00Z'));
-	const world: World = { run, tolerate, results: [], aceData: new FakeAceData(run, tolerate), stored: 0, node: nodeOf(run) };
+	const world: World = {
+		run,
+		tolerate,
+		results: [],
+		aceData: new FakeAceData(run, tolerate),
+		stored: 0,
+		node: nodeOf(run),
+	};
 	const hostile = run.hostile !== undefined;
 	let execution: Execution = { number: 1, id: 'exec-1', contextData: {}, mode: 'manual' };
-	if (run.hostile?.kind === 'journal') execution.contextData[`node:${NODE_NAME}`] = { [JOURNAL_KEY]: run.hostile.value };
-	if (run.hostile?.kind === 'context') execution.contextData[`node:${NODE_NAME}`] = run.hostile.value;
+	if (run.hostile?.kind === 'journal')
+		execution.contextData[`node:${NODE_NAME}`] = { [JOURNAL_KEY]: run.hostile.value };
+	if (run.hostile?.kind === 'context')
+		execution.contextData[`node:${NODE_NAME}`] = run.hostile.value;
 	let runIndex = 0;
 	let inputs = inputsOf(run.items);
 	const runInputs = new Map([[runIndex, inputs]]);
@@ -846,8 +1149,17 @@ async function lifecycle(run: Scenario, tolerate = true): Promise<World> {
 			// the failed node's last run again at the same run index with the same input.
 			const saved = JSON.parse(JSON.stringify(execution.contextData)) as IDataObject;
 			if (run.hostile?.kind === 'mutate') mutate(saved, run.hostile.mutations);
-			execution = { number: execution.number + 1, id: `exec-${execution.number + 1}`, contextData: saved, mode: 'retry' };
-			if (step.changed) world.node.parameters.options = { ...(world.node.parameters.options as IDataObject), quality: 'low' };
+			execution = {
+				number: execution.number + 1,
+				id: `exec-${execution.number + 1}`,
+				contextData: saved,
+				mode: 'retry',
+			};
+			if (step.changed)
+				world.node.parameters.options = {
+					...(world.node.parameters.options as IDataObject),
+					quality: 'low',
+				};
 		} else {
 			// A loop: the same execution runs the node again at the next run index.
 			runIndex++;
@@ -859,18 +1171,34 @@ async function lifecycle(run: Scenario, tolerate = true): Promise<World> {
 		expectRun(world, execution, runIndex, inputs, result, hostile);
 	}
 	if (!hostile) expectPaidOnce(world, runInputs);
-	const ended = JSON.stringify(world.results.map((entry) => entry.output ?? errorText(entry.error)));
-	const reach = (what: string, happened: boolean) => void (happened && (reached[what] = (reached[what] ?? 0) + 1));
+	const ended = JSON.stringify(
+		world.results.map((entry) => entry.output ?? errorText(entry.error)),
+	);
+	const reach = (what: string, happened: boolean) =>
+		void (happened && (reached[what] = (reached[what] ?? 0) + 1));
 	reach('a job found instead of paid again (fromEarlierTry)', ended.includes('fromEarlierTry'));
-	reach('a base64 job of an earlier try not kept by id (paid_in_earlier_try)', ended.includes('paid_in_earlier_try'));
-	reach('Retry On Fail ran the node again', world.results.some((entry) => entry.tries > 1));
+	reach(
+		'a base64 job of an earlier try not kept by id (paid_in_earlier_try)',
+		ended.includes('paid_in_earlier_try'),
+	);
+	reach(
+		'Retry On Fail ran the node again',
+		world.results.some((entry) => entry.tries > 1),
+	);
 	reach('a retried execution', execution.number > 1);
 	reach("a loop's next run", runIndex > 0);
-	reach('a lost answer looked up', world.aceData.jobs.some((job) => job.looks > 0));
+	reach(
+		'a lost answer looked up',
+		world.aceData.jobs.some((job) => job.looks > 0),
+	);
 	reach('Max Images per Run refused', ended.includes('max_images_per_run'));
 	reach('a run parked (Callback)', result.parkedAt !== undefined);
-	reach('the node threw', world.results.some((entry) => entry.error !== undefined));
-	if (result.parkedAt !== undefined && result.output && !result.ranAfterPark) await resumeByCallbacks(world, result.executeData.data.main[0], inputs.length);
+	reach(
+		'the node threw',
+		world.results.some((entry) => entry.error !== undefined),
+	);
+	if (result.parkedAt !== undefined && result.output && !result.ranAfterPark)
+		await resumeByCallbacks(world, result.executeData.data.main[0], inputs.length);
 	return world;
 }
 
@@ -883,8 +1211,13 @@ beforeAll(() => {
 	Error.stackTraceLimit = 0;
 	// The fingerprint's SHA-256, computed at once: WebCrypto digests on libuv's thread pool, which would make the order
 	// in which items reach the wire depend on the machine. The same digest, so the same fingerprints.
-	const digest = async (_algorithm: unknown, data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer> => {
-		const bytes = ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+	const digest = async (
+		_algorithm: unknown,
+		data: ArrayBufferView | ArrayBuffer,
+	): Promise<ArrayBuffer> => {
+		const bytes = ArrayBuffer.isView(data)
+			? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+			: Buffer.from(data);
 		const hash = createHash('sha256').update(bytes).digest();
 		return hash.buffer.slice(hash.byteOffset, hash.byteOffset + hash.byteLength) as ArrayBuffer;
 	};
@@ -898,7 +1231,14 @@ afterAll(() => {
 
 /** A scenario from the defaults below and what a reproduction sets. */
 function scenarioWith(overrides: Partial<Scenario>): Scenario {
-	const instant: JobPlan = { format: 'url', lookupsUntilDone: 0, final: 'images', withTaskId: true, token: false, fewer: false };
+	const instant: JobPlan = {
+		format: 'url',
+		lookupsUntilDone: 0,
+		final: 'images',
+		withTaskId: true,
+		token: false,
+		fewer: false,
+	};
 	return {
 		operation: 'generate',
 		traceId: undefined,
@@ -930,7 +1270,8 @@ describe("The whole node under n8n's lifecycle: Retry On Fail, retried execution
 			fc.asyncProperty(scenario, async (run) => void (await lifecycle(run, false))),
 			{ numRuns: RUNS, seed: SEED },
 		);
-		for (const what of Object.keys(reached)) expect([what, reached[what] >= 3]).toEqual([what, true]);
+		for (const what of Object.keys(reached))
+			expect([what, reached[what] >= 3]).toEqual([what, true]);
 		expect(Object.keys(reached)).toHaveLength(9);
 	}, 600_000);
 });
@@ -939,17 +1280,29 @@ describe("The whole node under n8n's lifecycle: Retry On Fail, retried execution
  * The bugs the property found, each as its smallest case, asserting what should happen. They fail today (the property
  * tolerated them while they were open); each was fixed in the node and is now a plain test.
  */
-describe("Bugs this property found in the journal and its reuse, fixed (minimal cases)", () => {
-	const job = (plan: Partial<JobPlan>): JobPlan => ({ format: 'url', lookupsUntilDone: 0, final: 'images', withTaskId: true, token: false, fewer: false, ...plan });
+describe('Bugs this property found in the journal and its reuse, fixed (minimal cases)', () => {
+	const job = (plan: Partial<JobPlan>): JobPlan => ({
+		format: 'url',
+		lookupsUntilDone: 0,
+		final: 'images',
+		withTaskId: true,
+		token: false,
+		fewer: false,
+		...plan,
+	});
 	const lastRun = (world: World) => world.results[world.results.length - 1];
-	const shownBy = (result: RunResult) => (result.error !== undefined ? errorText(result.error) : JSON.stringify(result.output));
+	const shownBy = (result: RunResult) =>
+		result.error !== undefined ? errorText(result.error) : JSON.stringify(result.output);
 
-	it("A: a job an earlier try paid for is named when the last try stops before reaching its item (pipeline.ts `submit`: the stop is checked before the journal)", async () => {
+	it('A: a job an earlier try paid for is named when the last try stops before reaching its item (pipeline.ts `submit`: the stop is checked before the journal)', async () => {
 		// Try 1: item 0's base64 images are emitted (kept inline), item 1's job is paid but its look-up is refused. Try 2:
 		// item 0 cannot be had again (paid_in_earlier_try) and stops the node before item 1 starts: its job is not named.
 		const world = await lifecycle(
 			scenarioWith({
-				items: [{ prompt: 0, n: 1, image: 0 }, { prompt: 1, n: 1, image: 0 }],
+				items: [
+					{ prompt: 0, n: 1, image: 0 },
+					{ prompt: 1, n: 1, image: 0 },
+				],
 				maxTries: 2,
 				jobs: [[job({ format: 'b64' })], [job({ lookupsUntilDone: 2 })], [job({})]],
 				lookups: ['http400'],
@@ -968,7 +1321,10 @@ describe("Bugs this property found in the journal and its reuse, fixed (minimal 
 			scenarioWith({
 				delivery: 'callback',
 				concurrency: 2,
-				items: [{ prompt: 0, n: 1, image: 0 }, { prompt: 1, n: 1, image: 0 }],
+				items: [
+					{ prompt: 0, n: 1, image: 0 },
+					{ prompt: 1, n: 1, image: 0 },
+				],
 				jobs: [[job({})], [job({ final: 'failed' })], [job({})]],
 				lookups: ['timeout', 'ok', 'timeout'],
 			}),
@@ -978,7 +1334,7 @@ describe("Bugs this property found in the journal and its reuse, fixed (minimal 
 		expect(shownBy(result)).toContain(world.aceData.jobs[0].id);
 	});
 
-	it('C: without an execution id (or a run index) a retried execution counts the failed one\'s tries as its own, and Callback parks before a retry', async () => {
+	it("C: without an execution id (or a run index) a retried execution counts the failed one's tries as its own, and Callback parks before a retry", async () => {
 		// Execution 1: both tries refused, the node throws. The retried execution, whose id n8n does not give either, reads
 		// `tries: 2` as its own: on its first try it parks (a look-up failed), and n8n runs it again on the parked items.
 		const world = await lifecycle(
@@ -995,21 +1351,25 @@ describe("Bugs this property found in the journal and its reuse, fixed (minimal 
 		expect(lastRun(world).ranAfterPark).toBe(false);
 	});
 
-	it("D: a node context n8n hands back as a primitive is no internal error (journal.ts `Journal.open` writes a property on it)", async () => {
+	it('D: a node context n8n hands back as a primitive is no internal error (journal.ts `Journal.open` writes a property on it)', async () => {
 		const run = scenarioWith({ continueOnFail: true });
 		run.hostile = { kind: 'context', value: 'text' as unknown as Record<string, never> };
 		const world = await lifecycle(run);
 		expect(JSON.stringify(lastRun(world).output)).not.toContain('internal_error');
 	});
 
-	it('E: with a Trace ID the user set, a later try does not take another item\'s job as its own (pipeline.ts `reuse` recovers by trace ID without the `traceShared` guard `submit` has)', async () => {
+	it("E: with a Trace ID the user set, a later try does not take another item's job as its own (pipeline.ts `reuse` recovers by trace ID without the `traceShared` guard `submit` has)", async () => {
 		// Try 1: item 0's request times out before AceData takes it, item 1's gets a 500 (neither is paid; the node cannot
 		// know): the node stops. Try 2: item 2 is paid; items 0 and 1 look their jobs up by the shared Trace ID, find
 		// item 2's and emit it: three items, one job, two of them never made.
 		const world = await lifecycle(
 			scenarioWith({
 				traceId: 'campaign-42',
-				items: [{ prompt: 0, n: 1, image: 0 }, { prompt: 0, n: 1, image: 0 }, { prompt: 0, n: 1, image: 0 }],
+				items: [
+					{ prompt: 0, n: 1, image: 0 },
+					{ prompt: 0, n: 1, image: 0 },
+					{ prompt: 0, n: 1, image: 0 },
+				],
 				maxTries: 2,
 				billed: [['timeoutUnsent', 'error500'], [], []],
 				jobs: [[job({ withTaskId: false })], [job({})], [job({})]],
@@ -1017,7 +1377,11 @@ describe("Bugs this property found in the journal and its reuse, fixed (minimal 
 		);
 		// Items 0 and 1 never take a job that is not theirs (they fail naming their trace ID instead).
 		const emitted = (lastRun(world).output ?? []).filter((entry) => entry.json.error === undefined);
-		expect(emitted.map((entry) => (entry.pairedItem as { item: number }).item).filter((item) => item !== 2)).toEqual([]);
+		expect(
+			emitted
+				.map((entry) => (entry.pairedItem as { item: number }).item)
+				.filter((item) => item !== 2),
+		).toEqual([]);
 	});
 
 	it("F: a `sentAt` in the node's context beyond JavaScript's dates is no internal error (journal.ts `readEntry` takes any finite number; polling.ts `foreignReason` formats it)", async () => {
@@ -1040,12 +1404,22 @@ describe("Bugs this property found in the journal and its reuse, fixed (minimal 
 	it("H: a base64 job's kept items that n8n hands back as `[]` still give their item one outcome (journal.ts `readEntry` takes an empty list; pipeline.ts `reuse` emits it)", async () => {
 		// Execution 1: item 0's base64 images are emitted and kept (by id), item 1 is refused: the node stops. The retried
 		// execution starts from a context whose entry for item 0 keeps `items: []`: item 0 comes out with nothing.
-		const b64 = { format: 'b64', lookupsUntilDone: 0, final: 'images', withTaskId: true, token: false, fewer: false } as const;
+		const b64 = {
+			format: 'b64',
+			lookupsUntilDone: 0,
+			final: 'images',
+			withTaskId: true,
+			token: false,
+			fewer: false,
+		} as const;
 		const world = await lifecycle(
 			scenarioWith({
 				retryOnFail: false,
 				binaryById: true,
-				items: [{ prompt: 0, n: 1, image: 0 }, { prompt: 1, n: 1, image: 0 }],
+				items: [
+					{ prompt: 0, n: 1, image: 0 },
+					{ prompt: 1, n: 1, image: 0 },
+				],
 				billed: [[], ['refused'], []],
 				jobs: [[b64], [b64], [b64]],
 				next: [{ sameItems: true, items: [], gapMs: 0, changed: false }],

@@ -5,7 +5,10 @@
 const crypto = require('crypto');
 const { Readable } = require('stream');
 
-const { multipartBody, isMultipartBody } = require('../../nodes/AceDataImages/transport/multipart.ts');
+const {
+	multipartBody,
+	isMultipartBody,
+} = require('../../nodes/AceDataImages/transport/multipart.ts');
 
 const photo = crypto.randomBytes(300000);
 const mask = crypto.randomBytes(1000);
@@ -33,8 +36,20 @@ async function collect(body) {
 }
 
 const parts = (photoSource, maskSource) => [
-	{ name: 'image', fileName: 'photo.png', contentType: 'image/png', size: photo.length, ...photoSource },
-	{ name: 'mask', fileName: 'mask.png', contentType: 'image/png', size: mask.length, ...maskSource },
+	{
+		name: 'image',
+		fileName: 'photo.png',
+		contentType: 'image/png',
+		size: photo.length,
+		...photoSource,
+	},
+	{
+		name: 'mask',
+		fileName: 'mask.png',
+		contentType: 'image/png',
+		size: mask.length,
+		...maskSource,
+	},
 ];
 
 test('in memory: one Buffer, exactly the multipart text, Content-Length = its length', async () => {
@@ -44,16 +59,26 @@ test('in memory: one Buffer, exactly the multipart text, Content-Length = its le
 	expect(Buffer.isBuffer(bytes)).toBe(true);
 	expect(bytes.length).toBe(body.length);
 	const text = bytes.toString('latin1');
-	expect(text.startsWith('--BOUNDARY\r\nContent-Disposition: form-data; name="model"\r\n\r\ngpt-image-1\r\n')).toBe(true);
+	expect(
+		text.startsWith(
+			'--BOUNDARY\r\nContent-Disposition: form-data; name="model"\r\n\r\ngpt-image-1\r\n',
+		),
+	).toBe(true);
 	expect(text).toContain('name="prompt"\r\n\r\nAdd a "red" scarf\r\n');
 	expect(text).not.toContain('skipped');
-	expect(text).toContain('Content-Disposition: form-data; name="image"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n');
+	expect(text).toContain(
+		'Content-Disposition: form-data; name="image"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n',
+	);
 	expect(text.endsWith('\r\n--BOUNDARY--\r\n')).toBe(true);
 	expect(body.contentType).toBe('multipart/form-data; boundary=BOUNDARY');
 });
 
 test('streamed from the store: a Readable (not a Buffer) with the same bytes, opened again for every attempt', async () => {
-	const inMemory = await multipartBody(fields, parts({ bytes: photo }, { bytes: mask }), 'B').open();
+	const inMemory = await multipartBody(
+		fields,
+		parts({ bytes: photo }, { bytes: mask }),
+		'B',
+	).open();
 	const photoStore = stored(photo);
 	const maskStore = stored(mask, 100);
 	const body = multipartBody(fields, parts(photoStore, maskStore), 'B');
@@ -70,6 +95,20 @@ test('streamed from the store: a Readable (not a Buffer) with the same bytes, op
 });
 
 test('a store that yields other than the recorded size ends the body with an error, never a torn request', async () => {
-	const body = multipartBody(fields, [{ name: 'image', fileName: 'photo.png', contentType: 'image/png', size: photo.length + 1, ...stored(photo) }], 'B');
-	await expect(collect(await body.open())).rejects.toThrow(`The stored image "photo.png" has ${photo.length} bytes, n8n recorded ${photo.length + 1}`);
+	const body = multipartBody(
+		fields,
+		[
+			{
+				name: 'image',
+				fileName: 'photo.png',
+				contentType: 'image/png',
+				size: photo.length + 1,
+				...stored(photo),
+			},
+		],
+		'B',
+	);
+	await expect(collect(await body.open())).rejects.toThrow(
+		`The stored image "photo.png" has ${photo.length} bytes, n8n recorded ${photo.length + 1}`,
+	);
 });

@@ -32,28 +32,90 @@ const SEED = 20261202;
 /** Stands for the API token: it must never come out of the node. */
 const PLANTED = 'planted-credential-abcdef0123';
 const HUGE = 'y'.repeat(100_000);
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex').toString('base64');
+const PNG = Buffer.from(
+	'89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
+	'hex',
+).toString('base64');
 
-const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constant(PLANTED), fc.constant(`a${PLANTED}b`), fc.constant(HUGE), fc.constant(''));
-const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant({}), fc.constant([]));
+const text = fc.oneof(
+	fc.string({ maxLength: 12 }),
+	fc.constant(PLANTED),
+	fc.constant(`a${PLANTED}b`),
+	fc.constant(HUGE),
+	fc.constant(''),
+);
+const scalar = fc.oneof(
+	text,
+	fc.integer(),
+	fc.double(),
+	fc.boolean(),
+	fc.constant(null),
+	fc.constant(undefined),
+	fc.constant({}),
+	fc.constant([]),
+);
 const id = fc.oneof(fc.constantFrom('task-1', 'task-2', 'task-3'), scalar);
 const datum = fc.oneof(
-	fc.record({ url: fc.oneof(fc.constant('https://cdn.example.com/a.png'), scalar), revised_prompt: scalar }, { requiredKeys: [] }),
-	fc.record({ b64_json: fc.oneof(fc.constant(PNG), scalar), revised_prompt: scalar }, { requiredKeys: [] }),
+	fc.record(
+		{ url: fc.oneof(fc.constant('https://cdn.example.com/a.png'), scalar), revised_prompt: scalar },
+		{ requiredKeys: [] },
+	),
+	fc.record(
+		{ b64_json: fc.oneof(fc.constant(PNG), scalar), revised_prompt: scalar },
+		{ requiredKeys: [] },
+	),
 	scalar,
 );
 const images = fc.record(
-	{ success: fc.oneof(fc.constant(true), scalar), task_id: id, trace_id: scalar, created: scalar, model: scalar, usage: fc.oneof(fc.dictionary(text, scalar, { maxKeys: 3 }), scalar), data: fc.oneof(fc.array(datum, { maxLength: 3 }), scalar) },
+	{
+		success: fc.oneof(fc.constant(true), scalar),
+		task_id: id,
+		trace_id: scalar,
+		created: scalar,
+		model: scalar,
+		usage: fc.oneof(fc.dictionary(text, scalar, { maxKeys: 3 }), scalar),
+		data: fc.oneof(fc.array(datum, { maxLength: 3 }), scalar),
+	},
 	{ requiredKeys: [] },
 );
-const failure = fc.record({ success: fc.constant(false), error: fc.oneof(fc.record({ code: scalar, message: scalar }, { requiredKeys: [] }), scalar) });
-const cost = fc.oneof(fc.record({ amount: fc.oneof(fc.double(), scalar), currency: scalar }, { requiredKeys: [] }), scalar);
+const failure = fc.record({
+	success: fc.constant(false),
+	error: fc.oneof(fc.record({ code: scalar, message: scalar }, { requiredKeys: [] }), scalar),
+});
+const cost = fc.oneof(
+	fc.record({ amount: fc.oneof(fc.double(), scalar), currency: scalar }, { requiredKeys: [] }),
+	scalar,
+);
 const record = fc.record(
-	{ id, trace_id: scalar, request: fc.oneof(fc.record({ model: scalar, prompt: scalar, n: scalar }, { requiredKeys: [] }), scalar), created_at: scalar, finished_at: fc.oneof(fc.constant(1_800_000_000), scalar), response: fc.oneof(images, failure, scalar), cost },
+	{
+		id,
+		trace_id: scalar,
+		request: fc.oneof(
+			fc.record({ model: scalar, prompt: scalar, n: scalar }, { requiredKeys: [] }),
+			scalar,
+		),
+		created_at: scalar,
+		finished_at: fc.oneof(fc.constant(1_800_000_000), scalar),
+		response: fc.oneof(images, failure, scalar),
+		cost,
+	},
 	{ requiredKeys: [] },
 );
-const body = fc.oneof(images, failure, record, fc.record({ items: fc.oneof(fc.array(record, { maxLength: 4 }), scalar), count: scalar }, { requiredKeys: [] }), scalar, text);
-const answer = fc.record({ statusCode: fc.constantFrom(200, 200, 200, 400, 403, 429, 500, 503), body });
+const body = fc.oneof(
+	images,
+	failure,
+	record,
+	fc.record(
+		{ items: fc.oneof(fc.array(record, { maxLength: 4 }), scalar), count: scalar },
+		{ requiredKeys: [] },
+	),
+	scalar,
+	text,
+);
+const answer = fc.record({
+	statusCode: fc.constantFrom(200, 200, 200, 400, 403, 429, 500, 503),
+	body,
+});
 
 const scenario = fc.record({
 	resource: fc.constantFrom('image', 'image', 'task'),
@@ -69,7 +131,14 @@ const scenario = fc.record({
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
-const node = { id: '1', name: 'AceData Cloud Images', type: 'aceDataImages', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+const node = {
+	id: '1',
+	name: 'AceData Cloud Images',
+	type: 'aceDataImages',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
 
 function helpers(answers: Scenario['answers']) {
 	let next = 0;
@@ -82,11 +151,19 @@ function helpers(answers: Scenario['answers']) {
 		httpRequest: async () => {
 			throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 		},
-		prepareBinaryData: async (bytes: Buffer, fileName?: string, mimeType?: string) => ({ data: bytes.toString('base64'), fileName, mimeType, fileSize: String(bytes.length) }),
+		prepareBinaryData: async (bytes: Buffer, fileName?: string, mimeType?: string) => ({
+			data: bytes.toString('base64'),
+			fileName,
+			mimeType,
+			fileSize: String(bytes.length),
+		}),
 	};
 }
 
-function executeContext(run: Scenario, parked: { items?: INodeExecutionData[] }): IExecuteFunctions {
+function executeContext(
+	run: Scenario,
+	parked: { items?: INodeExecutionData[] },
+): IExecuteFunctions {
 	const inputs = Array.from({ length: run.items }, (_, index) => ({ json: { index } }));
 	const parameters: IDataObject = {
 		resource: run.resource,
@@ -103,7 +180,8 @@ function executeContext(run: Scenario, parked: { items?: INodeExecutionData[] })
 	const executeData = { data: { main: [inputs] }, node, source: null };
 	return {
 		getInputData: () => inputs,
-		getNodeParameter: (name: string, _item: number, fallback?: unknown) => parameters[name] ?? fallback,
+		getNodeParameter: (name: string, _item: number, fallback?: unknown) =>
+			parameters[name] ?? fallback,
 		continueOnFail: () => run.continueOnFail,
 		getNode: () => node,
 		getCredentials: async () => ({ apiToken: PLANTED, baseUrl: 'https://api.acedata.cloud' }),
@@ -117,21 +195,29 @@ function executeContext(run: Scenario, parked: { items?: INodeExecutionData[] })
 	} as unknown as IExecuteFunctions;
 }
 
-function webhookContext(run: Scenario, parkedItems: INodeExecutionData[], answered: { status?: number }): IWebhookFunctions {
+function webhookContext(
+	run: Scenario,
+	parkedItems: INodeExecutionData[],
+	answered: { status?: number },
+): IWebhookFunctions {
 	return {
 		getBodyData: () => run.callbackBody,
 		evaluateExpression: () => parkedItems,
 		getNode: () => node,
 		getCredentials: async () => ({ apiToken: PLANTED, baseUrl: 'https://api.acedata.cloud' }),
 		getResponseObject: () => {
-			const response = { status: (code: number) => ((answered.status = code), response), json: () => response };
+			const response = {
+				status: (code: number) => ((answered.status = code), response),
+				json: () => response,
+			};
 			return response;
 		},
 		helpers: helpers(run.answers),
 	} as unknown as IWebhookFunctions;
 }
 
-const RUNTIME_ERROR = /is not a function|Cannot read prop|is not defined|is not iterable|undefined \(reading|Maximum call stack/;
+const RUNTIME_ERROR =
+	/is not a function|Cannot read prop|is not defined|is not iterable|undefined \(reading|Maximum call stack/;
 
 /**
  * Every input item: one error item, or items with no error. A listing (Task › Get Many) that finds no task is an
@@ -145,11 +231,21 @@ function expectOneOutcomeEach(items: INodeExecutionData[], count: number, listin
 	}
 	const paired = [...byItem.keys()].sort((a, b) => a - b);
 	const complete = paired.length === count && paired.every((item, index) => item === index);
-	check(complete || (listing && paired.every((item) => item < count)), `outcomes for items ${paired.join(', ')} of ${count}`);
+	check(
+		complete || (listing && paired.every((item) => item < count)),
+		`outcomes for items ${paired.join(', ')} of ${count}`,
+	);
 	for (const group of byItem.values()) {
 		const errors = group.filter((item) => item.json.error !== undefined);
-		check(errors.length === 0 || group.length === 1, `an error item beside other items: ${JSON.stringify(group).slice(0, 300)}`);
-		for (const item of errors) check(!RUNTIME_ERROR.test(String(item.json.error)), `a JavaScript error shown: ${String(item.json.error)}`);
+		check(
+			errors.length === 0 || group.length === 1,
+			`an error item beside other items: ${JSON.stringify(group).slice(0, 300)}`,
+		);
+		for (const item of errors)
+			check(
+				!RUNTIME_ERROR.test(String(item.json.error)),
+				`a JavaScript error shown: ${String(item.json.error)}`,
+			);
 	}
 }
 
@@ -165,11 +261,17 @@ describe('The node against a hostile AceData', () => {
 				try {
 					[output] = await new AceDataImages().execute.call(executeContext(run, parked));
 				} catch (error) {
-					check(error instanceof NodeApiError || error instanceof NodeOperationError, `threw ${String(error)}`);
+					check(
+						error instanceof NodeApiError || error instanceof NodeOperationError,
+						`threw ${String(error)}`,
+					);
 					const { message, description } = error as NodeApiError;
 					check(!RUNTIME_ERROR.test(message), `a JavaScript error shown: ${message}`);
 					check(!`${message} ${description ?? ''}`.includes(PLANTED), 'the token in an error');
-					check(!(run.continueOnFail && run.resource === 'image' && run.delivery !== 'callback'), `threw under Continue On Fail: ${message}`);
+					check(
+						!(run.continueOnFail && run.resource === 'image' && run.delivery !== 'callback'),
+						`threw under Continue On Fail: ${message}`,
+					);
 					return;
 				}
 				check(!JSON.stringify(output).includes(PLANTED), 'the token in the output');
@@ -177,17 +279,27 @@ describe('The node against a hostile AceData', () => {
 					// Parked: what Max Wait would pass through is one outcome per item too, and so is the resume.
 					expectOneOutcomeEach(parked.items, run.items);
 					const answered: { status?: number } = {};
-					const resumed = await new AceDataImages().webhook.call(webhookContext(run, parked.items, answered));
+					const resumed = await new AceDataImages().webhook.call(
+						webhookContext(run, parked.items, answered),
+					);
 					const items = resumed.workflowData?.[0];
 					if (items) {
 						expectOneOutcomeEach(items, run.items);
 						const text = JSON.stringify(items);
 						check(!text.includes(PLANTED), 'the token in the resumed items');
 						check(!text.includes('__aceDataImages'), 'the internal state in the resumed items');
-					} else check([200, 404, 503].includes(answered.status ?? 0), `the webhook answered ${answered.status}`);
+					} else
+						check(
+							[200, 404, 503].includes(answered.status ?? 0),
+							`the webhook answered ${answered.status}`,
+						);
 					return;
 				}
-				expectOneOutcomeEach(output, run.items, run.resource === 'task' && run.taskOperation === 'getMany');
+				expectOneOutcomeEach(
+					output,
+					run.items,
+					run.resource === 'task' && run.taskOperation === 'getMany',
+				);
 			}),
 			{ numRuns: RUNS, seed: SEED },
 		);

@@ -14,7 +14,12 @@ let packed;
 
 beforeAll(() => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-pack-'));
-	const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }));
+	const [info] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+			cwd: ROOT,
+			encoding: 'utf8',
+		}),
+	);
 	const unpacked = path.join(dir, 'unpacked');
 	fs.mkdirSync(unpacked);
 	execFileSync('tar', ['xzf', path.join(dir, info.filename), '-C', unpacked]);
@@ -23,7 +28,11 @@ beforeAll(() => {
 
 test('the tarball holds index.js, dist, README, LICENSE and package.json, nothing else', () => {
 	const files = packed.info.files.map((file) => file.path);
-	const outside = files.filter((file) => !file.startsWith('dist/') && !['index.js', 'README.md', 'LICENSE', 'package.json'].includes(file));
+	const outside = files.filter(
+		(file) =>
+			!file.startsWith('dist/') &&
+			!['index.js', 'README.md', 'LICENSE', 'package.json'].includes(file),
+	);
 	expect(outside).toEqual([]);
 	for (const needed of [
 		'dist/nodes/AceDataImages/AceDataImages.node.js',
@@ -40,7 +49,8 @@ test('the tarball holds index.js, dist, README, LICENSE and package.json, nothin
 	const manifest = JSON.parse(fs.readFileSync(path.join(packed.dir, 'package.json'), 'utf8'));
 	expect(manifest.dependencies).toBeUndefined();
 	expect(Object.keys(manifest.peerDependencies)).toEqual(['n8n-workflow']);
-	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(files).toContain(entry);
+	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials])
+		expect(files).toContain(entry);
 });
 
 test('the top-level index.js of the tarball exports the node and the credential classes', () => {
@@ -53,9 +63,15 @@ test('the top-level index.js of the tarball exports the node and the credential 
 		fs.unlinkSync(path.join(packed.dir, 'node_modules'));
 	}
 	expect(Object.keys(exported).sort()).toEqual(['AceDataCloudApi', 'AceDataImages']);
-	expect(new exported.AceDataImages().description).toMatchObject({ name: 'aceDataImages', displayName: 'AceData Cloud Images', version: 1 });
+	expect(new exported.AceDataImages().description).toMatchObject({
+		name: 'aceDataImages',
+		displayName: 'AceData Cloud Images',
+		version: 1,
+	});
 	expect(new exported.AceDataCloudApi().name).toBe('aceDataCloudApi');
-	expect(JSON.parse(fs.readFileSync(path.join(packed.dir, 'package.json'), 'utf8')).main).toBe('index.js');
+	expect(JSON.parse(fs.readFileSync(path.join(packed.dir, 'package.json'), 'utf8')).main).toBe(
+		'index.js',
+	);
 });
 
 test("n8n's scanner passes on the source and on the tarball", () => {
@@ -64,11 +80,18 @@ test("n8n's scanner passes on the source and on the tarball", () => {
 		// Not under jest's NODE_ENV=test: n8n's lint rules then check file names as in their own test fixtures.
 		const env = { ...process.env };
 		delete env.NODE_ENV;
-		output = execFileSync(process.execPath, [SCAN, ROOT, packed.dir], { cwd: ROOT, encoding: 'utf8', env });
+		output = execFileSync(process.execPath, [SCAN, ROOT, packed.dir], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			env,
+		});
 	} catch (error) {
 		output = error.stdout;
 	}
-	const results = output.trim().split('\n').map((line) => JSON.parse(line));
+	const results = output
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line));
 	expect(results.map(({ target, passed, details }) => ({ target, passed, details }))).toEqual([
 		{ target: 'source', passed: true },
 		{ target: 'tarball', passed: true },

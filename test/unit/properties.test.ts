@@ -9,7 +9,12 @@ import fc from 'fast-check';
 import { check } from '../harness/check';
 
 import { buildImageFields } from '../../nodes/AceDataImages/helpers/requestBody';
-import { ENUM_OPTIONS, MODEL_RULES, type EnumOption, type ModelRule } from '../../nodes/AceDataImages/models/modelRules';
+import {
+	ENUM_OPTIONS,
+	MODEL_RULES,
+	type EnumOption,
+	type ModelRule,
+} from '../../nodes/AceDataImages/models/modelRules';
 import {
 	ImageRequestValidationError,
 	PARAMETER_LABELS,
@@ -22,13 +27,20 @@ const RUNS = 10_000;
 const SEED = 20261130;
 
 /** Every value any model accepts for an enumerated option, plus one no model accepts. */
-const ENUM_VALUES = new Map(ENUM_OPTIONS.map((option) => [option, [...new Set(MODEL_RULES.flatMap((rule) => rule[option] ?? [])), 'bogus']]));
+const ENUM_VALUES = new Map(
+	ENUM_OPTIONS.map((option) => [
+		option,
+		[...new Set(MODEL_RULES.flatMap((rule) => rule[option] ?? [])), 'bogus'],
+	]),
+);
 const enumValues = (option: EnumOption) => ENUM_VALUES.get(option) as string[];
 
 /** Sizes from every model's list and suggestions, plus edge cases around the gpt-image-2 rule and malformed ones. */
 const SIZES = [
 	...new Set(
-		MODEL_RULES.flatMap((rule) => ('values' in rule.size ? rule.size.values : rule.size.suggestions)).concat([
+		MODEL_RULES.flatMap((rule) =>
+			'values' in rule.size ? rule.size.values : rule.size.suggestions,
+		).concat([
 			'',
 			'auto',
 			'3840x2160',
@@ -64,7 +76,11 @@ const WIRE: Array<[keyof ImageRequestInput, string]> = [
 ];
 
 /** Mostly unset or a value this model accepts, sometimes anything: both sides of the table get exercised. */
-function field<T>(own: readonly T[], any: fc.Arbitrary<T>, anyWeight = 1): fc.Arbitrary<T | undefined> {
+function field<T>(
+	own: readonly T[],
+	any: fc.Arbitrary<T>,
+	anyWeight = 1,
+): fc.Arbitrary<T | undefined> {
 	const options: Array<fc.WeightedArbitrary<T | undefined>> = [
 		{ arbitrary: fc.constant(undefined), weight: 6 },
 		{ arbitrary: any, weight: anyWeight },
@@ -87,11 +103,18 @@ function promptFor(rule: ModelRule): fc.Arbitrary<string> {
 }
 
 /** WxH on and off the 16 grid, across the pixel, side and aspect limits. */
-const side = fc.oneof(fc.integer({ min: 1, max: 260 }).map((k) => k * 16), fc.integer({ min: 1, max: 4200 }));
+const side = fc.oneof(
+	fc.integer({ min: 1, max: 260 }).map((k) => k * 16),
+	fc.integer({ min: 1, max: 4200 }),
+);
 const anySize = fc.tuple(side, side).map(([width, height]) => `${width}x${height}`);
 /** On the grid, with aspect ratios around the 3:1 limit, either way round. */
 const gridSize = fc
-	.tuple(fc.integer({ min: 40, max: 240 }), fc.constantFrom(1, 1.5, 2.9, 3, 3.2, 3.6, 4, 5), fc.boolean())
+	.tuple(
+		fc.integer({ min: 40, max: 240 }),
+		fc.constantFrom(1, 1.5, 2.9, 3, 3.2, 3.6, 4, 5),
+		fc.boolean(),
+	)
 	.map(([k, ratio, tall]) => {
 		const long = k * 16;
 		const short = Math.max(16, Math.round(long / ratio / 16) * 16);
@@ -99,21 +122,33 @@ const gridSize = fc
 	});
 const randomSize = fc.oneof(anySize, gridSize, gridSize);
 
-const enumField = (rule: ModelRule, option: EnumOption) => field(rule[option] ?? [], fc.constantFrom(...enumValues(option)));
+const enumField = (rule: ModelRule, option: EnumOption) =>
+	field(rule[option] ?? [], fc.constantFrom(...enumValues(option)));
 
 const input = fc.constantFrom(...MODEL_RULES).chain((rule) =>
 	fc.record({
 		rule: fc.constant(rule),
 		delivery: fc.constantFrom<Delivery>('wait', 'poll', 'submit'),
-		customModel: fc.constantFrom('', 'gpt-image-2:official', 'nano-banana-pro', 'gpt-image-2.5-flare'),
+		customModel: fc.constantFrom(
+			'',
+			'gpt-image-2:official',
+			'nano-banana-pro',
+			'gpt-image-2.5-flare',
+		),
 		prompt: promptFor(rule),
 		n: fc.oneof(
 			{ arbitrary: fc.integer({ min: 1, max: rule.maxImages }), weight: 8 },
-			{ arbitrary: fc.oneof(fc.integer({ min: -1, max: 12 }), fc.constantFrom(1.5, Number.NaN)), weight: 1 },
+			{
+				arbitrary: fc.oneof(fc.integer({ min: -1, max: 12 }), fc.constantFrom(1.5, Number.NaN)),
+				weight: 1,
+			},
 		),
 		size: field(
 			'values' in rule.size ? rule.size.values : rule.size.suggestions,
-			fc.oneof({ arbitrary: fc.constantFrom(...SIZES), weight: 1 }, { arbitrary: randomSize, weight: 8 }),
+			fc.oneof(
+				{ arbitrary: fc.constantFrom(...SIZES), weight: 1 },
+				{ arbitrary: randomSize, weight: 8 },
+			),
 			6,
 		),
 		quality: enumField(rule, 'quality'),
@@ -122,10 +157,22 @@ const input = fc.constantFrom(...MODEL_RULES).chain((rule) =>
 		moderation: enumField(rule, 'moderation'),
 		outputFormat: enumField(rule, 'outputFormat'),
 		responseFormat: enumField(rule, 'responseFormat'),
-		outputCompression: field(rule.outputCompression ? [0, 55, 100] : [], fc.oneof(fc.integer({ min: -5, max: 105 }), fc.constantFrom(50.5, Number.NaN))),
-		partialImages: field(rule.partialImages ? [0, 1, 3] : [], fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(Number.NaN))),
-		callbackUrl: field(['https://hooks.example/acedata', 'http://n8n.local:5678/webhook/x'], fc.constantFrom('ftp://x', 'https://a b', 'hooks.example')),
-		traceId: fc.oneof({ arbitrary: fc.constantFrom('trace-1', 'x'.repeat(200)), weight: 8 }, { arbitrary: fc.constant('x'.repeat(201)), weight: 1 }),
+		outputCompression: field(
+			rule.outputCompression ? [0, 55, 100] : [],
+			fc.oneof(fc.integer({ min: -5, max: 105 }), fc.constantFrom(50.5, Number.NaN)),
+		),
+		partialImages: field(
+			rule.partialImages ? [0, 1, 3] : [],
+			fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(Number.NaN)),
+		),
+		callbackUrl: field(
+			['https://hooks.example/acedata', 'http://n8n.local:5678/webhook/x'],
+			fc.constantFrom('ftp://x', 'https://a b', 'hooks.example'),
+		),
+		traceId: fc.oneof(
+			{ arbitrary: fc.constantFrom('trace-1', 'x'.repeat(200)), weight: 8 },
+			{ arbitrary: fc.constant('x'.repeat(201)), weight: 1 },
+		),
 	}),
 );
 
@@ -153,7 +200,8 @@ function toInput(sample: Sample): ImageRequestInput {
 	};
 }
 
-const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+const isWhole = (value: number, min: number, max: number) =>
+	Number.isInteger(value) && value >= min && value <= max;
 
 /** The oracle: which sizes a size rule accepts, by its own arithmetic. */
 function sizeAccepted(rule: ModelRule, size: string): boolean {
@@ -164,7 +212,14 @@ function sizeAccepted(rule: ModelRule, size: string): boolean {
 	if (rule.size.kind === 'free') return true;
 	const [width, height] = [Number(match[1]), Number(match[2])];
 	const [long, short] = [Math.max(width, height), Math.min(width, height)];
-	return width % 16 === 0 && height % 16 === 0 && long <= 3840 && width * height >= 655_360 && width * height <= 8_294_400 && long <= 3 * short;
+	return (
+		width % 16 === 0 &&
+		height % 16 === 0 &&
+		long <= 3840 &&
+		width * height >= 655_360 &&
+		width * height <= 8_294_400 &&
+		long <= 3 * short
+	);
 }
 
 /** The oracle: every parameter that is wrong for this model, by the table. */
@@ -182,12 +237,19 @@ function wrongParameters(value: ImageRequestInput, rule: ModelRule): Set<string>
 	const compression = value.outputCompression;
 	if (compression !== undefined) {
 		const jpegOrWebp = value.outputFormat === 'jpeg' || value.outputFormat === 'webp';
-		if (!isWhole(compression, 0, 100) || !rule.outputCompression || !jpegOrWebp) wrong.add('outputCompression');
+		if (!isWhole(compression, 0, 100) || !rule.outputCompression || !jpegOrWebp)
+			wrong.add('outputCompression');
 	}
-	if (value.partialImages !== undefined && (!isWhole(value.partialImages, 0, 3) || !rule.partialImages)) wrong.add('partialImages');
+	if (
+		value.partialImages !== undefined &&
+		(!isWhole(value.partialImages, 0, 3) || !rule.partialImages)
+	)
+		wrong.add('partialImages');
 	if (value.background === 'transparent' && value.outputFormat === 'jpeg') wrong.add('background');
-	if (value.responseFormat === 'b64_json' && rule.base64SingleImage && value.n !== 1) wrong.add('responseFormat');
-	if (value.callbackUrl !== undefined && !/^https?:\/\/[^\s/]+\S*$/.test(value.callbackUrl)) wrong.add('callbackUrl');
+	if (value.responseFormat === 'b64_json' && rule.base64SingleImage && value.n !== 1)
+		wrong.add('responseFormat');
+	if (value.callbackUrl !== undefined && !/^https?:\/\/[^\s/]+\S*$/.test(value.callbackUrl))
+		wrong.add('callbackUrl');
 	if ((value.traceId ?? '').length > 200) wrong.add('traceId');
 	return wrong;
 }
@@ -205,13 +267,22 @@ describe(`properties over the model table (${RUNS.toLocaleString('en-US')} runs,
 				} catch (error) {
 					thrown = error;
 				}
-				check(thrown === undefined || thrown instanceof ImageRequestValidationError, `threw ${String(thrown)}`);
+				check(
+					thrown === undefined || thrown instanceof ImageRequestValidationError,
+					`threw ${String(thrown)}`,
+				);
 				const refused = thrown as ImageRequestValidationError | undefined;
 				if (wrong.size > 0) {
 					seen.invalid++;
 					check(refused, `accepted although ${[...wrong].join(', ')} are wrong`);
-					check(wrong.has(refused.parameter), `refused naming ${refused.parameter}, but the wrong ones are ${[...wrong].join(', ')}`);
-					check(refused.message.includes(`Parameter "${PARAMETER_LABELS[refused.parameter]}"`), `a refusal without the label: ${refused.message}`);
+					check(
+						wrong.has(refused.parameter),
+						`refused naming ${refused.parameter}, but the wrong ones are ${[...wrong].join(', ')}`,
+					);
+					check(
+						refused.message.includes(`Parameter "${PARAMETER_LABELS[refused.parameter]}"`),
+						`a refusal without the label: ${refused.message}`,
+					);
 					return;
 				}
 				seen.valid++;

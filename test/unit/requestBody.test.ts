@@ -11,7 +11,11 @@ const base: ImageRequestInput = {
 
 describe('request body', () => {
 	it('carries only what was set, with model always', () => {
-		expect(buildImageFields(base, false)).toEqual({ model: 'gpt-image-1', prompt: 'A lighthouse at dawn', n: 2 });
+		expect(buildImageFields(base, false)).toEqual({
+			model: 'gpt-image-1',
+			prompt: 'A lighthouse at dawn',
+			n: 2,
+		});
 	});
 
 	it('puts every option on the wire in snake_case', () => {
@@ -53,13 +57,20 @@ describe('request body', () => {
 	});
 
 	it('sends the custom model id verbatim and drops empty strings', () => {
-		const body = buildImageFields({ ...base, model: 'custom', modelId: 'gpt-image-2:official', size: '' }, false);
+		const body = buildImageFields(
+			{ ...base, model: 'custom', modelId: 'gpt-image-2:official', size: '' },
+			false,
+		);
 		expect(body.model).toBe('gpt-image-2:official');
 		expect(body).not.toHaveProperty('size');
 	});
 
 	it('sends input_fidelity for edits only', () => {
-		expect(buildImageFields({ ...base, inputFidelity: 'high' }, false)).not.toHaveProperty('input_fidelity');
-		expect(buildImageFields({ ...base, operation: 'edit', inputFidelity: 'high' }, false).input_fidelity).toBe('high');
+		expect(buildImageFields({ ...base, inputFidelity: 'high' }, false)).not.toHaveProperty(
+			'input_fidelity',
+		);
+		expect(
+			buildImageFields({ ...base, operation: 'edit', inputFidelity: 'high' }, false).input_fidelity,
+		).toBe('high');
 	});
 });

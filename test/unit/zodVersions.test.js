@@ -14,8 +14,15 @@ function runWith(zodPackage) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-zod-'));
 	fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
 	fs.mkdirSync(path.join(dir, 'node_modules'));
-	fs.cpSync(path.join(ROOT, 'node_modules', zodPackage), path.join(dir, 'node_modules', 'zod'), { recursive: true, dereference: true });
-	fs.symlinkSync(path.join(ROOT, 'node_modules', 'n8n-workflow'), path.join(dir, 'node_modules', 'n8n-workflow'), 'dir');
+	fs.cpSync(path.join(ROOT, 'node_modules', zodPackage), path.join(dir, 'node_modules', 'zod'), {
+		recursive: true,
+		dereference: true,
+	});
+	fs.symlinkSync(
+		path.join(ROOT, 'node_modules', 'n8n-workflow'),
+		path.join(dir, 'node_modules', 'n8n-workflow'),
+		'dir',
+	);
 	const script = `
 		const zod = require('zod/package.json').version;
 		const { validateImageRequest } = require('./dist/nodes/AceDataImages/models/validation');
@@ -54,8 +61,20 @@ test('the node loads and validates alike with zod 3.25 and zod 4', () => {
 		one: 'Parameter "Number of Images" must be 1 for dall-e-3: it makes one image per request',
 		nan: 'Parameter "Number of Images" must be a number from 1 to 10',
 		size: expect.stringContaining('Parameter "Size" "999x999" is not accepted by gpt-image-1'),
-		compression: expect.stringContaining('Parameter "Output Compression" only applies to jpeg or webp output'),
-		answer: { ok: true, value: { kind: 'images', answer: { images: [{ url: 'https://cdn.example/a.png' }], usage: { total_tokens: 5 }, taskId: '7' } } },
+		compression: expect.stringContaining(
+			'Parameter "Output Compression" only applies to jpeg or webp output',
+		),
+		answer: {
+			ok: true,
+			value: {
+				kind: 'images',
+				answer: {
+					images: [{ url: 'https://cdn.example/a.png' }],
+					usage: { total_tokens: 5 },
+					taskId: '7',
+				},
+			},
+		},
 		broken: { ok: false },
 		record: { kind: 'invalid', id: 't1' },
 	});

@@ -34,7 +34,8 @@ export const properties: INodeProperties[] = [
 				name: 'Edit',
 				value: 'edit',
 				action: 'Edit images',
-				description: 'Change images the workflow holds (or at URLs) following a prompt, optionally within a mask',
+				description:
+					'Change images the workflow holds (or at URLs) following a prompt, optionally within a mask',
 			},
 		],
 		default: 'generate',
@@ -56,7 +57,8 @@ export const properties: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getMany',
 				action: 'Get many tasks',
-				description: 'List tasks by IDs, trace IDs or creation time, with their status, cost and images (free)',
+				description:
+					'List tasks by IDs, trace IDs or creation time, with their status, cost and images (free)',
 			},
 		],
 		default: 'get',

@@ -1,7 +1,12 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_FILE_NAME_TEMPLATE } from '../helpers/fileName';
-import { DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_TIMEOUT_SECONDS, MAX_DOWNLOAD_MB, PARAMETER_LABELS } from '../models/defaults';
+import {
+	DEFAULT_MAX_DOWNLOAD_MB,
+	DEFAULT_TIMEOUT_SECONDS,
+	MAX_DOWNLOAD_MB,
+	PARAMETER_LABELS,
+} from '../models/defaults';
 
 /** Options about the emitted files, shared by every operation that emits images. */
 
@@ -58,10 +63,22 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: DEFAULT_TIMEOUT_SECONDS,
-	description: 'How long one HTTP request may take. Image models need 60–300 s, 4K several minutes.',
+	description:
+		'How long one HTTP request may take. Image models need 60–300 s, 4K several minutes.',
 };
 
 /** The Options collection of an operation that emits files: the given file options, shown with the operation. */
-export function fileOptions(show: NonNullable<IDisplayOptions['show']>, options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, displayOptions: { show }, options };
+export function fileOptions(
+	show: NonNullable<IDisplayOptions['show']>,
+	options: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options,
+	};
 }

@@ -26,13 +26,22 @@ const OPERATIONS: Record<string, Record<string, OperationModule>> = {
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const inputs = this.getInputData();
-	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail(), (delivery) => DELIVERIES[delivery]);
+	const pipeline = new Pipeline(
+		this,
+		inputs.length,
+		this.continueOnFail(),
+		(delivery) => DELIVERIES[delivery],
+	);
 	let module: OperationModule;
 	let concurrency: number;
 	try {
 		const { resource, operation } = readNodeSettings(this);
 		const found = OPERATIONS[resource]?.[operation];
-		if (!found) throw parameterFailure('operation', `The operation "${operation}" of "${resource}" is not supported`);
+		if (!found)
+			throw parameterFailure(
+				'operation',
+				`The operation "${operation}" of "${resource}" is not supported`,
+			);
 		module = found;
 		concurrency = readConcurrency(this);
 		if (resource === 'image') {
@@ -41,19 +50,27 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const journal = Journal.open(this);
 			const budget = ImageBudget.read(this);
 			pipeline.useJournal(journal, budget);
-			const refused = this.continueOnFail() ? undefined : budget.runRefusal(this, journal, inputs.length);
+			const refused = this.continueOnFail()
+				? undefined
+				: budget.runRefusal(this, journal, inputs.length);
 			if (refused) throw refused;
 		}
 	} catch (error) {
 		return [pipeline.failAll(error)];
 	}
-	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<Prepared> => await module.prepare.call(this, itemIndex, signal);
+	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<Prepared> =>
+		await module.prepare.call(this, itemIndex, signal);
 	const outcomes = await pipeline.run(prepare, concurrency);
 	// Delivery is read per item: a run with any parking item (Callback) parks, its other items ending as their own
 	// (an accepted Submit item becomes its task); otherwise the outcomes become the output.
-	const parking = outcomes.find((outcome) => outcome.kind === 'accepted' && DELIVERIES[outcome.request.delivery].parks);
+	const parking = outcomes.find(
+		(outcome) => outcome.kind === 'accepted' && DELIVERIES[outcome.request.delivery].parks,
+	);
 	const ending = { retryPending: this.getNode().retryOnFail === true };
-	const items = parking?.kind === 'accepted' ? await DELIVERIES[parking.request.delivery].endRun(this, outcomes, ending) : await emitOutcomes(outcomes);
+	const items =
+		parking?.kind === 'accepted'
+			? await DELIVERIES[parking.request.delivery].endRun(this, outcomes, ending)
+			: await emitOutcomes(outcomes);
 	reportRun(this, items, pipeline.ledger.spend());
 	return [items];
 }

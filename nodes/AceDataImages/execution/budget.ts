@@ -35,19 +35,29 @@ export class ImageBudget {
 		}
 		if (journal.imagesAsked() + asking <= this.cap) return undefined;
 		const what = `${count} item${count === 1 ? '' : 's'} × Number of Images`;
-		return this.failure(journal, `this run asks for ${asking}${journal.imagesAsked() > 0 ? ' more' : ''} images (${what})`);
+		return this.failure(
+			journal,
+			`this run asks for ${asking}${journal.imagesAsked() > 0 ? ' more' : ''} images (${what})`,
+		);
 	}
 
 	/** The refusal of a request that would pass the cap (undefined: within it). */
 	refusal(journal: Journal, images: number): Failure | undefined {
-		if (this.cap === undefined || (!this.closed && journal.imagesAsked() + images <= this.cap)) return undefined;
+		if (this.cap === undefined || (!this.closed && journal.imagesAsked() + images <= this.cap))
+			return undefined;
 		this.closed = true;
-		return this.failure(journal, `this item would ask for ${images}${journal.imagesAsked() > 0 ? ' more' : ''}`);
+		return this.failure(
+			journal,
+			`this item would ask for ${images}${journal.imagesAsked() > 0 ? ' more' : ''}`,
+		);
 	}
 
 	private failure(journal: Journal, why: string): Failure {
 		const asked = journal.imagesAsked();
-		const before = asked > 0 ? ` and this execution has already asked AceData for ${asked} image${asked === 1 ? '' : 's'}` : '';
+		const before =
+			asked > 0
+				? ` and this execution has already asked AceData for ${asked} image${asked === 1 ? '' : 's'}`
+				: '';
 		return new Failure({
 			kind: 'parameter',
 			code: 'max_images_per_run',

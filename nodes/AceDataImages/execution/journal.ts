@@ -43,8 +43,10 @@ interface JournalState {
 	jobs: Record<string, JournalEntry>;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
-const whole = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	!!value && typeof value === 'object' && !Array.isArray(value);
+const whole = (value: unknown): number =>
+	typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
 
 const EARLIEST = Date.UTC(2020, 0, 1);
 const DAY_MS = 86_400_000;
@@ -57,16 +59,27 @@ function keptItems(value: unknown): INodeExecutionData[] | undefined {
 			isRecord(item) &&
 			isRecord(item.json) &&
 			isRecord(item.binary) &&
-			Object.values(item.binary).every((binary) => isRecord(binary) && typeof binary.id === 'string' && binary.id !== ''),
+			Object.values(item.binary).every(
+				(binary) => isRecord(binary) && typeof binary.id === 'string' && binary.id !== '',
+			),
 	);
 	return fits ? (value as INodeExecutionData[]) : undefined;
 }
 
 /** An entry read back from n8n's saved run data: checked like anything else that crosses a boundary. */
 function readEntry(value: unknown): JournalEntry | undefined {
-	if (!isRecord(value) || typeof value.traceId !== 'string' || (value.billing !== 'maybe' && value.billing !== 'paid')) return undefined;
+	if (
+		!isRecord(value) ||
+		typeof value.traceId !== 'string' ||
+		(value.billing !== 'maybe' && value.billing !== 'paid')
+	)
+		return undefined;
 	// A time n8n could have written: from 2020 to a day from now (a saved context can hold anything).
-	if (typeof value.sentAt !== 'number' || !(value.sentAt >= EARLIEST && value.sentAt <= Date.now() + DAY_MS)) return undefined;
+	if (
+		typeof value.sentAt !== 'number' ||
+		!(value.sentAt >= EARLIEST && value.sentAt <= Date.now() + DAY_MS)
+	)
+		return undefined;
 	return {
 		traceId: value.traceId,
 		taskId: typeof value.taskId === 'string' && value.taskId ? value.taskId : undefined,
@@ -130,7 +143,10 @@ export class Journal {
 
 	/** Images asked of AceData in this execution by this node: earlier runs, earlier tries and this try so far. */
 	imagesAsked(): number {
-		return this.state.imagesBefore + Object.values(this.state.jobs).reduce((sum, entry) => sum + entry.images, 0);
+		return (
+			this.state.imagesBefore +
+			Object.values(this.state.jobs).reduce((sum, entry) => sum + entry.images, 0)
+		);
 	}
 
 	/** Images asked by earlier runs of this node in this execution (a loop). */
@@ -147,7 +163,9 @@ export class Journal {
 
 	/** Whether another job in the journal carries this trace ID (a Trace ID the user set for several items). */
 	traceShared(key: string, traceId: string): boolean {
-		return Object.entries(this.state.jobs).some(([other, entry]) => other !== key && entry.traceId === traceId);
+		return Object.entries(this.state.jobs).some(
+			([other, entry]) => other !== key && entry.traceId === traceId,
+		);
 	}
 
 	/** The billed request is leaving now. */
@@ -175,8 +193,17 @@ export class Journal {
 		const entry = this.state.jobs[key];
 		if (!entry || entry.answer !== 'base64') return;
 		// Stored by id (on disk, in S3, in the database), `data` holds only the mode's name: small enough to keep.
-		const byId = items.every((item) => Object.values(item.binary ?? {}).every((binary) => typeof binary.id === 'string' && binary.id !== ''));
-		if (byId) entry.items = items.map((item) => ({ json: item.json, binary: item.binary, pairedItem: item.pairedItem }));
+		const byId = items.every((item) =>
+			Object.values(item.binary ?? {}).every(
+				(binary) => typeof binary.id === 'string' && binary.id !== '',
+			),
+		);
+		if (byId)
+			entry.items = items.map((item) => ({
+				json: item.json,
+				binary: item.binary,
+				pairedItem: item.pairedItem,
+			}));
 	}
 }
 
@@ -193,7 +220,8 @@ function runIndexOf(ctx: IExecuteFunctions): number {
 /** The execution's context of this node (kept across tries, runs and retried executions), where n8n provides it. */
 function nodeContext(ctx: IExecuteFunctions): Record<string, unknown> | undefined {
 	try {
-		const context: unknown = typeof ctx.getContext === 'function' ? ctx.getContext('node') : undefined;
+		const context: unknown =
+			typeof ctx.getContext === 'function' ? ctx.getContext('node') : undefined;
 		return isRecord(context) ? context : undefined;
 	} catch {
 		return undefined;

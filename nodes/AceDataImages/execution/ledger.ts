@@ -23,7 +23,10 @@ function tokenCounts(usage: ImagesAnswer['usage']): { input: number; output: num
 		}
 		return 0;
 	};
-	return { input: count('input_tokens', 'prompt_tokens'), output: count('output_tokens', 'completion_tokens') };
+	return {
+		input: count('input_tokens', 'prompt_tokens'),
+		output: count('output_tokens', 'completion_tokens'),
+	};
 }
 
 /**
@@ -37,7 +40,10 @@ export class Ledger {
 	private readonly made: Array<ImagesAnswer | undefined>;
 
 	constructor(count: number) {
-		this.jobs = Array.from({ length: count }, (_, itemIndex) => ({ itemIndex, billing: 'none' as Billing }));
+		this.jobs = Array.from({ length: count }, (_, itemIndex) => ({
+			itemIndex,
+			billing: 'none' as Billing,
+		}));
 		this.made = Array.from({ length: count }, () => undefined);
 	}
 
@@ -65,7 +71,12 @@ export class Ledger {
 
 	/** An earlier try paid (or may have paid) for the item's job: this one finds it instead of sending it. */
 	reused(itemIndex: number, earlier: { billing: Billing; taskId?: string; traceId: string }): void {
-		Object.assign(this.jobs[itemIndex], { billing: earlier.billing, taskId: earlier.taskId, traceId: earlier.traceId, fromEarlierTry: true });
+		Object.assign(this.jobs[itemIndex], {
+			billing: earlier.billing,
+			taskId: earlier.taskId,
+			traceId: earlier.traceId,
+			fromEarlierTry: true,
+		});
 	}
 
 	/** The job's images were emitted: what they cost counts for this run, unless an earlier try paid for them. */
@@ -75,7 +86,14 @@ export class Ledger {
 
 	/** What this run's emitted jobs made and cost. */
 	spend(): Spend {
-		const spend: Spend = { jobs: 0, images: 0, inputTokens: 0, outputTokens: 0, cost: {}, reusedJobs: 0 };
+		const spend: Spend = {
+			jobs: 0,
+			images: 0,
+			inputTokens: 0,
+			outputTokens: 0,
+			cost: {},
+			reusedJobs: 0,
+		};
 		for (const [itemIndex, answer] of this.made.entries()) {
 			if (!answer) continue;
 			if (this.jobs[itemIndex].fromEarlierTry) {
@@ -87,7 +105,9 @@ export class Ledger {
 			const tokens = tokenCounts(answer.usage);
 			spend.inputTokens += tokens.input;
 			spend.outputTokens += tokens.output;
-			if (answer.cost) spend.cost[answer.cost.currency] = (spend.cost[answer.cost.currency] ?? 0) + answer.cost.amount;
+			if (answer.cost)
+				spend.cost[answer.cost.currency] =
+					(spend.cost[answer.cost.currency] ?? 0) + answer.cost.amount;
 		}
 		return spend;
 	}

@@ -64,8 +64,14 @@ export class Pipeline {
 		return this.stop.signal;
 	}
 
-	async run(prepare: (itemIndex: number, signal: AbortSignal) => Promise<Prepared>, concurrency: number): Promise<ItemOutcome[]> {
-		const execution = typeof this.ctx.getExecutionCancelSignal === 'function' ? this.ctx.getExecutionCancelSignal() : undefined;
+	async run(
+		prepare: (itemIndex: number, signal: AbortSignal) => Promise<Prepared>,
+		concurrency: number,
+	): Promise<ItemOutcome[]> {
+		const execution =
+			typeof this.ctx.getExecutionCancelSignal === 'function'
+				? this.ctx.getExecutionCancelSignal()
+				: undefined;
 		const onCancel = () => this.stop.abort();
 		if (execution?.aborted) this.stop.abort();
 		execution?.addEventListener('abort', onCancel, { once: true });
@@ -80,31 +86,49 @@ export class Pipeline {
 				},
 				() => this.signal.aborted,
 			);
-			if (pending.length > 0 && !this.signal.aborted) await this.finishPending(pending, concurrency);
+			if (pending.length > 0 && !this.signal.aborted)
+				await this.finishPending(pending, concurrency);
 			else for (const job of pending) this.fail(job.request.itemIndex, this.stoppedWaiting(job));
 		} finally {
 			execution?.removeEventListener('abort', onCancel);
 		}
 		if (this.firstFailure) {
 			const { itemIndex, failure } = this.firstFailure;
-			throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(itemIndex), [...this.ledger.jobs, ...this.earlierJobsNotFound()]);
+			throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(itemIndex), [
+				...this.ledger.jobs,
+				...this.earlierJobsNotFound(),
+			]);
 		}
 		// Items never started (the run was cancelled): each still ends as one outcome, and it cost nothing.
-		return this.outcomes.map((outcome, itemIndex) => outcome ?? this.failedOutcome(itemIndex, this.notStarted()));
+		return this.outcomes.map(
+			(outcome, itemIndex) => outcome ?? this.failedOutcome(itemIndex, this.notStarted()),
+		);
 	}
 
 	/** Jobs earlier tries paid for that this try did not reach or no longer asks for: still paid, so still named. */
 	private earlierJobsNotFound(): JobState[] {
 		return (this.journal?.unclaimedEarlierJobs() ?? [])
 			.filter(({ itemIndex, entry }) => this.ledger.job(itemIndex)?.traceId !== entry.traceId)
-			.map(({ itemIndex, entry }) => ({ itemIndex, billing: entry.billing, taskId: entry.taskId, traceId: entry.traceId, fromEarlierTry: true }));
+			.map(({ itemIndex, entry }) => ({
+				itemIndex,
+				billing: entry.billing,
+				taskId: entry.taskId,
+				traceId: entry.traceId,
+				fromEarlierTry: true,
+			}));
 	}
 
 	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter): its error items. */
 	failAll(error: unknown): INodeExecutionData[] {
 		const failure = asFailure(error);
 		// Jobs earlier tries paid for are still named, though nothing is sent now.
-		if (!this.continueOnFail) throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(0), this.earlierJobsNotFound());
+		if (!this.continueOnFail)
+			throw stoppingError(
+				this.ctx.getNode(),
+				failure.data,
+				this.ledger.job(0),
+				this.earlierJobsNotFound(),
+			);
 		return this.outcomes.map((_, itemIndex) => errorItem(failure.data, this.ledger.job(itemIndex)));
 	}
 
@@ -118,7 +142,11 @@ export class Pipeline {
 		try {
 			prepared = await prepare(itemIndex, this.signal);
 			if (prepared.kind === 'request') {
-				client = await AceDataClient.create(this.ctx, { itemIndex, timeoutSeconds: prepared.request.timeoutSeconds, signal: this.signal });
+				client = await AceDataClient.create(this.ctx, {
+					itemIndex,
+					timeoutSeconds: prepared.request.timeoutSeconds,
+					signal: this.signal,
+				});
 				this.rulesOf(prepared.request.delivery).check?.(prepared.request, client);
 			}
 		} catch (error) {
@@ -141,7 +169,11 @@ export class Pipeline {
 	 * Sends one billed request: the one place that decides, for a failure, whether to report it or to recover it (look
 	 * the job up by its trace ID instead of sending it again).
 	 */
-	private async submit(request: ImageRequest, client: AceDataClient, answered: () => void): Promise<PendingJob | undefined> {
+	private async submit(
+		request: ImageRequest,
+		client: AceDataClient,
+		answered: () => void,
+	): Promise<PendingJob | undefined> {
 		const { itemIndex } = request;
 		const key = keyOf(itemIndex, request.fingerprint);
 		const earlier = this.journal?.earlierJob(key);
@@ -178,7 +210,13 @@ export class Pipeline {
 	}
 
 	/** A billed request failed: reported when AceData surely did not take it, otherwise looked up, never resent. */
-	private lost(request: ImageRequest, client: AceDataClient, key: string, failure: Failure, sentAt: number): PendingJob | undefined {
+	private lost(
+		request: ImageRequest,
+		client: AceDataClient,
+		key: string,
+		failure: Failure,
+		sentAt: number,
+	): PendingJob | undefined {
 		const { itemIndex } = request;
 		if (failure.data.accepted === 'no' || failure.data.accepted === undefined) {
 			this.journal?.notAccepted(key);
@@ -192,47 +230,107 @@ export class Pipeline {
 			this.fail(itemIndex, failure);
 			return undefined;
 		}
-		const lostBecause = describeFailure(failure.data, { itemIndex, billing: 'none' }).message.replace(/[.\s]+$/, '');
-		return { request, client, wait: { ...this.waitFor(request, key, sentAt), traceId: request.traceId, lostBecause, asked: askedOf(request) } };
+		const lostBecause = describeFailure(failure.data, {
+			itemIndex,
+			billing: 'none',
+		}).message.replace(/[.\s]+$/, '');
+		return {
+			request,
+			client,
+			wait: {
+				...this.waitFor(request, key, sentAt),
+				traceId: request.traceId,
+				lostBecause,
+				asked: askedOf(request),
+			},
+		};
 	}
 
 	/** AceData answered: its images are emitted, or its task is done (accepted) or waited for. */
-	private async answered(request: ImageRequest, client: AceDataClient, key: string, answer: SubmitAnswer, sentAt: number): Promise<PendingJob | undefined> {
+	private async answered(
+		request: ImageRequest,
+		client: AceDataClient,
+		key: string,
+		answer: SubmitAnswer,
+		sentAt: number,
+	): Promise<PendingJob | undefined> {
 		const { itemIndex } = request;
 		if (answer.kind === 'images') {
-			const ids = { taskId: answer.answer.taskId, traceId: answer.answer.traceId ?? request.traceId };
+			const ids = {
+				taskId: answer.answer.taskId,
+				traceId: answer.answer.traceId ?? request.traceId,
+			};
 			this.ledger.accepted(itemIndex, ids);
-			const base64 = answer.answer.images.some((image) => image.b64Json !== undefined && !image.url);
+			const base64 = answer.answer.images.some(
+				(image) => image.b64Json !== undefined && !image.url,
+			);
 			this.journal?.accepted(key, ids, base64 ? 'base64' : 'record');
 			await this.emit(request, client, answer.answer, key);
 			return undefined;
 		}
-		this.ledger.accepted(itemIndex, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId });
-		this.journal?.accepted(key, { taskId: answer.taskId, traceId: answer.traceId ?? request.traceId }, 'record');
+		this.ledger.accepted(itemIndex, {
+			taskId: answer.taskId,
+			traceId: answer.traceId ?? request.traceId,
+		});
+		this.journal?.accepted(
+			key,
+			{ taskId: answer.taskId, traceId: answer.traceId ?? request.traceId },
+			'record',
+		);
 		const traceId = this.ledger.job(itemIndex).traceId;
 		if (this.doneWhen(request) === 'accepted') {
-			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: answer.taskId, traceId };
+			this.outcomes[itemIndex] = {
+				kind: 'accepted',
+				request,
+				client,
+				taskId: answer.taskId,
+				traceId,
+			};
 			return undefined;
 		}
-		return { request, client, wait: { ...this.waitFor(request, key, sentAt), taskId: answer.taskId, traceId } };
+		return {
+			request,
+			client,
+			wait: { ...this.waitFor(request, key, sentAt), taskId: answer.taskId, traceId },
+		};
 	}
 
 	private waitFor(request: ImageRequest, key: string, since: number): TaskWait {
 		const { itemIndex, wait } = request;
-		return { itemIndex, key, since, intervalSeconds: wait.intervalSeconds, maxWaitSeconds: wait.maxWaitSeconds, until: this.doneWhen(request) };
+		return {
+			itemIndex,
+			key,
+			since,
+			intervalSeconds: wait.intervalSeconds,
+			maxWaitSeconds: wait.maxWaitSeconds,
+			until: this.doneWhen(request),
+		};
 	}
 
 	/**
 	 * An earlier try of this run (n8n's Retry On Fail, or a retried execution) paid for this very request: it is not
 	 * sent again. Its job is found (free) and ends as its delivery would have ended it; the item says it was reused.
 	 */
-	private reuse(request: ImageRequest, client: AceDataClient, key: string, earlier: JournalEntry): PendingJob | undefined {
+	private reuse(
+		request: ImageRequest,
+		client: AceDataClient,
+		key: string,
+		earlier: JournalEntry,
+	): PendingJob | undefined {
 		const { itemIndex } = request;
 		this.ledger.reused(itemIndex, earlier);
-		const reused: ImageRequest = { ...request, traceId: earlier.traceId, context: { ...request.context, fromEarlierTry: true } };
+		const reused: ImageRequest = {
+			...request,
+			traceId: earlier.traceId,
+			context: { ...request.context, fromEarlierTry: true },
+		};
 		if (earlier.answer === 'base64') {
 			if (earlier.items) {
-				const items = earlier.items.map((item) => ({ ...item, json: { ...item.json, fromEarlierTry: true }, pairedItem: { item: itemIndex } }));
+				const items = earlier.items.map((item) => ({
+					...item,
+					json: { ...item.json, fromEarlierTry: true },
+					pairedItem: { item: itemIndex },
+				}));
 				this.outcomes[itemIndex] = { kind: 'items', items };
 				this.ledger.emitted(itemIndex);
 				return undefined;
@@ -241,11 +339,22 @@ export class Pipeline {
 			return undefined;
 		}
 		if (earlier.taskId && this.doneWhen(request) === 'accepted') {
-			this.outcomes[itemIndex] = { kind: 'accepted', request: reused, client, taskId: earlier.taskId, traceId: earlier.traceId };
+			this.outcomes[itemIndex] = {
+				kind: 'accepted',
+				request: reused,
+				client,
+				taskId: earlier.taskId,
+				traceId: earlier.traceId,
+			};
 			return undefined;
 		}
 		// Max Wait counts from now; a record found by trace ID must still be younger than the first request.
-		const wait: TaskWait = { ...this.waitFor(request, key, Date.now()), taskId: earlier.taskId, traceId: earlier.traceId, sentAt: earlier.sentAt };
+		const wait: TaskWait = {
+			...this.waitFor(request, key, Date.now()),
+			taskId: earlier.taskId,
+			traceId: earlier.traceId,
+			sentAt: earlier.sentAt,
+		};
 		if (!earlier.taskId) {
 			// Found by its trace ID only if no other job carries it (a Trace ID the user set for several items).
 			if (this.journal?.traceShared(key, earlier.traceId)) {
@@ -281,25 +390,50 @@ export class Pipeline {
 		const { request, client } = job;
 		const { itemIndex } = request;
 		// Found by trace ID, a job another item already has is not this one's too (one Trace ID set for several items).
-		if (!job.wait.taskId && this.ledger.jobs.some((other) => other.itemIndex !== itemIndex && other.taskId === record.id)) {
+		if (
+			!job.wait.taskId &&
+			this.ledger.jobs.some((other) => other.itemIndex !== itemIndex && other.taskId === record.id)
+		) {
 			this.fail(itemIndex, sharedTraceJob(client, job.wait, record.id));
 			return;
 		}
 		this.ledger.accepted(itemIndex, { taskId: record.id, traceId: record.traceId });
-		if (job.wait.key) this.journal?.accepted(job.wait.key, { taskId: record.id, traceId: record.traceId }, 'record');
+		if (job.wait.key)
+			this.journal?.accepted(
+				job.wait.key,
+				{ taskId: record.id, traceId: record.traceId },
+				'record',
+			);
 		const { taskId, traceId } = this.ledger.job(itemIndex);
 		if (this.doneWhen(request) === 'accepted') {
 			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: record.id, traceId };
 			return;
 		}
-		const outcome = await recordOutcome(this.ctx, client.withSignal(this.signal), record, { ...request.context, taskId, traceId }, request.output);
+		const outcome = await recordOutcome(
+			this.ctx,
+			client.withSignal(this.signal),
+			record,
+			{ ...request.context, taskId, traceId },
+			request.output,
+		);
 		this.settle(itemIndex, outcome);
 	}
 
-	private async emit(request: ImageRequest, client: AceDataClient, answer: ImagesAnswer, key: string): Promise<void> {
+	private async emit(
+		request: ImageRequest,
+		client: AceDataClient,
+		answer: ImagesAnswer,
+		key: string,
+	): Promise<void> {
 		const { itemIndex } = request;
 		const { taskId, traceId } = this.ledger.job(itemIndex);
-		const outcome = await answerOutcome(this.ctx, client.withSignal(this.signal), answer, { ...request.context, taskId, traceId }, request.output);
+		const outcome = await answerOutcome(
+			this.ctx,
+			client.withSignal(this.signal),
+			answer,
+			{ ...request.context, taskId, traceId },
+			request.output,
+		);
 		this.settle(itemIndex, outcome);
 		if (outcome.kind === 'images') this.journal?.keepItems(key, outcome.items);
 	}
@@ -319,11 +453,22 @@ export class Pipeline {
 
 	private stoppedWaiting(job: PendingJob): Failure {
 		const { taskId, traceId } = this.ledger.job(job.request.itemIndex);
-		return job.client.failure({ kind: 'cancelled', code: 'cancelled', text: 'The node stopped before the job finished', taskId, traceId });
+		return job.client.failure({
+			kind: 'cancelled',
+			code: 'cancelled',
+			text: 'The node stopped before the job finished',
+			taskId,
+			traceId,
+		});
 	}
 
 	private notStarted(): Failure {
-		return new Failure({ kind: 'cancelled', code: 'not_started', text: 'The node stopped before this item was sent to AceData', accepted: 'no' });
+		return new Failure({
+			kind: 'cancelled',
+			code: 'not_started',
+			text: 'The node stopped before this item was sent to AceData',
+			accepted: 'no',
+		});
 	}
 
 	private failedOutcome(itemIndex: number, failure: Failure): ItemOutcome {
@@ -334,7 +479,8 @@ export class Pipeline {
 	private fail(itemIndex: number, error: unknown): void {
 		const failure = asFailure(error);
 		const job = this.ledger.job(itemIndex);
-		if (!job.taskId && failure.data.taskId && job.billing !== 'none') job.taskId = failure.data.taskId;
+		if (!job.taskId && failure.data.taskId && job.billing !== 'none')
+			job.taskId = failure.data.taskId;
 		if (this.continueOnFail) {
 			this.outcomes[itemIndex] = this.failedOutcome(itemIndex, failure);
 			return;

@@ -7,14 +7,19 @@ import type { Spend } from './ledger';
 /** Most notices shown above the output; the rest are counted (each stays on its item). */
 const MAX_NOTICE_HINTS = 3;
 
-type TokenAccounting = (context: IExecuteFunctions, inputTokens: number, outputTokens: number) => void;
+type TokenAccounting = (
+	context: IExecuteFunctions,
+	inputTokens: number,
+	outputTokens: number,
+) => void;
 
 /**
  * n8n's own token accounting (`accumulateTokenUsage`, n8n-workflow 2.x: the execution's `metadata.tokenUsage`,
  * where n8n reports AI usage). Read from the n8n that runs the node, so a 1.x without it keeps working.
  */
 function tokenAccounting(): TokenAccounting | undefined {
-	const candidate = (workflow as unknown as { accumulateTokenUsage?: unknown }).accumulateTokenUsage;
+	const candidate = (workflow as unknown as { accumulateTokenUsage?: unknown })
+		.accumulateTokenUsage;
 	return typeof candidate === 'function' ? (candidate as TokenAccounting) : undefined;
 }
 
@@ -31,13 +36,19 @@ function noticeHints(items: INodeExecutionData[]): NodeExecutionHint[] {
 		byNotice.set(notice, list);
 	}
 	const entries = [...byNotice.entries()];
-	const hints: NodeExecutionHint[] = entries.slice(0, MAX_NOTICE_HINTS).map(([notice, indexes]) => ({
-		message: `${indexes.length === 1 ? `Item ${indexes[0] + 1}` : `Items ${indexes.map((index) => index + 1).join(', ')}`}: ${notice}`,
-		type: 'warning',
-		location: 'outputPane',
-	}));
+	const hints: NodeExecutionHint[] = entries
+		.slice(0, MAX_NOTICE_HINTS)
+		.map(([notice, indexes]) => ({
+			message: `${indexes.length === 1 ? `Item ${indexes[0] + 1}` : `Items ${indexes.map((index) => index + 1).join(', ')}`}: ${notice}`,
+			type: 'warning',
+			location: 'outputPane',
+		}));
 	if (entries.length > MAX_NOTICE_HINTS) {
-		hints.push({ message: `${entries.length - MAX_NOTICE_HINTS} more notices are on the items (field "notice")`, type: 'warning', location: 'outputPane' });
+		hints.push({
+			message: `${entries.length - MAX_NOTICE_HINTS} more notices are on the items (field "notice")`,
+			type: 'warning',
+			location: 'outputPane',
+		});
 	}
 	return hints;
 }
@@ -46,11 +57,19 @@ const number = (value: number) => value.toLocaleString('en-US');
 
 /** "This run: 6 images from 3 jobs, 0.84 credit, 3,224 tokens (224 in, 3,000 out)", when AceData said any of it. */
 export function spendText(spend: Spend): string | undefined {
-	const costs = Object.entries(spend.cost).map(([currency, amount]) => `${number(roundAmount(amount))} ${currency}`);
+	const costs = Object.entries(spend.cost).map(
+		([currency, amount]) => `${number(roundAmount(amount))} ${currency}`,
+	);
 	const tokens = spend.inputTokens + spend.outputTokens;
 	if (spend.jobs === 0 || (costs.length === 0 && tokens === 0)) return undefined;
-	const parts = [`${spend.images} image${spend.images === 1 ? '' : 's'} from ${spend.jobs} job${spend.jobs === 1 ? '' : 's'}`, ...costs];
-	if (tokens > 0) parts.push(`${number(tokens)} tokens (${number(spend.inputTokens)} in, ${number(spend.outputTokens)} out)`);
+	const parts = [
+		`${spend.images} image${spend.images === 1 ? '' : 's'} from ${spend.jobs} job${spend.jobs === 1 ? '' : 's'}`,
+		...costs,
+	];
+	if (tokens > 0)
+		parts.push(
+			`${number(tokens)} tokens (${number(spend.inputTokens)} in, ${number(spend.outputTokens)} out)`,
+		);
 	return `This run: ${parts.join(', ')}, as AceData reported them`;
 }
 
@@ -77,6 +96,7 @@ export function reportRun(ctx: IExecuteFunctions, items: INodeExecutionData[], s
 	const hints = noticeHints(items);
 	const text = spendText(spend);
 	if (text) hints.push({ message: text, type: 'info', location: 'outputPane' });
-	if (spend.reusedJobs > 0) hints.push({ message: reuseText(spend.reusedJobs), type: 'info', location: 'outputPane' });
+	if (spend.reusedJobs > 0)
+		hints.push({ message: reuseText(spend.reusedJobs), type: 'info', location: 'outputPane' });
 	if (hints.length) ctx.addExecutionHints(...hints);
 }

@@ -1,5 +1,9 @@
 /** Runs `work` for indexes 0..count-1, at most `limit` at a time. */
-export async function runPool(count: number, limit: number, work: (index: number) => Promise<void>): Promise<void> {
+export async function runPool(
+	count: number,
+	limit: number,
+	work: (index: number) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const worker = async () => {
 		while (next < count) await work(next++);

@@ -27,7 +27,9 @@ export interface ImageRequest {
 }
 
 /** What preparing one input item gives: its final items (Task › Get), or a billed request to send. */
-export type Prepared = { kind: 'items'; items: INodeExecutionData[] } | { kind: 'request'; request: ImageRequest };
+export type Prepared =
+	| { kind: 'items'; items: INodeExecutionData[] }
+	| { kind: 'request'; request: ImageRequest };
 
 /** What the pipeline needs of a delivery (the router hands it over): when its job is done, what it refuses. */
 export interface DeliveryRules {
@@ -43,5 +45,10 @@ export type ItemOutcome =
 	/** Continue On Fail: the item's error item. */
 	| { kind: 'failed'; item: INodeExecutionData }
 	/** Done at acceptance (`doneWhen: 'accepted'`): the delivery turns it into items (Submit) or parks it (Callback). */
-	| { kind: 'accepted'; request: ImageRequest; taskId: string; traceId?: string; client: AceDataClient };
-
+	| {
+			kind: 'accepted';
+			request: ImageRequest;
+			taskId: string;
+			traceId?: string;
+			client: AceDataClient;
+	  };

@@ -59,7 +59,14 @@ export class Failure extends Error {
 
 /** A parameter refused before anything was sent: no request, no charge. */
 export function parameterFailure(parameter: string, text: string, hint?: string): Failure {
-	return new Failure({ kind: 'parameter', code: 'invalid_parameter', text, parameter, accepted: 'no', hint });
+	return new Failure({
+		kind: 'parameter',
+		code: 'invalid_parameter',
+		text,
+		parameter,
+		accepted: 'no',
+		hint,
+	});
 }
 
 /** What a value the user's expression resolved to looks like, for a message ("undefined", "an object", `"abc"`). */
@@ -68,7 +75,8 @@ export function describeValue(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return `an array (${value.length} entries)`;
 	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
 	return JSON.stringify(value) ?? String(value);
 }
@@ -77,7 +85,11 @@ export function describeValue(value: unknown): string {
 export function asFailure(error: unknown): Failure {
 	if (error instanceof Failure) return error;
 	const text = error instanceof Error && error.message ? error.message : 'an unexpected error';
-	return new Failure({ kind: 'answer', code: 'internal_error', text: `The node hit an internal error (${text}); please report it` });
+	return new Failure({
+		kind: 'answer',
+		code: 'internal_error',
+		text: `The node hit an internal error (${text}); please report it`,
+	});
 }
 
 /** A duration as users set it or as it passed: `0.5`, `1.5`, `600`, never rounded to a whole second. */

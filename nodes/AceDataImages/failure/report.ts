@@ -1,4 +1,11 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type INode, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import type { Billing, FailureData } from './failure';
 
@@ -19,7 +26,12 @@ export interface JobState {
 	fromEarlierTry?: boolean;
 }
 
-const CREDENTIAL_CODES = new Set(['invalid_token', 'token_expired', 'no_token', 'token_mismatched']);
+const CREDENTIAL_CODES = new Set([
+	'invalid_token',
+	'token_expired',
+	'no_token',
+	'token_mismatched',
+]);
 const NOTHING_BILLED = 'Nothing was sent to AceData and nothing was billed.';
 
 /** What the user should do about AceData's error code; `billed`: no advice may suggest running it again. */
@@ -34,14 +46,19 @@ function adviceFor(code: string, text: string, billed: boolean): string {
 		return `AceData rate limit reached: lower the Concurrency option${billed ? '' : ' or run again in a moment'}`;
 	}
 	if (code === 'forbidden') {
-		return billed ? `AceData refused the request (forbidden): ${text || 'no details'}` : "AceData's moderation rejected the prompt: rephrase it and run again";
+		return billed
+			? `AceData refused the request (forbidden): ${text || 'no details'}`
+			: "AceData's moderation rejected the prompt: rephrase it and run again";
 	}
 	if (code === 'timeout') {
 		return 'The generation took longer than AceData waits for an answer: set Delivery to Poll (or Submit) for slow models and large sizes';
 	}
-	if (code === 'disabled') return 'Your AceData application is disabled: check it in the AceData Cloud console';
-	if (code === 'no_api') return 'AceData has no such endpoint: check the Base URL of the credential';
-	if (code === 'api_error') return `AceData's upstream image service failed: ${text || 'no details'}`;
+	if (code === 'disabled')
+		return 'Your AceData application is disabled: check it in the AceData Cloud console';
+	if (code === 'no_api')
+		return 'AceData has no such endpoint: check the Base URL of the credential';
+	if (code === 'api_error')
+		return `AceData's upstream image service failed: ${text || 'no details'}`;
 	if (code === 'bad_request') return `AceData refused the request: ${text || 'bad request'}`;
 	return `AceData error ${code}${text ? `: ${text}` : ''}`;
 }
@@ -65,7 +82,10 @@ export function whatToDo(job: JobState): string {
 const trimEnd = (text: string) => text.replace(/[.\s]+$/, '');
 
 /** The failure's words with what the item's job may have cost: the message and the description. */
-export function describeFailure(failure: FailureData, job: JobState): { message: string; description: string } {
+export function describeFailure(
+	failure: FailureData,
+	job: JobState,
+): { message: string; description: string } {
 	const billed = job.billing !== 'none';
 	const acedataWords = failure.kind === 'api' || failure.kind === 'task';
 	let message = acedataWords ? adviceFor(failure.code, failure.text, billed) : failure.text;
@@ -87,9 +107,14 @@ export function describeFailure(failure: FailureData, job: JobState): { message:
 }
 
 /** The node's error for a failed item (Continue On Fail off): n8n shows its message and description. */
-function nodeErrorFor(node: INode, failure: FailureData, job: JobState): NodeApiError | NodeOperationError {
+function nodeErrorFor(
+	node: INode,
+	failure: FailureData,
+	job: JobState,
+): NodeApiError | NodeOperationError {
 	const { message, description } = describeFailure(failure, job);
-	if (failure.kind === 'parameter') return new NodeOperationError(node, message, { itemIndex: job.itemIndex, description });
+	if (failure.kind === 'parameter')
+		return new NodeOperationError(node, message, { itemIndex: job.itemIndex, description });
 	const response: JsonObject = { code: failure.code, message: failure.text };
 	const taskId = job.taskId ?? failure.taskId;
 	const traceId = job.traceId ?? failure.traceId;
@@ -134,7 +159,12 @@ function describeJob(job: JobState): string {
  * The node's error when it stops (Continue On Fail off), naming every paid job whose images were not emitted, so
  * that nobody runs the workflow again and pays twice.
  */
-export function stoppingError(node: INode, failure: FailureData, failed: JobState, jobs: JobState[]): NodeApiError | NodeOperationError {
+export function stoppingError(
+	node: INode,
+	failure: FailureData,
+	failed: JobState,
+	jobs: JobState[],
+): NodeApiError | NodeOperationError {
 	const unemitted = unemittedJobs(jobs);
 	// Running the workflow again would pay for these jobs twice: no advice may suggest it.
 	const anyBilled = unemitted.length > 0;

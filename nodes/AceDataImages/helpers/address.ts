@@ -17,9 +17,16 @@ export function isPublicUrl(url: string): boolean {
 	} catch {
 		return false;
 	}
-	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return false;
+	if (
+		host === 'localhost' ||
+		host.endsWith('.localhost') ||
+		host.endsWith('.local') ||
+		host.endsWith('.internal')
+	)
+		return false;
 	if (!host.includes('.') && !host.includes(':')) return false;
 	if (PRIVATE_IPV4.some((range) => range.test(host))) return false;
-	if (host === '::1' || host === '::' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe80:/.test(host)) return false;
+	if (host === '::1' || host === '::' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe80:/.test(host))
+		return false;
 	return true;
 }

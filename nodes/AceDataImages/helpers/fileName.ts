@@ -60,6 +60,10 @@ export function buildFileName(template: string | undefined, parts: FileNameParts
 	);
 	const printable = filled.normalize('NFC').replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
 	const safe = printable.replace(/[/\\?%*:|"<>]+/g, '-').replace(/^[.\s]+|[.\s]+$/g, '') || 'image';
-	const base = truncateBytes(safe.replace(/\.(png|jpe?g|webp|gif)$/i, ''), MAX_BASE_BYTES).replace(/[.\s]+$/, '') || 'image';
+	const base =
+		truncateBytes(safe.replace(/\.(png|jpe?g|webp|gif)$/i, ''), MAX_BASE_BYTES).replace(
+			/[.\s]+$/,
+			'',
+		) || 'image';
 	return `${base}.${parts.extension}`;
 }

@@ -1,7 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** What identifies one input file of an edit: n8n's binary id (kept out of line) or the bytes themselves. */
-export type FileIdentity = { name: string; contentType: string; size: number } & ({ binaryId: string } | { bytes: Buffer });
+export type FileIdentity = { name: string; contentType: string; size: number } & (
+	| { binaryId: string }
+	| { bytes: Buffer }
+);
 
 /** What a billed request is made of, for its fingerprint. */
 export interface FingerprintSource {
@@ -37,7 +40,9 @@ async function sha256(data: Uint8Array | string): Promise<string> {
  * the same fingerprint; any change a user makes (the prompt, a size, another file) gives another.
  */
 export async function requestFingerprint(source: FingerprintSource): Promise<string> {
-	const fields = Object.fromEntries(Object.entries(source.fields).filter(([key]) => !source.nodeMade.includes(key)));
+	const fields = Object.fromEntries(
+		Object.entries(source.fields).filter(([key]) => !source.nodeMade.includes(key)),
+	);
 	const files = await Promise.all(
 		(source.files ?? []).map(async (file) => ({
 			name: file.name,

@@ -37,7 +37,8 @@ export function sniffImageType(head: Uint8Array): ImageType | undefined {
 /** `more`: the bytes end before the size; undefined: these bytes will never tell it. */
 type SizeRead = Dimensions | 'more' | undefined;
 
-const checked = (width: number, height: number): Dimensions | undefined => (width > 0 && height > 0 ? { width, height } : undefined);
+const checked = (width: number, height: number): Dimensions | undefined =>
+	width > 0 && height > 0 ? { width, height } : undefined;
 
 function pngSize(b: Uint8Array): SizeRead {
 	if (b.length < 24) return 'more';
@@ -68,13 +69,18 @@ function webpSize(b: Uint8Array): SizeRead {
 	}
 	if (chunk === 'VP8X') {
 		// Extended: the canvas's width-1 and height-1, 24 bits each.
-		return checked(1 + (b[24] | (b[25] << 8) | (b[26] << 16)), 1 + (b[27] | (b[28] << 8) | (b[29] << 16)));
+		return checked(
+			1 + (b[24] | (b[25] << 8) | (b[26] << 16)),
+			1 + (b[27] | (b[28] << 8) | (b[29] << 16)),
+		);
 	}
 	return undefined;
 }
 
 /** Start-of-frame markers (every JPEG coding but the DHT, JPG and DAC markers between them). */
-const JPEG_FRAMES = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+const JPEG_FRAMES = new Set([
+	0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf,
+]);
 
 function jpegSize(b: Uint8Array): SizeRead {
 	let offset = 2;
@@ -102,13 +108,22 @@ function jpegSize(b: Uint8Array): SizeRead {
 	return 'more';
 }
 
-const SIZE_READERS: Record<string, (bytes: Uint8Array) => SizeRead> = { png: pngSize, jpg: jpegSize, webp: webpSize, gif: gifSize };
+const SIZE_READERS: Record<string, (bytes: Uint8Array) => SizeRead> = {
+	png: pngSize,
+	jpg: jpegSize,
+	webp: webpSize,
+	gif: gifSize,
+};
 
 /**
  * What the first bytes of a file say: its type, its size in pixels (PNG, JPEG, WebP, GIF headers), and whether more
  * bytes could still tell the size (`needsMore`), so a stream is read only as far as its header.
  */
-export function inspectImage(head: Uint8Array): { type?: ImageType; dimensions?: Dimensions; needsMore: boolean } {
+export function inspectImage(head: Uint8Array): {
+	type?: ImageType;
+	dimensions?: Dimensions;
+	needsMore: boolean;
+} {
 	if (head.length < TYPE_HEAD_BYTES) {
 		const type = sniffImageType(head);
 		return { type, needsMore: true };

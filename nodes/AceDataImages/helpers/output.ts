@@ -62,10 +62,15 @@ async function peekHead(stream: Readable): Promise<{ head: Buffer; ended: boolea
 		};
 		const onEnd = () => finish(true);
 		const onReadable = () => {
-			for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
+			for (
+				let chunk = stream.read() as Buffer | null;
+				chunk !== null;
+				chunk = stream.read() as Buffer | null
+			) {
 				chunks.push(chunk);
 				length += chunk.length;
-				if (!inspectImage(chunks.length === 1 ? chunk : Buffer.concat(chunks, length)).needsMore) return finish(false);
+				if (!inspectImage(chunks.length === 1 ? chunk : Buffer.concat(chunks, length)).needsMore)
+					return finish(false);
 			}
 		};
 		const onError = (error: Error) => {
@@ -80,15 +85,29 @@ async function peekHead(stream: Readable): Promise<{ head: Buffer; ended: boolea
 }
 
 /** A download that broke off (the connection dropped, the host closed early): a failure naming the host, never a stream error's words. */
-function brokenDownload(client: AceDataClient, host: string, error: unknown, why?: string): Failure {
+function brokenDownload(
+	client: AceDataClient,
+	host: string,
+	error: unknown,
+	why?: string,
+): Failure {
 	if (error instanceof Failure) return error;
-	const words = why ?? `the connection dropped before the image was complete (${transportCode(error) ?? 'closed by the host'})`;
-	return client.failure({ kind: 'download', code: 'download_failed', text: `Could not download the image from ${host}: ${words}. Fetch it again later with Task › Get (it is paid)` });
+	const words =
+		why ??
+		`the connection dropped before the image was complete (${transportCode(error) ?? 'closed by the host'})`;
+	return client.failure({
+		kind: 'download',
+		code: 'download_failed',
+		text: `Could not download the image from ${host}: ${words}. Fetch it again later with Task › Get (it is paid)`,
+	});
 }
 
 /** What the first bytes look like, for an error about a file that is no image (an HTML page, JSON, ...). */
 function describeHead(head: Uint8Array): string {
-	const text = Buffer.from(head.subarray(0, 16)).toString('latin1').replace(/[^\x20-\x7e]/g, '.').trim();
+	const text = Buffer.from(head.subarray(0, 16))
+		.toString('latin1')
+		.replace(/[^\x20-\x7e]/g, '.')
+		.trim();
 	return text ? `, it starts with "${text}"` : ', it is empty';
 }
 
@@ -112,7 +131,10 @@ function shareOf(total: number, index: number, count: number, unit: number): num
 function costShare(answer: ImagesAnswer, index: number): IDataObject | undefined {
 	if (!answer.cost) return undefined;
 	const count = Math.max(1, answer.images.length);
-	return { amount: roundAmount(shareOf(answer.cost.amount, index, count, 1e-6)), currency: answer.cost.currency };
+	return {
+		amount: roundAmount(shareOf(answer.cost.amount, index, count, 1e-6)),
+		currency: answer.cost.currency,
+	};
 }
 
 function usageShare(answer: ImagesAnswer, index: number): IDataObject | undefined {
@@ -121,13 +143,23 @@ function usageShare(answer: ImagesAnswer, index: number): IDataObject | undefine
 	const share = (value: number) => shareOf(value, index, count, 1);
 	const usage: IDataObject = {};
 	for (const [key, value] of Object.entries(answer.usage)) {
-		usage[key] = typeof value === 'number' ? share(value) : Object.fromEntries(Object.entries(value).map(([inner, number]) => [inner, share(number)]));
+		usage[key] =
+			typeof value === 'number'
+				? share(value)
+				: Object.fromEntries(
+						Object.entries(value).map(([inner, number]) => [inner, share(number)]),
+					);
 	}
 	return usage;
 }
 
 /** The image's JSON. Every field of the answer was parsed and scrubbed of the token at the transport. */
-function metadata(datum: ImageDatum, answer: ImagesAnswer, context: ImageContext, index: number): IDataObject {
+function metadata(
+	datum: ImageDatum,
+	answer: ImagesAnswer,
+	context: ImageContext,
+	index: number,
+): IDataObject {
 	const json: IDataObject = { index, model: answer.model ?? context.model, prompt: context.prompt };
 	if (datum.revisedPrompt) json.revisedPrompt = datum.revisedPrompt;
 	if (datum.url) json.url = datum.url;
@@ -184,28 +216,42 @@ async function emitImage(
 		const download = await client.download(datum.url, output.maxDownloadBytes);
 		// Errors while streaming are reported as the node's reason when it cut the download (size, deadline, stop), or
 		// as a broken download naming the host, never as the stream's own words.
-		const reason = (error: unknown) => download.failure() ?? brokenDownload(client, download.host, error);
+		const reason = (error: unknown) =>
+			download.failure() ?? brokenDownload(client, download.host, error);
 		const { head, ended } = await peekHead(download.stream).catch((error: unknown) => {
 			throw reason(error);
 		});
 		const { type, dimensions, needsMore } = inspectImage(head);
 		if (ended && (needsMore || (download.length !== undefined && head.length < download.length))) {
-			throw brokenDownload(client, download.host, undefined, `it ended after ${head.length} bytes${download.length !== undefined ? ` of ${download.length}` : ''}, before the image was complete`);
+			throw brokenDownload(
+				client,
+				download.host,
+				undefined,
+				`it ended after ${head.length} bytes${download.length !== undefined ? ` of ${download.length}` : ''}, before the image was complete`,
+			);
 		}
 		if (!type) {
 			download.stream.destroy?.();
 			throw client.failure({
 				kind: 'download',
 				code: 'not_an_image',
-				text: client.scrub(`The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`),
+				text: client.scrub(
+					`The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`,
+				),
 			});
 		}
-		const binary = await ctx.helpers.prepareBinaryData(ended ? head : download.stream, name(type), type.mimeType).catch((error: unknown) => {
-			throw reason(error);
-		});
+		const binary = await ctx.helpers
+			.prepareBinaryData(ended ? head : download.stream, name(type), type.mimeType)
+			.catch((error: unknown) => {
+				throw reason(error);
+			});
 		return { json, binary, dimensions };
 	}
-	throw client.failure({ kind: 'answer', code: 'empty_image', text: `AceData answered image ${index} with neither a URL nor base64 data` });
+	throw client.failure({
+		kind: 'answer',
+		code: 'empty_image',
+		text: `AceData answered image ${index} with neither a URL nor base64 data`,
+	});
 }
 
 /**
@@ -239,7 +285,13 @@ function describeFile(image: EmittedImage, field: string): void {
 }
 
 /** Output Layout "Single Item": the job as one item, its images as `data_0`, `data_1`, ..., their metadata in `images`. */
-function singleItem(images: EmittedImage[], answer: ImagesAnswer, context: ImageContext, property: string, counts: IDataObject): INodeExecutionData {
+function singleItem(
+	images: EmittedImage[],
+	answer: ImagesAnswer,
+	context: ImageContext,
+	property: string,
+	counts: IDataObject,
+): INodeExecutionData {
 	const binary: Record<string, IBinaryData> = {};
 	images.forEach((image, index) => {
 		if (image.binary) binary[`${property}_${index}`] = image.binary;
@@ -255,7 +307,11 @@ function singleItem(images: EmittedImage[], answer: ImagesAnswer, context: Image
 	if (answer.cost) json.cost = { amount: answer.cost.amount, currency: answer.cost.currency };
 	Object.assign(json, counts);
 	json.images = images.map((image) => image.json);
-	return { json, ...(Object.keys(binary).length ? { binary } : {}), pairedItem: { item: context.itemIndex } };
+	return {
+		json,
+		...(Object.keys(binary).length ? { binary } : {}),
+		pairedItem: { item: context.itemIndex },
+	};
 }
 
 /** Turns one answer into n8n items: one per image (default) or one per input item. */
@@ -282,7 +338,9 @@ export async function answerToItems(
 	}
 	const pairedItem = { item: context.itemIndex };
 	const property = output.binaryPropertyName || 'data';
-	images.forEach((image, index) => describeFile(image, output.outputLayout === 'singleItem' ? `${property}_${index}` : property));
+	images.forEach((image, index) =>
+		describeFile(image, output.outputLayout === 'singleItem' ? `${property}_${index}` : property),
+	);
 	// How many came of how many asked, on each input item's images; a notice when fewer came, or a mask may be ignored.
 	const counts: IDataObject = {};
 	if (context.imagesRequested !== undefined) counts.imagesRequested = context.imagesRequested;
@@ -290,7 +348,8 @@ export async function answerToItems(
 	const notices = imageNotices(context, images.length);
 	if (notices.length) counts.notice = notices.join(' ');
 
-	if (output.outputLayout === 'singleItem') return [singleItem(images, answer, context, property, counts)];
+	if (output.outputLayout === 'singleItem')
+		return [singleItem(images, answer, context, property, counts)];
 	return images.map((image) => ({
 		json: { ...image.json, ...counts },
 		...(image.binary ? { binary: { [property]: image.binary } } : {}),

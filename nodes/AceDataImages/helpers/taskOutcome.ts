@@ -42,7 +42,11 @@ export async function answerOutcome(
 	output: OutputOptions,
 ): Promise<TaskOutcome> {
 	try {
-		return { kind: 'images', items: await answerToItems(ctx, client, answer, context, output), answer };
+		return {
+			kind: 'images',
+			items: await answerToItems(ctx, client, answer, context, output),
+			answer,
+		};
 	} catch (error) {
 		const failure = asFailure(error);
 		failure.data.taskId ??= context.taskId;
@@ -63,7 +67,17 @@ export async function recordOutcome(
 	if (!result) return { kind: 'running' };
 	const ids = { taskId: record.id, traceId: record.traceId ?? context.traceId };
 	if (result.kind === 'failed') {
-		return { kind: 'failed', failure: client.failure({ kind: 'task', code: result.code, text: result.message, ...ids }), taskFailed: true };
+		return {
+			kind: 'failed',
+			failure: client.failure({ kind: 'task', code: result.code, text: result.message, ...ids }),
+			taskFailed: true,
+		};
 	}
-	return await answerOutcome(ctx, client, { ...result.answer, ...ids }, { ...context, ...ids }, output);
+	return await answerOutcome(
+		ctx,
+		client,
+		{ ...result.answer, ...ids },
+		{ ...context, ...ids },
+		output,
+	);
 }

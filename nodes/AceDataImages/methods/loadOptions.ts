@@ -17,19 +17,30 @@ async function liveModelIds(ctx: ILoadOptionsFunctions): Promise<string[]> {
 	}
 }
 
-const asOption = (rule: ModelRule): INodePropertyOptions => ({ name: rule.name, value: rule.id, description: rule.description });
+const asOption = (rule: ModelRule): INodePropertyOptions => ({
+	name: rule.name,
+	value: rule.id,
+	description: rule.description,
+});
 
 /**
  * The Model list: every model of the table the operation can use, then any image model AceData offers that the
  * table does not know yet (generic checks apply to it), then Custom Model ID.
  */
-async function modelOptions(ctx: ILoadOptionsFunctions, edit: boolean): Promise<INodePropertyOptions[]> {
+async function modelOptions(
+	ctx: ILoadOptionsFunctions,
+	edit: boolean,
+): Promise<INodePropertyOptions[]> {
 	const known = MODEL_RULES.filter((rule) => rule.id !== CUSTOM_MODEL && (!edit || rule.edit));
 	const ids = new Set(MODEL_RULES.map((rule) => rule.id));
 	const extra = [...new Set(await liveModelIds(ctx))].filter((id) => !ids.has(id));
 	return [
 		...known.map(asOption),
-		...extra.map((id) => ({ name: id, value: id, description: 'Offered by AceData; not in the node’s table yet, so only generic checks apply' })),
+		...extra.map((id) => ({
+			name: id,
+			value: id,
+			description: 'Offered by AceData; not in the node’s table yet, so only generic checks apply',
+		})),
 		asOption(MODEL_RULES[MODEL_RULES.length - 1]),
 	];
 }

@@ -67,7 +67,11 @@ const GPT_IMAGE_QUALITY = ['auto', 'high', 'medium', 'low'] as const;
 const OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
 const RESPONSE_FORMATS = ['url', 'b64_json'] as const;
 
-const GPT_IMAGE_SIZES: SizeRule = { kind: 'list', values: ['auto', '1024x1024', '1536x1024', '1024x1536'], default: 'auto' };
+const GPT_IMAGE_SIZES: SizeRule = {
+	kind: 'list',
+	values: ['auto', '1024x1024', '1536x1024', '1024x1536'],
+	default: 'auto',
+};
 const GPT_IMAGE_2_SIZES: SizeRule = {
 	kind: 'grid',
 	multipleOf: 16,
@@ -75,7 +79,15 @@ const GPT_IMAGE_2_SIZES: SizeRule = {
 	minPixels: 655_360,
 	maxPixels: 8_294_400,
 	maxAspect: 3,
-	suggestions: ['auto', '1024x1024', '1536x1024', '1024x1536', '2048x2048', '3840x2160', '2160x3840'],
+	suggestions: [
+		'auto',
+		'1024x1024',
+		'1536x1024',
+		'1024x1536',
+		'2048x2048',
+		'3840x2160',
+		'2160x3840',
+	],
 	default: 'auto',
 };
 /** Nano Banana maps these to aspect ratios (1:1, 16:9, 9:16); any other size silently becomes 1:1, so none is sent. */
@@ -85,7 +97,13 @@ const NANO_BANANA_SIZES: SizeRule = {
 	default: '1024x1024',
 };
 
-const gptImageEdit: EditRule = { maxImages: 16, maxImageBytes: 50 * MB, squarePngOnly: false, inputFidelity: true, mask: true };
+const gptImageEdit: EditRule = {
+	maxImages: 16,
+	maxImageBytes: 50 * MB,
+	squarePngOnly: false,
+	inputFidelity: true,
+	mask: true,
+};
 
 function gptImage(id: string, name: string, description: string, size: SizeRule): ModelRule {
 	return {
@@ -119,7 +137,13 @@ function nanoBanana(id: string, name: string, description: string): ModelRule {
 		outputCompression: false,
 		partialImages: false,
 		base64SingleImage: false,
-		edit: { maxImages: 16, maxImageBytes: 50 * MB, squarePngOnly: false, inputFidelity: false, mask: false },
+		edit: {
+			maxImages: 16,
+			maxImageBytes: 50 * MB,
+			squarePngOnly: false,
+			inputFidelity: false,
+			mask: false,
+		},
 	};
 }
 
@@ -141,23 +165,85 @@ export const MODEL_RULES: readonly ModelRule[] = [
 		base64SingleImage: false,
 		edit: null,
 	},
-	gptImage('gpt-image-1', 'GPT Image 1', 'Best at following instructions and rendering text', GPT_IMAGE_SIZES),
-	gptImage('gpt-image-1.5', 'GPT Image 1.5', 'Faster and cheaper successor of GPT Image 1', GPT_IMAGE_SIZES),
-	gptImage('gpt-image-2', 'GPT Image 2', 'Any size up to 4K (WxH, sides multiples of 16)', GPT_IMAGE_2_SIZES),
-	gptImage('gpt-image-2:official', 'GPT Image 2 (Official)', 'GPT Image 2 from OpenAI directly, billed by tokens', GPT_IMAGE_2_SIZES),
-	gptImage('gpt-image-2:reverse', 'GPT Image 2 (Reverse)', 'The gpt-image-2:reverse variant AceData offers', GPT_IMAGE_2_SIZES),
-	gptImage('gpt-image-2.5-flare', 'GPT Image 2.5 Flare', 'GPT Image 2.5, any size up to 4K', GPT_IMAGE_2_SIZES),
-	gptImage('gpt-image-2.5-flare:official', 'GPT Image 2.5 Flare (Official)', 'GPT Image 2.5 Flare billed by tokens', GPT_IMAGE_2_SIZES),
-	gptImage('gpt-image-2.5-sunburst', 'GPT Image 2.5 Sunburst', 'GPT Image 2.5, any size up to 4K', GPT_IMAGE_2_SIZES),
-	gptImage('gpt-image-2.5-sunburst:official', 'GPT Image 2.5 Sunburst (Official)', 'GPT Image 2.5 Sunburst billed by tokens', GPT_IMAGE_2_SIZES),
-	nanoBanana('nano-banana', 'Nano Banana', "Google's image model: prompt, size (1:1, 16:9, 9:16) and up to 10 images"),
-	nanoBanana('nano-banana-2', 'Nano Banana 2', "Google's second Nano Banana: prompt, size and up to 10 images"),
-	nanoBanana('nano-banana-2-lite', 'Nano Banana 2 Lite', 'The fast, cheap Nano Banana 2: prompt, size and up to 10 images'),
-	nanoBanana('nano-banana-pro', 'Nano Banana Pro', "Google's best image model: prompt, size and up to 10 images"),
+	gptImage(
+		'gpt-image-1',
+		'GPT Image 1',
+		'Best at following instructions and rendering text',
+		GPT_IMAGE_SIZES,
+	),
+	gptImage(
+		'gpt-image-1.5',
+		'GPT Image 1.5',
+		'Faster and cheaper successor of GPT Image 1',
+		GPT_IMAGE_SIZES,
+	),
+	gptImage(
+		'gpt-image-2',
+		'GPT Image 2',
+		'Any size up to 4K (WxH, sides multiples of 16)',
+		GPT_IMAGE_2_SIZES,
+	),
+	gptImage(
+		'gpt-image-2:official',
+		'GPT Image 2 (Official)',
+		'GPT Image 2 from OpenAI directly, billed by tokens',
+		GPT_IMAGE_2_SIZES,
+	),
+	gptImage(
+		'gpt-image-2:reverse',
+		'GPT Image 2 (Reverse)',
+		'The gpt-image-2:reverse variant AceData offers',
+		GPT_IMAGE_2_SIZES,
+	),
+	gptImage(
+		'gpt-image-2.5-flare',
+		'GPT Image 2.5 Flare',
+		'GPT Image 2.5, any size up to 4K',
+		GPT_IMAGE_2_SIZES,
+	),
+	gptImage(
+		'gpt-image-2.5-flare:official',
+		'GPT Image 2.5 Flare (Official)',
+		'GPT Image 2.5 Flare billed by tokens',
+		GPT_IMAGE_2_SIZES,
+	),
+	gptImage(
+		'gpt-image-2.5-sunburst',
+		'GPT Image 2.5 Sunburst',
+		'GPT Image 2.5, any size up to 4K',
+		GPT_IMAGE_2_SIZES,
+	),
+	gptImage(
+		'gpt-image-2.5-sunburst:official',
+		'GPT Image 2.5 Sunburst (Official)',
+		'GPT Image 2.5 Sunburst billed by tokens',
+		GPT_IMAGE_2_SIZES,
+	),
+	nanoBanana(
+		'nano-banana',
+		'Nano Banana',
+		"Google's image model: prompt, size (1:1, 16:9, 9:16) and up to 10 images",
+	),
+	nanoBanana(
+		'nano-banana-2',
+		'Nano Banana 2',
+		"Google's second Nano Banana: prompt, size and up to 10 images",
+	),
+	nanoBanana(
+		'nano-banana-2-lite',
+		'Nano Banana 2 Lite',
+		'The fast, cheap Nano Banana 2: prompt, size and up to 10 images',
+	),
+	nanoBanana(
+		'nano-banana-pro',
+		'Nano Banana Pro',
+		"Google's best image model: prompt, size and up to 10 images",
+	),
 	{
 		id: 'dall-e-2',
 		name: 'DALL·E 2 (Retired)',
-		description: 'Retired by AceData in July 2026; kept so saved workflows keep working: choose a GPT Image model instead',
+		description:
+			'Retired by AceData in July 2026; kept so saved workflows keep working: choose a GPT Image model instead',
 		retired: '2026-07-27',
 		promptMaxLength: 1000,
 		maxImages: 10,
@@ -167,7 +253,13 @@ export const MODEL_RULES: readonly ModelRule[] = [
 		partialImages: false,
 		responseFormat: RESPONSE_FORMATS,
 		base64SingleImage: false,
-		edit: { maxImages: 1, maxImageBytes: 4 * MB, squarePngOnly: true, inputFidelity: false, mask: true },
+		edit: {
+			maxImages: 1,
+			maxImageBytes: 4 * MB,
+			squarePngOnly: true,
+			inputFidelity: false,
+			mask: true,
+		},
 	},
 	{
 		id: CUSTOM_MODEL,
@@ -175,7 +267,11 @@ export const MODEL_RULES: readonly ModelRule[] = [
 		description: 'Any other model AceData offers, by its ID; only generic checks apply',
 		promptMaxLength: 32000,
 		maxImages: 10,
-		size: { kind: 'free', suggestions: ['auto', '1024x1024', '1536x1024', '1024x1536'], default: '' },
+		size: {
+			kind: 'free',
+			suggestions: ['auto', '1024x1024', '1536x1024', '1024x1536'],
+			default: '',
+		},
 		quality: ['auto', 'high', 'medium', 'low', 'hd', 'standard'],
 		style: ['vivid', 'natural'],
 		background: ['auto', 'transparent', 'opaque'],
@@ -214,7 +310,14 @@ export function describeSize(size: SizeRule): string {
 }
 
 /** The enumerated options whose accepted values differ per model. */
-export const ENUM_OPTIONS = ['quality', 'style', 'background', 'moderation', 'outputFormat', 'responseFormat'] as const;
+export const ENUM_OPTIONS = [
+	'quality',
+	'style',
+	'background',
+	'moderation',
+	'outputFormat',
+	'responseFormat',
+] as const;
 export type EnumOption = (typeof ENUM_OPTIONS)[number];
 
 /** Models that accept a feature, for `displayOptions`. */
@@ -225,7 +328,9 @@ export function modelsWhere(predicate: (rule: ModelRule) => boolean): string[] {
 /**
  * Groups the models by the value list they accept for an option, so the UI shows each model exactly its values.
  */
-export function valueGroups(option: EnumOption): Array<{ values: readonly string[]; models: string[] }> {
+export function valueGroups(
+	option: EnumOption,
+): Array<{ values: readonly string[]; models: string[] }> {
 	const groups = new Map<string, { values: readonly string[]; models: string[] }>();
 	for (const rule of MODEL_RULES) {
 		const values = rule[option];

@@ -1,7 +1,13 @@
 import { z } from 'zod/v3';
 
 import { HTTP_URL, PARAMETER_LABELS } from './defaults';
-import { ENUM_OPTIONS, describeSize, getModelRule, type EnumOption, type ModelRule } from './modelRules';
+import {
+	ENUM_OPTIONS,
+	describeSize,
+	getModelRule,
+	type EnumOption,
+	type ModelRule,
+} from './modelRules';
 
 export { PARAMETER_LABELS } from './defaults';
 
@@ -78,7 +84,8 @@ const SIZE_PATTERN = /^([1-9]\d*)x([1-9]\d*)$/;
 /** Why a size is refused, or null when the model accepts it. */
 export function sizeProblem(rule: ModelRule, size: string): string | null {
 	const spec = rule.size;
-	if (spec.kind === 'list') return spec.values.includes(size) ? null : `allowed: ${describeSize(spec)}`;
+	if (spec.kind === 'list')
+		return spec.values.includes(size) ? null : `allowed: ${describeSize(spec)}`;
 	if (size === 'auto' || (spec.kind === 'free' && size === '')) return null;
 	const match = SIZE_PATTERN.exec(size);
 	if (!match) return 'use auto or WIDTHxHEIGHT with positive whole numbers, e.g. 1024x1024';
@@ -88,12 +95,14 @@ export function sizeProblem(rule: ModelRule, size: string): string | null {
 	const long = Math.max(width, height);
 	const pixels = width * height;
 	const number = (value: number) => value.toLocaleString('en-US');
-	if (width % spec.multipleOf !== 0 || height % spec.multipleOf !== 0) return `both sides must be multiples of ${spec.multipleOf}`;
+	if (width % spec.multipleOf !== 0 || height % spec.multipleOf !== 0)
+		return `both sides must be multiples of ${spec.multipleOf}`;
 	if (long > spec.maxSide) return `the long side must be at most ${spec.maxSide}`;
 	if (pixels < spec.minPixels || pixels > spec.maxPixels) {
 		return `the image must have ${number(spec.minPixels)} to ${number(spec.maxPixels)} pixels (this one has ${number(pixels)})`;
 	}
-	if (long > spec.maxAspect * Math.min(width, height)) return `the aspect ratio must be at most ${spec.maxAspect}:1`;
+	if (long > spec.maxAspect * Math.min(width, height))
+		return `the aspect ratio must be at most ${spec.maxAspect}:1`;
 	return null;
 }
 
@@ -129,7 +138,9 @@ function integer(min: number, max: number, what: string) {
 }
 
 function schemaFor(rule: ModelRule) {
-	const enums = Object.fromEntries(ENUM_OPTIONS.map((option) => [option, enumField(rule, option)])) as {
+	const enums = Object.fromEntries(
+		ENUM_OPTIONS.map((option) => [option, enumField(rule, option)]),
+	) as {
 		[K in EnumOption]: ReturnType<typeof enumField>;
 	};
 	return z
@@ -146,7 +157,11 @@ function schemaFor(rule: ModelRule) {
 				}),
 			n:
 				rule.maxImages === 1
-					? z.literal(1, { errorMap: () => ({ message: `must be 1 for ${rule.id}: it makes one image per request` }) })
+					? z.literal(1, {
+							errorMap: () => ({
+								message: `must be 1 for ${rule.id}: it makes one image per request`,
+							}),
+						})
 					: integer(1, rule.maxImages, 'a whole number'),
 			size: z
 				.string()
@@ -154,7 +169,11 @@ function schemaFor(rule: ModelRule) {
 				.superRefine((value, ctx) => {
 					if (value === undefined) return;
 					const problem = sizeProblem(rule, value);
-					if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not accepted by ${rule.id}: ${problem}` });
+					if (problem)
+						ctx.addIssue({
+							code: z.ZodIssueCode.custom,
+							message: `"${value}" is not accepted by ${rule.id}: ${problem}`,
+						});
 				}),
 			outputCompression: integer(0, 100, 'a percentage').optional(),
 			partialImages: integer(0, 3, 'a whole number').optional(),
@@ -162,7 +181,10 @@ function schemaFor(rule: ModelRule) {
 			callbackUrl: z
 				.string()
 				.optional()
-				.refine((value) => value === undefined || HTTP_URL.test(value), 'must be an http(s) URL without spaces'),
+				.refine(
+					(value) => value === undefined || HTTP_URL.test(value),
+					'must be an http(s) URL without spaces',
+				),
 			traceId: z.string().max(200, 'is too long: at most 200 characters').optional(),
 		})
 		.superRefine((input, ctx) => crossFieldIssues(rule, input, ctx));
@@ -171,36 +193,52 @@ function schemaFor(rule: ModelRule) {
 /** What one field allows depends on another (Output Compression on the format, transparency, base64 with n). */
 function crossFieldIssues(
 	rule: ModelRule,
-	input: { outputFormat?: string; outputCompression?: number; background?: string; responseFormat?: string; n: number; partialImages?: number },
+	input: {
+		outputFormat?: string;
+		outputCompression?: number;
+		background?: string;
+		responseFormat?: string;
+		n: number;
+		partialImages?: number;
+	},
 	ctx: z.RefinementCtx,
 ): void {
-		const format = input.outputFormat;
-		if (input.outputCompression !== undefined && !rule.outputCompression) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['outputCompression'], message: `is not accepted by ${rule.id}` });
-		} else if (input.outputCompression !== undefined && format !== 'jpeg' && format !== 'webp') {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: ['outputCompression'],
-				message: 'only applies to jpeg or webp output: set Output Format to jpeg or webp, or remove it',
-			});
-		}
-		if (input.background === 'transparent' && format === 'jpeg') {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: ['background'],
-				message: 'transparent needs an Output Format with alpha: png or webp',
-			});
-		}
-		if (input.responseFormat === 'b64_json' && rule.base64SingleImage && input.n !== 1) {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: ['responseFormat'],
-				message: `b64_json is answered for one image only by ${rule.id}: set Number of Images to 1, or use url`,
-			});
-		}
-		if (input.partialImages !== undefined && !rule.partialImages) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['partialImages'], message: `is not accepted by ${rule.id}` });
-		}
+	const format = input.outputFormat;
+	if (input.outputCompression !== undefined && !rule.outputCompression) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['outputCompression'],
+			message: `is not accepted by ${rule.id}`,
+		});
+	} else if (input.outputCompression !== undefined && format !== 'jpeg' && format !== 'webp') {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['outputCompression'],
+			message:
+				'only applies to jpeg or webp output: set Output Format to jpeg or webp, or remove it',
+		});
+	}
+	if (input.background === 'transparent' && format === 'jpeg') {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['background'],
+			message: 'transparent needs an Output Format with alpha: png or webp',
+		});
+	}
+	if (input.responseFormat === 'b64_json' && rule.base64SingleImage && input.n !== 1) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['responseFormat'],
+			message: `b64_json is answered for one image only by ${rule.id}: set Number of Images to 1, or use url`,
+		});
+	}
+	if (input.partialImages !== undefined && !rule.partialImages) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['partialImages'],
+			message: `is not accepted by ${rule.id}`,
+		});
+	}
 }
 
 /** Each model's schema, built once (a schema is costly to build and the same for every item). */
@@ -221,7 +259,10 @@ export function validateImageRequest(input: ImageRequestInput): void {
 }
 
 function refuse(parameter: string, message: string): never {
-	throw new ImageRequestValidationError(parameter, `Parameter "${PARAMETER_LABELS[parameter] ?? parameter}" ${message}`);
+	throw new ImageRequestValidationError(
+		parameter,
+		`Parameter "${PARAMETER_LABELS[parameter] ?? parameter}" ${message}`,
+	);
 }
 
 const MB = 1024 * 1024;
@@ -230,7 +271,10 @@ const MB = 1024 * 1024;
 export function checkEditImageSize(model: string, property: string, bytes: number): void {
 	const limit = getModelRule(model).edit?.maxImageBytes;
 	if (limit !== undefined && bytes > limit) {
-		refuse('binaryPropertyNames', `"${property}" is ${(bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limit / MB} MB per image`);
+		refuse(
+			'binaryPropertyNames',
+			`"${property}" is ${(bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limit / MB} MB per image`,
+		);
 	}
 }
 
@@ -249,25 +293,43 @@ export function validateEditInput(model: string, edit: EditInput): void {
 		if (!inline) return;
 		const which = `holds a data: URL (image ${index + 1})`;
 		if (!inline.format) refuse('imageUrls', `${which} that is not a PNG, JPEG or WebP image`);
-		if (inline.format !== inline.declared) refuse('imageUrls', `${which} that says image/${inline.declared} but holds a ${inline.format.toUpperCase()} image`);
+		if (inline.format !== inline.declared)
+			refuse(
+				'imageUrls',
+				`${which} that says image/${inline.declared} but holds a ${inline.format.toUpperCase()} image`,
+			);
 		if (limits.maxImageBytes < inline.bytes) {
-			refuse('imageUrls', `${which} of ${(inline.bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limits.maxImageBytes / MB} MB per image`);
+			refuse(
+				'imageUrls',
+				`${which} of ${(inline.bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limits.maxImageBytes / MB} MB per image`,
+			);
 		}
-		if (limits.squarePngOnly && (inline.format !== 'png' || inline.width !== inline.height)) refuse('imageUrls', `${which} that is not a square PNG, as ${model} needs`);
+		if (limits.squarePngOnly && (inline.format !== 'png' || inline.width !== inline.height))
+			refuse('imageUrls', `${which} that is not a square PNG, as ${model} needs`);
 	});
 	for (const image of edit.images) {
 		checkEditImageSize(model, image.property, image.bytes);
-		if (!image.format) refuse('binaryPropertyNames', `"${image.property}" is not a PNG, JPEG, WebP or GIF image`);
+		if (!image.format)
+			refuse('binaryPropertyNames', `"${image.property}" is not a PNG, JPEG, WebP or GIF image`);
 		if (limits.squarePngOnly && (image.format !== 'png' || image.width !== image.height)) {
 			refuse('binaryPropertyNames', `"${image.property}" must be a square PNG for ${model}`);
 		}
 	}
 	if (edit.mask) {
-		if (edit.source !== 'binary') refuse('maskBinaryPropertyName', 'works only with images from binary fields');
+		if (edit.source !== 'binary')
+			refuse('maskBinaryPropertyName', 'works only with images from binary fields');
 		if (!limits.mask) refuse('maskBinaryPropertyName', `is not accepted by ${model}`);
-		if (edit.mask.format !== 'png') refuse('maskBinaryPropertyName', `"${edit.mask.property}" must be a PNG (with an alpha channel)`);
+		if (edit.mask.format !== 'png')
+			refuse(
+				'maskBinaryPropertyName',
+				`"${edit.mask.property}" must be a PNG (with an alpha channel)`,
+			);
 		const first = edit.images[0];
-		if (first?.width && edit.mask.width && (first.width !== edit.mask.width || first.height !== edit.mask.height)) {
+		if (
+			first?.width &&
+			edit.mask.width &&
+			(first.width !== edit.mask.width || first.height !== edit.mask.height)
+		) {
 			refuse(
 				'maskBinaryPropertyName',
 				`"${edit.mask.property}" is ${edit.mask.width}x${edit.mask.height}; it must be the size of the first image (${first.width}x${first.height})`,

@@ -6,7 +6,13 @@ import { post, send, type CallOptions } from './http';
 import type { MultipartBody } from './multipart';
 import { abortableWait } from './retry';
 import { parseModelList, parseSubmitAnswer } from './schemas';
-import { Session, readClientOptions, type ClientContext, type ClientOptions, type CreateOptions } from './session';
+import {
+	Session,
+	readClientOptions,
+	type ClientContext,
+	type ClientOptions,
+	type CreateOptions,
+} from './session';
 import * as tasks from './tasks';
 import type { SubmitAnswer, TaskRecord } from './types';
 
@@ -62,8 +68,14 @@ export class AceDataClient {
 	 * Billed: `POST /openai/images/{generations|edits}`. Resent only where AceData surely did not accept it (429,
 	 * a connection never made); a failure says whether AceData may have accepted the job.
 	 */
-	async submitImages(endpoint: 'generations' | 'edits', body: IDataObject | MultipartBody, headers?: IDataObject): Promise<SubmitAnswer> {
-		const answer = await post(this.session, `/openai/images/${endpoint}`, body, 'notAccepted', { headers });
+	async submitImages(
+		endpoint: 'generations' | 'edits',
+		body: IDataObject | MultipartBody,
+		headers?: IDataObject,
+	): Promise<SubmitAnswer> {
+		const answer = await post(this.session, `/openai/images/${endpoint}`, body, 'notAccepted', {
+			headers,
+		});
 		const parsed = parseSubmitAnswer(answer);
 		if (parsed.ok) return parsed.value;
 		throw this.failure({
@@ -85,18 +97,35 @@ export class AceDataClient {
 	}
 
 	/** Free: one request (paged) for many tasks, by ID; a record that does not fit is a failure of its own task only. */
-	async retrieveTasks(taskIds: string[], call?: CallOptions): Promise<Map<string, TaskRecord | Failure>> {
+	async retrieveTasks(
+		taskIds: string[],
+		call?: CallOptions,
+	): Promise<Map<string, TaskRecord | Failure>> {
 		return await tasks.retrieveTasks(this.session, taskIds, call);
 	}
 
 	/** Free: the tasks a filter selects, paged until `limit` records are in (see `tasks.listTasks`). */
-	async listTasks(filter: tasks.TaskFilter, limit: number, call?: CallOptions, pageSize?: number): Promise<tasks.TaskListing> {
+	async listTasks(
+		filter: tasks.TaskFilter,
+		limit: number,
+		call?: CallOptions,
+		pageSize?: number,
+	): Promise<tasks.TaskListing> {
 		return await tasks.listTasks(this.session, filter, limit, call, pageSize);
 	}
 
 	/** Free: the model IDs AceData offers now (`GET /openai/models`). */
 	async listModels(): Promise<string[]> {
-		const answer = await send(this.session, { method: 'GET', url: `${this.session.options.baseUrl}/openai/models`, timeout: LIST_TIMEOUT_MS }, 'transient', 0);
+		const answer = await send(
+			this.session,
+			{
+				method: 'GET',
+				url: `${this.session.options.baseUrl}/openai/models`,
+				timeout: LIST_TIMEOUT_MS,
+			},
+			'transient',
+			0,
+		);
 		return parseModelList(answer);
 	}
 

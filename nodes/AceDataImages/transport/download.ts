@@ -33,23 +33,46 @@ interface Limits {
 }
 
 /** Streams a hosted image, with its retries; every way it can fail is a `Failure` of kind `download` or `cancelled`. */
-export async function downloadImage(session: Session, url: string, maxBytes: number): Promise<Download> {
+export async function downloadImage(
+	session: Session,
+	url: string,
+	maxBytes: number,
+): Promise<Download> {
 	const host = hostOf(url, '');
 	for (let attempt = 0; ; attempt++) {
 		const deadline = AbortSignal.timeout(session.options.timeoutMs);
 		const stop = session.signal();
-		const limits: Limits = { host, maxBytes, deadline, signal: stop ? AbortSignal.any([deadline, stop]) : deadline };
+		const limits: Limits = {
+			host,
+			maxBytes,
+			deadline,
+			signal: stop ? AbortSignal.any([deadline, stop]) : deadline,
+		};
 		const sent = await requestImage(session, url, limits.signal);
 		if ('error' in sent) {
-			const failure = session.cancelled() ? 'cancelled' : deadline.aborted ? 'timeout' : classifyTransportError(sent.error);
+			const failure = session.cancelled()
+				? 'cancelled'
+				: deadline.aborted
+					? 'timeout'
+					: classifyTransportError(sent.error);
 			if (attempt < MAX_RETRIES && failure !== 'cancelled' && failure !== 'timeout') {
 				await backoff(attempt, undefined, session.signal());
 				continue;
 			}
 			if (failure === 'cancelled') {
-				throw session.failure({ kind: 'cancelled', code: 'cancelled', text: `The execution was cancelled while downloading the image from ${host}` });
+				throw session.failure({
+					kind: 'cancelled',
+					code: 'cancelled',
+					text: `The execution was cancelled while downloading the image from ${host}`,
+				});
 			}
-			throw downloadFailure(session, host, failure === 'timeout' ? `no answer within ${timeoutSeconds(session)} s (the Timeout option)` : (transportCode(sent.error) ?? 'the connection failed'));
+			throw downloadFailure(
+				session,
+				host,
+				failure === 'timeout'
+					? `no answer within ${timeoutSeconds(session)} s (the Timeout option)`
+					: (transportCode(sent.error) ?? 'the connection failed'),
+			);
 		}
 		const { response } = sent;
 		if (response.statusCode < 300) return cappedStream(session, response, limits);
@@ -58,12 +81,21 @@ export async function downloadImage(session: Session, url: string, maxBytes: num
 			await backoff(attempt, retryAfterMs(response.headers), session.signal());
 			continue;
 		}
-		throw downloadFailure(session, host, `the image host answered HTTP ${response.statusCode}`, response.statusCode);
+		throw downloadFailure(
+			session,
+			host,
+			`the image host answered HTTP ${response.statusCode}`,
+			response.statusCode,
+		);
 	}
 }
 
 /** Asks the image host once, without the credential: the response whatever its status, or what was thrown. */
-async function requestImage(session: Session, url: string, signal: AbortSignal): Promise<{ response: IN8nHttpFullResponse } | { error: unknown }> {
+async function requestImage(
+	session: Session,
+	url: string,
+	signal: AbortSignal,
+): Promise<{ response: IN8nHttpFullResponse } | { error: unknown }> {
 	try {
 		const response = (await session.ctx.helpers.httpRequest({
 			method: 'GET',
@@ -84,10 +116,19 @@ async function requestImage(session: Session, url: string, signal: AbortSignal):
  * The body of a successful answer as a stream that ends with the node's reason once it passes `maxBytes` (a larger
  * Content-Length is refused at once) or outlives the deadline, or the node stops.
  */
-function cappedStream(session: Session, response: IN8nHttpFullResponse, { host, maxBytes, deadline, signal }: Limits): Download {
+function cappedStream(
+	session: Session,
+	response: IN8nHttpFullResponse,
+	{ host, maxBytes, deadline, signal }: Limits,
+): Download {
 	const stream = response.body as Readable;
 	const length = Number(response.headers['content-length']);
-	const tooLarge = () => downloadFailure(session, host, `it is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (the Max Download Size option)`);
+	const tooLarge = () =>
+		downloadFailure(
+			session,
+			host,
+			`it is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (the Max Download Size option)`,
+		);
 	if (Number.isFinite(length) && length > maxBytes) {
 		stream.destroy?.();
 		throw tooLarge();
@@ -99,19 +140,43 @@ function cappedStream(session: Session, response: IN8nHttpFullResponse, { host, 
 		'abort',
 		() => {
 			cut ??= deadline.aborted
-				? downloadFailure(session, host, `it did not finish within ${timeoutSeconds(session)} s (the Timeout option)`)
-				: session.failure({ kind: 'cancelled', code: 'cancelled', text: `The node stopped while downloading the image from ${host}` });
+				? downloadFailure(
+						session,
+						host,
+						`it did not finish within ${timeoutSeconds(session)} s (the Timeout option)`,
+					)
+				: session.failure({
+						kind: 'cancelled',
+						code: 'cancelled',
+						text: `The node stopped while downloading the image from ${host}`,
+					});
 			stream.destroy(cut);
 		},
 		{ once: true },
 	);
 	const type = response.headers['content-type'];
 	const declared = Number.isFinite(length) && length >= 0 ? length : undefined;
-	return { stream, host, contentType: typeof type === 'string' ? session.scrub(type).slice(0, 100) : undefined, length: declared, failure: () => cut };
+	return {
+		stream,
+		host,
+		contentType: typeof type === 'string' ? session.scrub(type).slice(0, 100) : undefined,
+		length: declared,
+		failure: () => cut,
+	};
 }
 
-function downloadFailure(session: Session, host: string, reason: string, httpStatus?: number): Failure {
-	return session.failure({ kind: 'download', httpStatus, code: 'download_failed', text: `Could not download the image from ${host}: ${reason}` });
+function downloadFailure(
+	session: Session,
+	host: string,
+	reason: string,
+	httpStatus?: number,
+): Failure {
+	return session.failure({
+		kind: 'download',
+		httpStatus,
+		code: 'download_failed',
+		text: `Could not download the image from ${host}: ${reason}`,
+	});
 }
 
 /** The Timeout option in seconds, for messages. */

@@ -30,13 +30,21 @@ interface CallFacts {
 }
 
 /** What one attempt came to: AceData's answer, or the failure the call ends with unless it is tried again. */
-type Outcome = { ok: true; answer: unknown } | { ok: false; failure: Failure; retryable: boolean; retryAfterMs?: number };
+type Outcome =
+	| { ok: true; answer: unknown }
+	| { ok: false; failure: Failure; retryable: boolean; retryAfterMs?: number };
 
 /** A failure that asking again would not change. */
 const final = (failure: Failure): Outcome => ({ ok: false, failure, retryable: false });
 
 /** `POST` to the Base URL: a JSON or multipart body, the Timeout option unless `call` overrides it. */
-export async function post(session: Session, path: string, body: IDataObject | MultipartBody, policy: RetryPolicy, call: CallOptions = {}): Promise<unknown> {
+export async function post(
+	session: Session,
+	path: string,
+	body: IDataObject | MultipartBody,
+	policy: RetryPolicy,
+	call: CallOptions = {},
+): Promise<unknown> {
 	return await send(
 		session,
 		{
@@ -53,17 +61,30 @@ export async function post(session: Session, path: string, body: IDataObject | M
 }
 
 /** One call with its retries; the answer's JSON, scrubbed. Every way it can fail is a `Failure`. */
-export async function send(session: Session, base: IHttpRequestOptions, policy: RetryPolicy, maxRetries: number, body?: IDataObject | MultipartBody): Promise<unknown> {
+export async function send(
+	session: Session,
+	base: IHttpRequestOptions,
+	policy: RetryPolicy,
+	maxRetries: number,
+	body?: IDataObject | MultipartBody,
+): Promise<unknown> {
 	const billed = policy === 'notAccepted';
 	const signal = billed ? session.executionSignal() : session.signal();
 	const request = requestOptions(base, signal);
-	const facts: CallFacts = { path: new URL(base.url).pathname, billed, timeoutMs: request.timeout as number };
+	const facts: CallFacts = {
+		path: new URL(base.url).pathname,
+		billed,
+		timeoutMs: request.timeout as number,
+	};
 	for (let attempt = 0; ; attempt++) {
 		if (signal?.aborted) throw networkFailure(session, undefined, 'cancelled', facts, false);
 		// A multipart body is made anew for every attempt: a stream is spent once sent.
 		if (body !== undefined) request.body = await openBody(session, body);
 		const sent = await attemptOnce(session, request);
-		const outcome = 'error' in sent ? interpretError(session, sent.error, signal, facts) : interpretResponse(session, sent.response, policy);
+		const outcome =
+			'error' in sent
+				? interpretError(session, sent.error, signal, facts)
+				: interpretResponse(session, sent.response, policy);
 		if (outcome.ok) return outcome.answer;
 		if (outcome.retryable && attempt < maxRetries && !signal?.aborted) {
 			await backoff(attempt, outcome.retryAfterMs, signal);
@@ -74,7 +95,10 @@ export async function send(session: Session, base: IHttpRequestOptions, policy: 
 }
 
 /** The request as every attempt sends it: full responses whatever the status, redirects refused, `signal` to abort. */
-function requestOptions(base: IHttpRequestOptions, signal: AbortSignal | undefined): IHttpRequestOptions {
+function requestOptions(
+	base: IHttpRequestOptions,
+	signal: AbortSignal | undefined,
+): IHttpRequestOptions {
 	return {
 		...base,
 		headers: { accept: 'application/json', ...base.headers },
@@ -87,7 +111,10 @@ function requestOptions(base: IHttpRequestOptions, signal: AbortSignal | undefin
 }
 
 /** The body to send in this attempt: a multipart body opened anew (its input images read from n8n's store). */
-async function openBody(session: Session, body: IDataObject | MultipartBody): Promise<IHttpRequestOptions['body']> {
+async function openBody(
+	session: Session,
+	body: IDataObject | MultipartBody,
+): Promise<IHttpRequestOptions['body']> {
 	try {
 		return isMultipartBody(body) ? await body.open() : body;
 	} catch (error) {
@@ -102,30 +129,55 @@ async function openBody(session: Session, body: IDataObject | MultipartBody): Pr
 }
 
 /** Sends the request once, with n8n's credential: the response whatever its status, or what was thrown. */
-async function attemptOnce(session: Session, request: IHttpRequestOptions): Promise<{ response: IN8nHttpFullResponse } | { error: unknown }> {
+async function attemptOnce(
+	session: Session,
+	request: IHttpRequestOptions,
+): Promise<{ response: IN8nHttpFullResponse } | { error: unknown }> {
 	try {
-		return { response: (await session.ctx.helpers.httpRequestWithAuthentication.call(session.ctx, CREDENTIAL_TYPE, request)) as IN8nHttpFullResponse };
+		return {
+			response: (await session.ctx.helpers.httpRequestWithAuthentication.call(
+				session.ctx,
+				CREDENTIAL_TYPE,
+				request,
+			)) as IN8nHttpFullResponse,
+		};
 	} catch (error) {
 		return { error };
 	}
 }
 
 /** What a request that brought no response means: a typed network failure, retryable where that is safe. */
-function interpretError(session: Session, error: unknown, signal: AbortSignal | undefined, facts: CallFacts): Outcome {
+function interpretError(
+	session: Session,
+	error: unknown,
+	signal: AbortSignal | undefined,
+	facts: CallFacts,
+): Outcome {
 	const failure = signal?.aborted ? 'cancelled' : classifyTransportError(error);
 	// A connection never made reached nothing: nothing can have been billed, so it is safe to try again.
 	// n8n's own refusal (the credential's domains) will refuse again.
-	const retryable = failure === 'unsent' || (!facts.billed && failure !== 'cancelled' && failure !== 'blocked');
+	const retryable =
+		failure === 'unsent' || (!facts.billed && failure !== 'cancelled' && failure !== 'blocked');
 	return { ok: false, failure: networkFailure(session, error, failure, facts, true), retryable };
 }
 
 /** What a response means, by its status: the answer (2xx), a redirect refused, or AceData's (or a proxy's) error. */
-function interpretResponse(session: Session, response: IN8nHttpFullResponse, policy: RetryPolicy): Outcome {
+function interpretResponse(
+	session: Session,
+	response: IN8nHttpFullResponse,
+	policy: RetryPolicy,
+): Outcome {
 	const status = response.statusCode;
 	const answer = scrubDeep(jsonOf(response.body), session.options.token);
 	if (status >= 200 && status < 300) return interpretSuccess(session, status, answer);
-	if (status >= 300 && status < 400) return final(redirectFailure(session, status, response.headers));
-	return { ok: false, failure: statusFailure(session, status, answer), retryable: isRetryable(status, policy), retryAfterMs: retryAfterMs(response.headers) };
+	if (status >= 300 && status < 400)
+		return final(redirectFailure(session, status, response.headers));
+	return {
+		ok: false,
+		failure: statusFailure(session, status, answer),
+		retryable: isRetryable(status, policy),
+		retryAfterMs: retryAfterMs(response.headers),
+	};
 }
 
 /** The body as JSON when it is JSON (n8n hands over a string when the server's content type is not JSON). */
@@ -144,7 +196,16 @@ function interpretSuccess(session: Session, status: number, answer: unknown): Ou
 	const parsed = parseErrorBody(answer);
 	// AceData sometimes answers 200 with an error body: it refused the request.
 	if (parsed.refused && parsed.code) {
-		return final(session.failure({ kind: 'api', httpStatus: status, code: parsed.code, text: parsed.message ?? '', traceId: parsed.traceId, accepted: 'no' }));
+		return final(
+			session.failure({
+				kind: 'api',
+				httpStatus: status,
+				code: parsed.code,
+				text: parsed.message ?? '',
+				traceId: parsed.traceId,
+				accepted: 'no',
+			}),
+		);
 	}
 	if (!answer || typeof answer !== 'object') {
 		// Not AceData's JSON (a proxy's page?): whether a billed job was accepted cannot be told.
@@ -188,7 +249,14 @@ function statusFailure(session: Session, status: number, answer: unknown): Failu
 			accepted,
 		});
 	}
-	return session.failure({ kind: 'api', httpStatus: status, code: parsed.code, text: parsed.message ?? '', traceId: parsed.traceId, accepted });
+	return session.failure({
+		kind: 'api',
+		httpStatus: status,
+		code: parsed.code,
+		text: parsed.message ?? '',
+		traceId: parsed.traceId,
+		accepted,
+	});
 }
 
 /** n8n refused to send the request: the credential's Allowed HTTP Request Domains leave out the Base URL's host. */
@@ -204,7 +272,13 @@ function blockedByCredential(session: Session): Failure {
 	});
 }
 
-function networkFailure(session: Session, error: unknown, failure: TransportFailure, { path, billed, timeoutMs }: CallFacts, attempted: boolean): Failure {
+function networkFailure(
+	session: Session,
+	error: unknown,
+	failure: TransportFailure,
+	{ path, billed, timeoutMs }: CallFacts,
+	attempted: boolean,
+): Failure {
 	if (failure === 'blocked') return blockedByCredential(session);
 	const what = billed ? 'the image request' : 'the task look-up';
 	// Cancelled before the request left: nothing was sent.
@@ -212,7 +286,9 @@ function networkFailure(session: Session, error: unknown, failure: TransportFail
 	const maybe = billed && !unsent ? ': AceData may have accepted it' : '';
 	const code = transportCode(error);
 	const text = {
-		cancelled: attempted ? `The execution was cancelled during ${what} (${path})${maybe}` : `The execution was cancelled before ${what} was sent`,
+		cancelled: attempted
+			? `The execution was cancelled during ${what} (${path})${maybe}`
+			: `The execution was cancelled before ${what} was sent`,
 		timeout: `No answer from AceData within ${formatSeconds(timeoutMs / 1000)} s (the Timeout option) for ${what} (${path})${maybe}`,
 		unsent: `Could not connect to ${hostOf(session.options.baseUrl, '')} (${code ?? 'connection refused'}): nothing was sent; check the Base URL and the network`,
 		reset: `The connection to AceData dropped during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,
@@ -220,7 +296,13 @@ function networkFailure(session: Session, error: unknown, failure: TransportFail
 	}[failure];
 	return session.failure({
 		kind: failure === 'cancelled' ? 'cancelled' : 'transport',
-		code: { cancelled: 'cancelled', timeout: 'client_timeout', unsent: 'unreachable', reset: 'connection_reset', other: 'network_error' }[failure],
+		code: {
+			cancelled: 'cancelled',
+			timeout: 'client_timeout',
+			unsent: 'unreachable',
+			reset: 'connection_reset',
+			other: 'network_error',
+		}[failure],
 		text,
 		accepted: unsent ? 'no' : 'maybe',
 	});

@@ -50,7 +50,11 @@ function frame(fields: IDataObject, files: FilePart[], boundary: string): Framin
 	const head: Buffer[] = [];
 	for (const [name, value] of Object.entries(fields)) {
 		if (value === undefined || value === null) continue;
-		head.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${String(value)}\r\n`));
+		head.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${String(value)}\r\n`,
+			),
+		);
 	}
 	const fileHeads = files.map((file) =>
 		Buffer.from(
@@ -61,7 +65,11 @@ function frame(fields: IDataObject, files: FilePart[], boundary: string): Framin
 }
 
 /** The body's bytes in order; a stored file is streamed from n8n's store (`first`, when already opened). */
-async function* chunks(framing: Framing, files: FilePart[], first?: OpenedStream): AsyncGenerator<Buffer> {
+async function* chunks(
+	framing: Framing,
+	files: FilePart[],
+	first?: OpenedStream,
+): AsyncGenerator<Buffer> {
 	const { head, fileHeads, crlf, tail } = framing;
 	yield* head;
 	for (const [index, file] of files.entries()) {
@@ -76,7 +84,10 @@ async function* chunks(framing: Framing, files: FilePart[], first?: OpenedStream
 				yield chunk;
 			}
 			// The Content-Length was promised from n8n's record: a store that disagrees must not send a torn body.
-			if (read !== file.size) throw new Error(`The stored image "${file.fileName}" has ${read} bytes, n8n recorded ${file.size}`);
+			if (read !== file.size)
+				throw new Error(
+					`The stored image "${file.fileName}" has ${read} bytes, n8n recorded ${file.size}`,
+				);
 		}
 		yield crlf;
 	}
@@ -85,12 +96,17 @@ async function* chunks(framing: Framing, files: FilePart[], first?: OpenedStream
 
 /** The first stored file's stream, opened now: it is also what reaches `Readable.from`. */
 async function openFirstStream(files: FilePart[]): Promise<OpenedStream | undefined> {
-	for (const [index, file] of files.entries()) if ('open' in file) return { index, stream: await file.open() };
+	for (const [index, file] of files.entries())
+		if ('open' in file) return { index, stream: await file.open() };
 	return undefined;
 }
 
 /** Fields go as text; every file part carries its own file name and content type. */
-export function multipartBody(fields: IDataObject, files: FilePart[], boundary: string): MultipartBody {
+export function multipartBody(
+	fields: IDataObject,
+	files: FilePart[],
+	boundary: string,
+): MultipartBody {
 	const framing = frame(fields, files, boundary);
 	const { head, fileHeads, crlf, tail } = framing;
 	const length =

@@ -53,7 +53,13 @@ function isPermanent(error: Failure): boolean {
 	// Another task's record may be a proxy's stale cache: waited out like a failed look-up.
 	if (code === 'wrong_record') return false;
 	if (kind === 'answer' || kind === 'parameter') return true;
-	return httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500 && httpStatus !== 408 && httpStatus !== 429;
+	return (
+		httpStatus !== undefined &&
+		httpStatus >= 400 &&
+		httpStatus < 500 &&
+		httpStatus !== 408 &&
+		httpStatus !== 429
+	);
 }
 
 function graceMs(wait: TaskWait): number {
@@ -63,7 +69,12 @@ function graceMs(wait: TaskWait): number {
 type LookupResult = TaskRecord | null | Failure;
 
 /** Asks for `ids` (one `retrieve` for one id, `retrieve_batch` for several); the failure when the request failed. */
-async function lookUp(client: AceDataClient, ids: string[], call: CallOptions, into: Map<string, LookupResult>): Promise<true | Failure> {
+async function lookUp(
+	client: AceDataClient,
+	ids: string[],
+	call: CallOptions,
+	into: Map<string, LookupResult>,
+): Promise<true | Failure> {
 	try {
 		if (ids.length === 1) {
 			into.set(ids[0], await client.retrieveTask(ids[0], call));
@@ -82,7 +93,12 @@ async function lookUp(client: AceDataClient, ids: string[], call: CallOptions, i
  * so a record AceData cannot serve does not hide the others; when both halves fail too, AceData's task store is
  * down and every id keeps the error until the next round.
  */
-async function lookUpIds(client: AceDataClient, ids: string[], call: CallOptions, into: Map<string, LookupResult>) {
+async function lookUpIds(
+	client: AceDataClient,
+	ids: string[],
+	call: CallOptions,
+	into: Map<string, LookupResult>,
+) {
 	const result = await lookUp(client, ids, call, into);
 	if (result === true) return;
 	if (client.cancelled() || ids.length === 1 || isPermanent(result)) {
@@ -107,12 +123,17 @@ async function lookUpIds(client: AceDataClient, ids: string[], call: CallOptions
 /** Each look-up is one attempt (the next round is its retry) and never outlives the earliest Max Wait. */
 function timeoutFor(client: AceDataClient, waits: TaskWait[]): CallOptions {
 	const deadline = Math.min(...waits.map((wait) => wait.since + wait.maxWaitSeconds * 1000));
-	return { timeoutMs: Math.min(client.timeoutMs, Math.max(MIN_LOOKUP_TIMEOUT_MS, deadline - Date.now())), retries: 0 };
+	return {
+		timeoutMs: Math.min(client.timeoutMs, Math.max(MIN_LOOKUP_TIMEOUT_MS, deadline - Date.now())),
+		retries: 0,
+	};
 }
 
 function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | undefined): Failure {
 	const seconds = formatSeconds(wait.maxWaitSeconds);
-	const lookUp = lastError ? ` The last look-up failed: ${lastError.data.text.replace(/[.\s]+$/, '')}.` : '';
+	const lookUp = lastError
+		? ` The last look-up failed: ${lastError.data.text.replace(/[.\s]+$/, '')}.`
+		: '';
 	if (wait.taskId) {
 		return client.failure({
 			kind: 'wait',
@@ -167,12 +188,19 @@ function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
 	if (asked && record.request.model !== undefined && record.request.model !== asked.model) {
 		return `it is for the model ${record.request.model}, not ${asked.model}`;
 	}
-	if (asked && record.request.prompt !== undefined && record.request.prompt !== asked.prompt) return 'its prompt is another one';
-	if (asked?.n !== undefined && record.request.n !== undefined && record.request.n !== asked.n) return `it asked for ${record.request.n} images, not ${asked.n}`;
-	if (asked?.outputFormat !== undefined && record.request.outputFormat !== undefined && record.request.outputFormat !== asked.outputFormat) {
+	if (asked && record.request.prompt !== undefined && record.request.prompt !== asked.prompt)
+		return 'its prompt is another one';
+	if (asked?.n !== undefined && record.request.n !== undefined && record.request.n !== asked.n)
+		return `it asked for ${record.request.n} images, not ${asked.n}`;
+	if (
+		asked?.outputFormat !== undefined &&
+		record.request.outputFormat !== undefined &&
+		record.request.outputFormat !== asked.outputFormat
+	) {
 		return `it asked for ${record.request.outputFormat}, not ${asked.outputFormat}`;
 	}
-	if (record.createdAt === undefined && record.request.prompt === undefined) return 'it says neither when it was created nor what it was asked';
+	if (record.createdAt === undefined && record.request.prompt === undefined)
+		return 'it says neither when it was created nor what it was asked';
 	return undefined;
 }
 
@@ -189,8 +217,19 @@ async function findByTrace(client: AceDataClient, wait: TaskWait): Promise<Looku
 	try {
 		const record = await client.retrieveByTrace(traceId, timeoutFor(client, [wait]));
 		if (!record || foreignReason(record, wait)) return record;
-		const { records } = await client.listTasks({ traceIds: [traceId] }, TRACE_CANDIDATES, timeoutFor(client, [wait]));
-		const ids = [record.id, ...records.filter((entry): entry is TaskRecord => !(entry instanceof Failure) && entry.id !== record.id).map((entry) => entry.id)];
+		const { records } = await client.listTasks(
+			{ traceIds: [traceId] },
+			TRACE_CANDIDATES,
+			timeoutFor(client, [wait]),
+		);
+		const ids = [
+			record.id,
+			...records
+				.filter(
+					(entry): entry is TaskRecord => !(entry instanceof Failure) && entry.id !== record.id,
+				)
+				.map((entry) => entry.id),
+		];
 		return ids.length === 1 ? record : ambiguousTrace(client, wait, ids);
 	} catch (error) {
 		return asFailure(error);
@@ -208,7 +247,12 @@ function ambiguousTrace(client: AceDataClient, wait: TaskWait, taskIds: string[]
 	});
 }
 
-function foreignJob(client: AceDataClient, wait: TaskWait, record: TaskRecord, reason: string): Failure {
+function foreignJob(
+	client: AceDataClient,
+	wait: TaskWait,
+	record: TaskRecord,
+	reason: string,
+): Failure {
 	return client.failure({
 		kind: 'wait',
 		code: 'trace_id_reused',
@@ -235,14 +279,19 @@ function cancelledWait(client: AceDataClient, wait: TaskWait): Failure {
  * single task is left), plus one `retrieve` by trace ID for each lost submission being recovered. A failing
  * look-up is waited out until Max Wait; an unknown job gets a grace period. Outcomes are keyed by item index.
  */
-export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Promise<Map<number, WaitResult>> {
+export async function waitForTasks(
+	client: AceDataClient,
+	waits: TaskWait[],
+): Promise<Map<number, WaitResult>> {
 	const outcomes = new Map<number, WaitResult>();
 	if (waits.length === 0) return outcomes;
 	let interval = Math.max(0.05, Math.min(...waits.map((wait) => wait.intervalSeconds)));
 	let pending: PendingWait[] = waits.map((wait) => ({ ...wait, unknownLookups: 0 }));
 
 	while (pending.length > 0) {
-		const nextDeadline = Math.min(...pending.map((wait) => wait.since + wait.maxWaitSeconds * 1000));
+		const nextDeadline = Math.min(
+			...pending.map((wait) => wait.since + wait.maxWaitSeconds * 1000),
+		);
 		await client.wait(Math.max(0, Math.min(interval * 1000, nextDeadline - Date.now())));
 		if (client.cancelled()) break;
 		const found = await lookUpRound(client, pending);
@@ -256,7 +305,8 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 		pending = stillPending;
 		interval = Math.min(interval * BACKOFF_FACTOR, MAX_POLL_INTERVAL_SECONDS);
 	}
-	for (const wait of pending) outcomes.set(wait.itemIndex, { failure: cancelledWait(client, wait) });
+	for (const wait of pending)
+		outcomes.set(wait.itemIndex, { failure: cancelledWait(client, wait) });
 	return outcomes;
 }
 
@@ -264,12 +314,20 @@ export async function waitForTasks(client: AceDataClient, waits: TaskWait[]): Pr
 type PendingWait = TaskWait & { unknownLookups: number; lastError?: Failure };
 
 /** One round of look-ups: every task by ID (batched), every lost submission by its trace ID. */
-async function lookUpRound(client: AceDataClient, pending: PendingWait[]): Promise<(wait: PendingWait) => LookupResult | undefined> {
+async function lookUpRound(
+	client: AceDataClient,
+	pending: PendingWait[],
+): Promise<(wait: PendingWait) => LookupResult | undefined> {
 	const byId = pending.filter((wait) => wait.taskId);
 	const results = new Map<string, LookupResult>();
 	for (let offset = 0; offset < byId.length; offset += BATCH_SIZE) {
 		const chunk = byId.slice(offset, offset + BATCH_SIZE);
-		await lookUpIds(client, chunk.map((wait) => wait.taskId as string), timeoutFor(client, chunk), results);
+		await lookUpIds(
+			client,
+			chunk.map((wait) => wait.taskId as string),
+			timeoutFor(client, chunk),
+			results,
+		);
 	}
 	const byTrace = new Map<number, LookupResult>();
 	for (const wait of pending.filter((candidate) => !candidate.taskId)) {
@@ -279,7 +337,11 @@ async function lookUpRound(client: AceDataClient, pending: PendingWait[]): Promi
 }
 
 /** What one round's answer means for a job: done (its record, or why not), or undefined to keep waiting. */
-function judge(client: AceDataClient, wait: PendingWait, result: LookupResult | undefined): WaitResult | undefined {
+function judge(
+	client: AceDataClient,
+	wait: PendingWait,
+	result: LookupResult | undefined,
+): WaitResult | undefined {
 	const now = Date.now();
 	if (result instanceof Failure) {
 		if (isPermanent(result)) return { failure: result };
@@ -296,6 +358,7 @@ function judge(client: AceDataClient, wait: PendingWait, result: LookupResult | 
 	} else if (++wait.unknownLookups >= GRACE_LOOKUPS && now - wait.since >= graceMs(wait)) {
 		return { failure: unknownJob(client, wait) };
 	}
-	if (now >= wait.since + wait.maxWaitSeconds * 1000) return { failure: giveUp(client.withItem(wait.itemIndex), wait, wait.lastError) };
+	if (now >= wait.since + wait.maxWaitSeconds * 1000)
+		return { failure: giveUp(client.withItem(wait.itemIndex), wait, wait.lastError) };
 	return undefined;
 }

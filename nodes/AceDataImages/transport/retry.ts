@@ -43,7 +43,11 @@ export function isRetryable(status: number, policy: RetryPolicy): boolean {
  * The pause before the retry that follows attempt `attempt` (from 0): what `Retry-After` asked, else 0.5 s doubling
  * each time; never more than a minute, and over as soon as `signal` aborts.
  */
-export async function backoff(attempt: number, askedMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+export async function backoff(
+	attempt: number,
+	askedMs: number | undefined,
+	signal: AbortSignal | undefined,
+): Promise<void> {
 	const wait = askedMs ?? BACKOFF_BASE_MS * 2 ** attempt;
 	await abortableWait(Math.min(wait, MAX_RETRY_WAIT_MS), signal);
 }

@@ -2,7 +2,16 @@ import { z } from 'zod/v3';
 
 import { describeValue } from '../failure/failure';
 import { ID_PATTERN } from '../models/defaults';
-import type { Cost, ErrorBody, ImageDatum, ImagesAnswer, SubmitAnswer, TaskRecord, TaskResult, TokenUsage } from './types';
+import type {
+	Cost,
+	ErrorBody,
+	ImageDatum,
+	ImagesAnswer,
+	SubmitAnswer,
+	TaskRecord,
+	TaskResult,
+	TokenUsage,
+} from './types';
 
 /**
  * The boundary for what AceData (or anything in front of it) sends: every answer, acknowledgement, task record and
@@ -28,7 +37,8 @@ export function scrubDeep(value: unknown, token: string, depth = 0): unknown {
 	if (depth >= MAX_DEPTH) return undefined;
 	if (Array.isArray(value)) return value.map((entry) => scrubDeep(entry, token, depth + 1));
 	const out: Record<string, unknown> = {};
-	for (const [key, entry] of Object.entries(value)) out[redact(key, token)] = scrubDeep(entry, token, depth + 1);
+	for (const [key, entry] of Object.entries(value))
+		out[redact(key, token)] = scrubDeep(entry, token, depth + 1);
 	return out;
 }
 
@@ -44,11 +54,19 @@ const lenientText = z.unknown().transform(asText);
 const id = text.refine((value) => ID_PATTERN.test(value), { message: 'is not a task ID' });
 /** An ID, or undefined: checked directly (a failed zod parse builds an error with a stack, for every stray value). */
 function asId(value: unknown): string | undefined {
-	const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+	const text =
+		typeof value === 'string'
+			? value
+			: typeof value === 'number' && Number.isFinite(value)
+				? String(value)
+				: undefined;
 	return text !== undefined && ID_PATTERN.test(text) ? text : undefined;
 }
 const lenientId = z.unknown().transform(asId);
-const optionalText = z.preprocess((value) => (value === null || value === '' ? undefined : value), text.optional());
+const optionalText = z.preprocess(
+	(value) => (value === null || value === '' ? undefined : value),
+	text.optional(),
+);
 
 const usage = z.unknown().transform((value): TokenUsage | undefined => {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -56,7 +74,11 @@ const usage = z.unknown().transform((value): TokenUsage | undefined => {
 	for (const [key, entry] of Object.entries(value)) {
 		if (typeof entry === 'number' && Number.isFinite(entry)) out[key] = entry;
 		else if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
-			const nested = Object.fromEntries(Object.entries(entry).filter(([, inner]) => typeof inner === 'number' && Number.isFinite(inner)));
+			const nested = Object.fromEntries(
+				Object.entries(entry).filter(
+					([, inner]) => typeof inner === 'number' && Number.isFinite(inner),
+				),
+			);
 			if (Object.keys(nested).length) out[key] = nested as Record<string, number>;
 		}
 	}
@@ -73,7 +95,12 @@ const cost = z.unknown().transform((value): Cost | undefined => {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const record = value as Record<string, unknown>;
 	const raw = record.amount;
-	const amount = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+	const amount =
+		typeof raw === 'number'
+			? raw
+			: typeof raw === 'string' && DECIMAL.test(raw.trim())
+				? Number(raw.trim())
+				: Number.NaN;
 	if (!Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT) return undefined;
 	const currency = asText(record.currency);
 	return { amount, currency: currency && currency.length <= 20 ? currency : 'credit' };
@@ -81,8 +108,16 @@ const cost = z.unknown().transform((value): Cost | undefined => {
 
 const datum = z
 	.object({ url: optionalText, b64_json: optionalText, revised_prompt: lenientText })
-	.refine((entry) => entry.url !== undefined || entry.b64_json !== undefined, { message: 'has neither a URL nor base64 data' })
-	.transform((entry): ImageDatum => ({ url: entry.url, b64Json: entry.b64_json, revisedPrompt: entry.revised_prompt }));
+	.refine((entry) => entry.url !== undefined || entry.b64_json !== undefined, {
+		message: 'has neither a URL nor base64 data',
+	})
+	.transform(
+		(entry): ImageDatum => ({
+			url: entry.url,
+			b64Json: entry.b64_json,
+			revisedPrompt: entry.revised_prompt,
+		}),
+	);
 
 const imagesAnswer = z
 	.object({
@@ -90,7 +125,11 @@ const imagesAnswer = z
 		model: lenientText,
 		usage,
 		cost,
-		created: z.unknown().transform((value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined)),
+		created: z
+			.unknown()
+			.transform((value) =>
+				typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined,
+			),
 		task_id: lenientId,
 		trace_id: lenientId,
 	})
@@ -125,12 +164,20 @@ function toMs(value: unknown): number | undefined {
 }
 
 const request = z.unknown().transform((value) => {
-	const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+	const record =
+		value && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: {};
 	const read = (key: string) => asText(record[key]);
 	// `n` as a count of images, when the record kept one that reads as such (a multipart edit's is text).
 	const n = Number(record.n);
 	const count = Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
-	return { model: read('model'), prompt: read('prompt'), outputFormat: read('output_format'), n: count };
+	return {
+		model: read('model'),
+		prompt: read('prompt'),
+		outputFormat: read('output_format'),
+		n: count,
+	};
 });
 
 /** `finished_at`: unset (running) or a time; `false`, an object or an array do not fit. */
@@ -150,14 +197,22 @@ const taskRecord = z.object({
 function issueText(error: z.ZodError, root: unknown): string {
 	const issue = error.issues[0];
 	let value: unknown = root;
-	for (const key of issue.path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+	for (const key of issue.path)
+		value =
+			value && typeof value === 'object'
+				? (value as Record<string | number, unknown>)[key]
+				: undefined;
 	const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the answer';
-	return issue.code === 'custom' ? `${where} ${issue.message}` : `${where} is ${describeValue(value)}`;
+	return issue.code === 'custom'
+		? `${where} ${issue.message}`
+		: `${where} is ${describeValue(value)}`;
 }
 
 function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): Parsed<T> {
 	const result = schema.safeParse(value);
-	return result.success ? { ok: true, value: result.data } : { ok: false, problem: issueText(result.error, value) };
+	return result.success
+		? { ok: true, value: result.data }
+		: { ok: false, problem: issueText(result.error, value) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -180,13 +235,18 @@ export function parseSubmitAnswer(value: unknown): Parsed<SubmitAnswer> {
 		return answer.ok ? { ok: true, value: { kind: 'images', answer: answer.value } } : answer;
 	}
 	const taskId = asId(value.task_id);
-	if (taskId) return { ok: true, value: { kind: 'accepted', taskId, traceId: asId(value.trace_id) } };
+	if (taskId)
+		return { ok: true, value: { kind: 'accepted', taskId, traceId: asId(value.trace_id) } };
 	return { ok: false, problem: 'it holds neither images ("data") nor a task ID ("task_id")' };
 }
 
 /** A finished task's response: its images, or AceData's error (a failed task). */
 function taskResult(response: unknown): Parsed<TaskResult> {
-	if (!isObject(response)) return { ok: true, value: { kind: 'failed', code: 'task_failed', message: 'the task finished without images' } };
+	if (!isObject(response))
+		return {
+			ok: true,
+			value: { kind: 'failed', code: 'task_failed', message: 'the task finished without images' },
+		};
 	if ((response.error !== undefined && response.error !== null) || response.success === false) {
 		const error = isObject(response.error) ? response.error : {};
 		return {
@@ -203,21 +263,38 @@ function taskResult(response: unknown): Parsed<TaskResult> {
 	return { ok: true, value: { kind: 'images', answer: answer.value } };
 }
 
-export type RecordParse = { kind: 'none' } | { kind: 'record'; record: TaskRecord } | { kind: 'invalid'; id?: string; problem: string };
+export type RecordParse =
+	| { kind: 'none' }
+	| { kind: 'record'; record: TaskRecord }
+	| { kind: 'invalid'; id?: string; problem: string };
 
 /**
  * One task record. `{}` (and an empty or absent body) is AceData's "no such task"; a record without an `id`, with a
  * `finished_at` that is no time, or a finished response that does not fit is `invalid` (with the `id` when it has one).
  */
 export function parseTaskRecord(value: unknown): RecordParse {
-	if (value === undefined || value === null || value === '' || (isObject(value) && Object.keys(value).length === 0)) return { kind: 'none' };
-	if (!isObject(value)) return { kind: 'invalid', problem: `the record is ${describeValue(value)}` };
+	if (
+		value === undefined ||
+		value === null ||
+		value === '' ||
+		(isObject(value) && Object.keys(value).length === 0)
+	)
+		return { kind: 'none' };
+	if (!isObject(value))
+		return { kind: 'invalid', problem: `the record is ${describeValue(value)}` };
 	const known = asId(value.id);
 	const parsed = parse(taskRecord, value);
 	if (!parsed.ok) return { kind: 'invalid', id: known, problem: parsed.problem };
 	const raw = parsed.value;
-	const finished = raw.finished_at !== undefined && raw.finished_at !== null && raw.finished_at !== '';
-	const record: TaskRecord = { id: raw.id, traceId: raw.trace_id, type: raw.type, request: raw.request, createdAt: raw.created_at };
+	const finished =
+		raw.finished_at !== undefined && raw.finished_at !== null && raw.finished_at !== '';
+	const record: TaskRecord = {
+		id: raw.id,
+		traceId: raw.trace_id,
+		type: raw.type,
+		request: raw.request,
+		createdAt: raw.created_at,
+	};
 	if (finished) {
 		const result = taskResult(raw.response);
 		if (!result.ok) return { kind: 'invalid', id: raw.id, problem: result.problem };
@@ -225,7 +302,8 @@ export function parseTaskRecord(value: unknown): RecordParse {
 		record.finishedAt = toMs(raw.finished_at);
 		if (raw.cost) record.cost = raw.cost;
 		// The record's cost is the job's: its images carry it wherever they are emitted from.
-		if (raw.cost && result.value.kind === 'images' && !result.value.answer.cost) result.value.answer.cost = raw.cost;
+		if (raw.cost && result.value.kind === 'images' && !result.value.answer.cost)
+			result.value.answer.cost = raw.cost;
 	}
 	return { kind: 'record', record };
 }
@@ -234,7 +312,10 @@ export function parseTaskRecord(value: unknown): RecordParse {
 export function parseTaskBatch(value: unknown): { records: RecordParse[]; count?: number } {
 	const body = isObject(value) ? value : {};
 	const items = Array.isArray(body.items) ? body.items : [];
-	const count = typeof body.count === 'number' && Number.isFinite(body.count) && body.count >= 0 ? body.count : undefined;
+	const count =
+		typeof body.count === 'number' && Number.isFinite(body.count) && body.count >= 0
+			? body.count
+			: undefined;
 	return { records: items.map(parseTaskRecord), count };
 }
 
@@ -242,10 +323,14 @@ export function parseTaskBatch(value: unknown): { records: RecordParse[]; count?
 export function parseErrorBody(value: unknown): ErrorBody {
 	if (!isObject(value)) {
 		const quoted = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
-		return { refused: false, text: quoted ? (quoted.length > 200 ? `${quoted.slice(0, 200)}…` : quoted) : undefined };
+		return {
+			refused: false,
+			text: quoted ? (quoted.length > 200 ? `${quoted.slice(0, 200)}…` : quoted) : undefined,
+		};
 	}
 	const error = isObject(value.error) ? value.error : {};
-	const cut = (entry: string | undefined) => (entry && entry.length > 500 ? `${entry.slice(0, 500)}…` : entry);
+	const cut = (entry: string | undefined) =>
+		entry && entry.length > 500 ? `${entry.slice(0, 500)}…` : entry;
 	return {
 		code: asText(error.code),
 		message: cut(asText(error.message) ?? asText(value.message)),
@@ -265,6 +350,12 @@ export function parseCallbackBody(value: unknown): { taskId?: string; recheck: b
 
 /** The model IDs of `GET /openai/models` (a list, or `{ data: [...] }`). */
 export function parseModelList(value: unknown): string[] {
-	const entries = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.data) ? value.data : [];
-	return entries.map((entry) => (isObject(entry) ? asId(entry.id) : undefined)).filter((entry): entry is string => !!entry);
+	const entries = Array.isArray(value)
+		? value
+		: isObject(value) && Array.isArray(value.data)
+			? value.data
+			: [];
+	return entries
+		.map((entry) => (isObject(entry) ? asId(entry.id) : undefined))
+		.filter((entry): entry is string => !!entry);
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { Failure, type FailureData } from '../failure/failure';
 import { DEFAULT_TIMEOUT_SECONDS } from '../models/defaults';
@@ -33,9 +38,15 @@ export interface CreateOptions {
 }
 
 /** The client's options from the item's credential: the Base URL checked, the token kept for scrubbing, the Timeout. */
-export async function readClientOptions(ctx: ClientContext, { itemIndex, timeoutSeconds, signal }: CreateOptions): Promise<ClientOptions> {
+export async function readClientOptions(
+	ctx: ClientContext,
+	{ itemIndex, timeoutSeconds, signal }: CreateOptions,
+): Promise<ClientOptions> {
 	// The item index matters in an execution (credentials may differ per item); other contexts ignore it.
-	const credentials = await (ctx as IExecuteFunctions).getCredentials<IDataObject>(CREDENTIAL_TYPE, itemIndex);
+	const credentials = await (ctx as IExecuteFunctions).getCredentials<IDataObject>(
+		CREDENTIAL_TYPE,
+		itemIndex,
+	);
 	const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
 	return {
 		baseUrl: checkBaseUrl(credentials.baseUrl),
@@ -58,7 +69,8 @@ export class Session {
 
 	/** A failure of this client's item, scrubbed of the token. */
 	failure(data: FailureData): Failure {
-		const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, this.options.token));
+		const scrub = (text: string | undefined) =>
+			text === undefined ? undefined : redact(text, this.options.token);
 		return new Failure({
 			...data,
 			code: redact(data.code, this.options.token),
@@ -77,7 +89,8 @@ export class Session {
 	/** The execution's cancel signal: what a billed submission listens to. */
 	executionSignal(): AbortSignal | undefined {
 		// A webhook (a callback being answered) or the editor has no execution to cancel.
-		return 'getExecutionCancelSignal' in this.ctx && typeof this.ctx.getExecutionCancelSignal === 'function'
+		return 'getExecutionCancelSignal' in this.ctx &&
+			typeof this.ctx.getExecutionCancelSignal === 'function'
 			? this.ctx.getExecutionCancelSignal()
 			: undefined;
 	}

@@ -1,14 +1,22 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** The readable stream type n8n's binary helpers accept, without importing Node's `stream` module. */
-export type Readable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+export type Readable = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
 
 /**
  * Ends `stream` with `tooLarge()` once more than `maxBytes` have passed through it. Nodes may not import Node's
  * `stream` module (no Transform), so the stream's own `push` is wrapped: every byte a Readable delivers goes
  * through it, whoever reads it later (n8n's binary store streams it to disk, S3 or the database).
  */
-export function capStream(stream: Readable, maxBytes: number, alreadyRead: number, tooLarge: () => Error): void {
+export function capStream(
+	stream: Readable,
+	maxBytes: number,
+	alreadyRead: number,
+	tooLarge: () => Error,
+): void {
 	const target = stream as Readable & { push(chunk: unknown, encoding?: string): boolean };
 	const push = target.push.bind(target);
 	let total = alreadyRead;

@@ -44,18 +44,38 @@ interface Listing {
 }
 
 /** Null when AceData does not know the id (it answers `{}`); a record of another task is refused. */
-export async function retrieveTask(session: Session, taskId: string, call?: CallOptions): Promise<TaskRecord | null> {
-	const parsed = parseTaskRecord(await post(session, '/openai/tasks', { action: 'retrieve', id: taskId }, 'transient', call));
+export async function retrieveTask(
+	session: Session,
+	taskId: string,
+	call?: CallOptions,
+): Promise<TaskRecord | null> {
+	const parsed = parseTaskRecord(
+		await post(session, '/openai/tasks', { action: 'retrieve', id: taskId }, 'transient', call),
+	);
 	const record = recordOrThrow(session, parsed, { taskId });
-	if (record && record.id !== taskId) throw foreignRecord(session, `task ${taskId}`, record.id, { taskId });
+	if (record && record.id !== taskId)
+		throw foreignRecord(session, `task ${taskId}`, record.id, { taskId });
 	return record;
 }
 
 /** The job submitted with this trace ID, or null when AceData has no record of it. */
-export async function retrieveByTrace(session: Session, traceId: string, call?: CallOptions): Promise<TaskRecord | null> {
-	const parsed = parseTaskRecord(await post(session, '/openai/tasks', { action: 'retrieve', trace_id: traceId }, 'transient', call));
+export async function retrieveByTrace(
+	session: Session,
+	traceId: string,
+	call?: CallOptions,
+): Promise<TaskRecord | null> {
+	const parsed = parseTaskRecord(
+		await post(
+			session,
+			'/openai/tasks',
+			{ action: 'retrieve', trace_id: traceId },
+			'transient',
+			call,
+		),
+	);
 	const record = recordOrThrow(session, parsed, { traceId });
-	if (record && record.traceId !== traceId) throw foreignRecord(session, `trace ID ${traceId}`, record.id, { traceId });
+	if (record && record.traceId !== traceId)
+		throw foreignRecord(session, `trace ID ${traceId}`, record.id, { traceId });
 	return record;
 }
 
@@ -65,9 +85,18 @@ export async function retrieveByTrace(session: Session, traceId: string, call?: 
  * not bring is asked for by itself before it counts as unknown (absent from the map). Records for ids not asked for
  * are dropped; a record that does not fit is a failure of its own task only.
  */
-export async function retrieveTasks(session: Session, taskIds: string[], call?: CallOptions): Promise<Map<string, TaskRecord | Failure>> {
+export async function retrieveTasks(
+	session: Session,
+	taskIds: string[],
+	call?: CallOptions,
+): Promise<Map<string, TaskRecord | Failure>> {
 	const { records } = await listTasks(session, { taskIds }, taskIds.length, call, taskIds.length);
-	return new Map(records.map((entry) => [entry instanceof Failure ? (entry.data.taskId as string) : entry.id, entry]));
+	return new Map(
+		records.map((entry) => [
+			entry instanceof Failure ? (entry.data.taskId as string) : entry.id,
+			entry,
+		]),
+	);
 }
 
 /** A listing's records, and how complete it is. */
@@ -94,17 +123,35 @@ export async function listTasks(
 ): Promise<TaskListing> {
 	const body = batchBody(filter);
 	const ids = filter.taskIds?.length ? new Set(filter.taskIds) : undefined;
-	const listing: Listing = { records: [], dropped: 0, repeated: 0, seen: new Set(), limit, ids, matches: filterMatcher(filter, ids) };
+	const listing: Listing = {
+		records: [],
+		dropped: 0,
+		repeated: 0,
+		seen: new Set(),
+		limit,
+		ids,
+		matches: filterMatcher(filter, ids),
+	};
 	let offset = 0;
 	let total: number | undefined;
 	let exhausted = false;
-	for (let page = 0; page < MAX_LIST_PAGES && listing.records.length < limit && !exhausted; page++) {
+	for (
+		let page = 0;
+		page < MAX_LIST_PAGES && listing.records.length < limit && !exhausted;
+		page++
+	) {
 		const size = Math.min(pageSize, limit - listing.records.length);
-		const { records, count } = parseTaskBatch(await post(session, '/openai/tasks', { ...body, offset, limit: size }, 'transient', call));
+		const { records, count } = parseTaskBatch(
+			await post(session, '/openai/tasks', { ...body, offset, limit: size }, 'transient', call),
+		);
 		const before = listing.seen.size + listing.dropped;
 		keepPage(session, listing, records);
 		// A page's place in AceData's list is what it holds once each: a record repeated on it takes no place.
-		offset += new Set(records.map((entry) => (entry.kind === 'record' ? entry.record.id : entry.kind === 'invalid' ? entry.id : undefined))).size;
+		offset += new Set(
+			records.map((entry) =>
+				entry.kind === 'record' ? entry.record.id : entry.kind === 'invalid' ? entry.id : undefined,
+			),
+		).size;
 		total = count ?? total;
 		// The end: an empty page, AceData's count reached, every asked ID in, or a page with nothing new (the same page
 		// again: `offset` ignored). A page shorter than asked is not the end: a server may cap its pages.
@@ -120,14 +167,21 @@ export async function listTasks(
 }
 
 /** A task asked for by ID that the pages did not bring is asked for by itself before it counts as unknown. */
-async function askMissingOneByOne(session: Session, listing: Listing, call: CallOptions | undefined): Promise<void> {
+async function askMissingOneByOne(
+	session: Session,
+	listing: Listing,
+	call: CallOptions | undefined,
+): Promise<void> {
 	for (const taskId of listing.ids ?? []) {
 		if (listing.seen.has(taskId) || listing.records.length >= listing.limit) continue;
 		// A record that does not fit, or another task's, is this task's failure; a failed request fails the look-up.
-		const found: unknown = await retrieveTask(session, taskId, call).catch((error: unknown) => error);
+		const found: unknown = await retrieveTask(session, taskId, call).catch(
+			(error: unknown) => error,
+		);
 		if (found instanceof Failure && found.data.kind !== 'answer') throw found;
 		if (!(found instanceof Failure) && found instanceof Error) throw found;
-		if (found === null || (!(found instanceof Failure) && !listing.matches(found as TaskRecord))) continue;
+		if (found === null || (!(found instanceof Failure) && !listing.matches(found as TaskRecord)))
+			continue;
 		listing.seen.add(taskId);
 		listing.records.push(found as TaskRecord | Failure);
 	}
@@ -144,13 +198,18 @@ function batchBody(filter: TaskFilter): IDataObject {
 }
 
 /** Whether a record is one the filter selects: the node checks what AceData (or a proxy) may have ignored. */
-function filterMatcher(filter: TaskFilter, ids: Set<string> | undefined): (record: TaskRecord) => boolean {
+function filterMatcher(
+	filter: TaskFilter,
+	ids: Set<string> | undefined,
+): (record: TaskRecord) => boolean {
 	const traces = filter.traceIds?.length ? new Set(filter.traceIds) : undefined;
 	return (record) =>
 		(!ids || ids.has(record.id)) &&
 		(!traces || (record.traceId !== undefined && traces.has(record.traceId))) &&
-		(filter.createdAfter === undefined || (record.createdAt !== undefined && record.createdAt >= filter.createdAfter)) &&
-		(filter.createdBefore === undefined || (record.createdAt !== undefined && record.createdAt <= filter.createdBefore));
+		(filter.createdAfter === undefined ||
+			(record.createdAt !== undefined && record.createdAt >= filter.createdAfter)) &&
+		(filter.createdBefore === undefined ||
+			(record.createdAt !== undefined && record.createdAt <= filter.createdBefore));
 }
 
 /** Adds a page's entries to the listing: new records the filter selects, records that do not fit as failures. */
@@ -158,7 +217,8 @@ function keepPage(session: Session, listing: Listing, entries: RecordParse[]): v
 	const { records, seen, ids } = listing;
 	for (const entry of entries) {
 		if (records.length >= listing.limit) break;
-		const id = entry.kind === 'record' ? entry.record.id : entry.kind === 'invalid' ? entry.id : undefined;
+		const id =
+			entry.kind === 'record' ? entry.record.id : entry.kind === 'invalid' ? entry.id : undefined;
 		if (id !== undefined && seen.has(id)) {
 			listing.repeated++;
 			continue;
@@ -175,13 +235,19 @@ function keepPage(session: Session, listing: Listing, entries: RecordParse[]): v
 
 function recordOrThrow(session: Session, parsed: RecordParse, ids: TaskIds): TaskRecord | null {
 	if (parsed.kind === 'none') return null;
-	if (parsed.kind === 'invalid') throw invalidRecord(session, parsed.problem, { ...ids, taskId: ids.taskId ?? parsed.id });
+	if (parsed.kind === 'invalid')
+		throw invalidRecord(session, parsed.problem, { ...ids, taskId: ids.taskId ?? parsed.id });
 	return parsed.record;
 }
 
 function invalidRecord(session: Session, problem: string, ids: TaskIds): Failure {
 	const what = ids.taskId ? `task ${ids.taskId}` : `trace ID ${ids.traceId}`;
-	return session.failure({ kind: 'answer', code: 'invalid_record', text: `AceData's record of ${what} does not fit what the node reads: ${problem}`, ...ids });
+	return session.failure({
+		kind: 'answer',
+		code: 'invalid_record',
+		text: `AceData's record of ${what} does not fit what the node reads: ${problem}`,
+		...ids,
+	});
 }
 
 function foreignRecord(session: Session, asked: string, got: string, ids: TaskIds): Failure {

@@ -32,10 +32,14 @@ export interface ImagesAnswer {
 }
 
 /** What a billed submission came back with: the images at once, or a task accepted to run. */
-export type SubmitAnswer = { kind: 'images'; answer: ImagesAnswer } | { kind: 'accepted'; taskId: string; traceId?: string };
+export type SubmitAnswer =
+	| { kind: 'images'; answer: ImagesAnswer }
+	| { kind: 'accepted'; taskId: string; traceId?: string };
 
 /** A finished task's result: its images, or AceData's error. */
-export type TaskResult = { kind: 'images'; answer: ImagesAnswer } | { kind: 'failed'; code: string; message: string };
+export type TaskResult =
+	| { kind: 'images'; answer: ImagesAnswer }
+	| { kind: 'failed'; code: string; message: string };
 
 /** A record from `POST /openai/tasks`, checked: finished when `finished_at` is set (there is no status field). */
 export interface TaskRecord {

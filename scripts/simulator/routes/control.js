@@ -10,10 +10,12 @@ function createControlRoutes({ config, store, faults, reset }) {
 	function route({ req, res, path, raw }) {
 		if (path === '/__sim/requests') return send(res, 200, state.requests);
 		if (path === '/__sim/callbacks') return send(res, 200, state.callbacks);
-		if (path === '/__sim/tasks') return send(res, 200, [...state.tasks.values()].map(store.taskView));
+		if (path === '/__sim/tasks')
+			return send(res, 200, [...state.tasks.values()].map(store.taskView));
 		// A stand-in receiver for callbacks in tests that have no n8n webhook: records what it is sent.
 		if (path.startsWith('/__sim/sink')) {
-			if (req.method === 'POST') state.sink.push({ path, body: raw.length ? JSON.parse(raw.toString('utf8')) : null });
+			if (req.method === 'POST')
+				state.sink.push({ path, body: raw.length ? JSON.parse(raw.toString('utf8')) : null });
 			return send(res, 200, req.method === 'POST' ? { ok: true } : state.sink);
 		}
 		if (path === '/__sim/reset') {

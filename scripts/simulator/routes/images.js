@@ -6,12 +6,22 @@ const crypto = require('crypto');
 
 const { pngSize, sha256 } = require('../images');
 const { parseMultipart } = require('../multipart');
-const { CONTRACT_DATA: C, canvasFor, dataUrlBytes, directives, requestProblem } = require('../rules');
+const {
+	CONTRACT_DATA: C,
+	canvasFor,
+	dataUrlBytes,
+	directives,
+	requestProblem,
+} = require('../rules');
 const { send, sendError, sleep } = require('../respond');
 const { play } = require('../faults');
 
 /** The paths of the billed endpoints (what simulator.billed() lists). */
-const BILLED_PATHS = ['/openai/images/generations', '/openai/images/edits', '/v1/images/generations'];
+const BILLED_PATHS = [
+	'/openai/images/generations',
+	'/openai/images/edits',
+	'/v1/images/generations',
+];
 
 function createImageRoutes({ config, store }) {
 	const { state } = store;
@@ -20,13 +30,20 @@ function createImageRoutes({ config, store }) {
 	 * The answer a successful generation or edit gets: real image bytes as URLs or base64. `canvas`: the images' shape.
 	 * `[[returns:N]]` in the prompt: only N images came out (AceData returns and bills only the successful ones).
 	 */
-	function buildAnswer(body, found, canvas = { width: config.imageSide, height: config.imageSide }) {
+	function buildAnswer(
+		body,
+		found,
+		canvas = { width: config.imageSide, height: config.imageSide },
+	) {
 		const model = String(body.model ?? 'dall-e-2');
 		const isNano = model.startsWith('nano-banana');
 		// Nano Banana answers URLs only; it makes n images (the 2026 guides) or one whatever n says (older guides).
 		const made = isNano && config.nanoBananaN === 'ignored' ? 1 : Math.max(1, Number(body.n ?? 1));
-		const count = found.returns !== undefined ? Math.max(0, Math.min(made, Number(found.returns))) : made;
-		const format = ['png', 'jpeg', 'webp'].includes(body.output_format) ? body.output_format : 'png';
+		const count =
+			found.returns !== undefined ? Math.max(0, Math.min(made, Number(found.returns))) : made;
+		const format = ['png', 'jpeg', 'webp'].includes(body.output_format)
+			? body.output_format
+			: 'png';
 		const isGptImage = model.startsWith('gpt-image');
 		const mode = isNano
 			? 'url'
@@ -36,9 +53,14 @@ function createImageRoutes({ config, store }) {
 		const files = [];
 		const data = [];
 		for (let index = 0; index < count; index++) {
-			const file = store.storeImage(format, `${model}|${body.prompt}|${index}|${crypto.randomUUID()}`, canvas);
+			const file = store.storeImage(
+				format,
+				`${model}|${body.prompt}|${index}|${crypto.randomUUID()}`,
+				canvas,
+			);
 			files.push(file);
-			const datum = mode === 'b64_json' ? { b64_json: file.bytes.toString('base64') } : { url: file.url };
+			const datum =
+				mode === 'b64_json' ? { b64_json: file.bytes.toString('base64') } : { url: file.url };
 			if (model === 'dall-e-3') datum.revised_prompt = `${body.prompt} (revised by the simulator)`;
 			data.push(datum);
 		}
@@ -46,7 +68,11 @@ function createImageRoutes({ config, store }) {
 		// Token counts, except on an `:official` line billed per image (the generation guide's side).
 		if (isGptImage && !(model.endsWith(':official') && config.officialBilling === 'image')) {
 			const input = Math.ceil(String(body.prompt).length / 4);
-			answer.usage = { input_tokens: input, output_tokens: 1056 * count, total_tokens: input + 1056 * count };
+			answer.usage = {
+				input_tokens: input,
+				output_tokens: 1056 * count,
+				total_tokens: input + 1056 * count,
+			};
 		}
 		return { answer, files, mode };
 	}
@@ -54,13 +80,25 @@ function createImageRoutes({ config, store }) {
 	async function handleImages(req, res, entry, endpoint, raw) {
 		let body;
 		let firstInput;
-		const multipart = endpoint === 'edits' && /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+		const multipart =
+			endpoint === 'edits' && /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
 		if (multipart) {
 			const parts = parseMultipart(raw, req.headers['content-type']);
-			firstInput = pngSize(parts.find((part) => part.filename !== undefined && (part.name === 'image' || part.name === 'image[]'))?.data);
+			firstInput = pngSize(
+				parts.find(
+					(part) =>
+						part.filename !== undefined && (part.name === 'image' || part.name === 'image[]'),
+				)?.data,
+			);
 			// A mask acts on the `:official` lines (the newest edit guide); elsewhere AceData promises nothing: logged as ignored.
-			if (parts.some((part) => part.name === 'mask')) entry.maskHonoured = /:official$/.test(String(parts.find((part) => part.name === 'model')?.value ?? ''));
-			entry.parts = parts.map(({ data, ...part }) => ({ ...part, sha256: part.filename !== undefined ? sha256(data) : undefined }));
+			if (parts.some((part) => part.name === 'mask'))
+				entry.maskHonoured = /:official$/.test(
+					String(parts.find((part) => part.name === 'model')?.value ?? ''),
+				);
+			entry.parts = parts.map(({ data, ...part }) => ({
+				...part,
+				sha256: part.filename !== undefined ? sha256(data) : undefined,
+			}));
 			body = {};
 			for (const part of parts) {
 				if (part.filename === undefined) body[part.name] = part.value;
@@ -80,12 +118,14 @@ function createImageRoutes({ config, store }) {
 				return sendError(res, 'bad_request', { message: 'The body is not valid JSON.' });
 			}
 			entry.body = body;
-			if (endpoint === 'edits') firstInput = pngSize(dataUrlBytes([].concat(body.image ?? [])[0])?.bytes);
+			if (endpoint === 'edits')
+				firstInput = pngSize(dataUrlBytes([].concat(body.image ?? [])[0])?.bytes);
 		}
 		const found = directives(body.prompt);
 		if (found.error) return sendError(res, found.error, { retryAfter: found.retryAfter });
 		// What Nano Banana makes of the size: one it does not map silently becomes 1:1 (logged for the tests).
-		if (String(body.model ?? '').startsWith('nano-banana')) entry.aspect = C.nanoBananaAspects[body.size] ?? '1:1';
+		if (String(body.model ?? '').startsWith('nano-banana'))
+			entry.aspect = C.nanoBananaAspects[body.size] ?? '1:1';
 		const problem = requestProblem(body, endpoint, config, multipart);
 		if (problem) return sendError(res, 'bad_request', { message: `${problem}.` });
 		if (endpoint === 'edits' && (!body.image || body.image.length === 0)) {
@@ -115,7 +155,11 @@ function createImageRoutes({ config, store }) {
 			endpoint,
 			request: body,
 			response: failed
-				? { success: false, error: { code: 'api_error', message: 'The upstream image service failed.' }, trace_id: traceId }
+				? {
+						success: false,
+						error: { code: 'api_error', message: 'The upstream image service failed.' },
+						trace_id: traceId,
+					}
 				: { success: true, task_id: id, trace_id: traceId, ...built.answer },
 			failed,
 			created_at: Date.now() / 1000,
@@ -128,15 +172,27 @@ function createImageRoutes({ config, store }) {
 		if (!config.storeOnlyWithCallback || task.callbackUrl) state.tasks.set(id, task);
 		else state.unstored.set(id, task); // accepted and billed, but never answered by a look-up
 		entry.taskId = id;
-		if (built) entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({ id: fileId, format, sha256: hash, url }));
+		if (built)
+			entry.images = built.files.map(({ id: fileId, format, sha256: hash, url }) => ({
+				id: fileId,
+				format,
+				sha256: hash,
+				url,
+			}));
 		entry.imagesBilled = built ? built.files.length : 0;
-		if (task.callbackUrl && !task.never && !config.holdCallbacks) setTimeout(() => store.finishTask(task), config.callbackDelayMs).unref();
+		if (task.callbackUrl && !task.never && !config.holdCallbacks)
+			setTimeout(() => store.finishTask(task), config.callbackDelayMs).unref();
 		return send(res, 200, { success: true, task_id: id, trace_id: traceId });
 	}
 
 	function answerSync(res, entry, body, { answer, files }, endpoint) {
 		const traceId = body.trace_id ?? crypto.randomUUID();
-		entry.images = files.map(({ id, format, sha256: hash, url }) => ({ id, format, sha256: hash, url }));
+		entry.images = files.map(({ id, format, sha256: hash, url }) => ({
+			id,
+			format,
+			sha256: hash,
+			url,
+		}));
 		// Only the images that came out are billed.
 		entry.imagesBilled = files.length;
 		// Every job is stored, so a client whose answer was lost can find it by trace ID.
@@ -144,7 +200,18 @@ function createImageRoutes({ config, store }) {
 		const now = Date.now() / 1000;
 		const full = { success: true, task_id: id, trace_id: traceId, ...answer };
 		if (!config.storeOnlyWithCallback) {
-			state.tasks.set(id, { id, trace_id: traceId, endpoint, request: body, response: full, created_at: now, finished_at: now, elapsed: 0, polls: 0, pollsToFinish: 0 });
+			state.tasks.set(id, {
+				id,
+				trace_id: traceId,
+				endpoint,
+				request: body,
+				response: full,
+				created_at: now,
+				finished_at: now,
+				elapsed: 0,
+				polls: 0,
+				pollsToFinish: 0,
+			});
 		}
 		entry.taskId = id;
 		return send(res, 200, config.legacySyncAnswer ? answer : full);
@@ -157,14 +224,20 @@ function createImageRoutes({ config, store }) {
 	 */
 	async function route({ req, res, entry, path, raw, fault }) {
 		const openAiPath = path === '/v1/images/generations';
-		if (openAiPath) entry.body = { ...(entry.body ?? {}), response_format: entry.body?.response_format ?? 'b64_json' };
+		if (openAiPath)
+			entry.body = {
+				...(entry.body ?? {}),
+				response_format: entry.body?.response_format ?? 'b64_json',
+			};
 		const endpoint = path.endsWith('edits') ? 'edits' : 'generations';
 		// How many billed requests are being answered at once: what the node's Concurrency option controls.
 		state.inFlight++;
 		state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 		try {
 			const serve = (target) => handleImages(req, target, entry, endpoint, raw);
-			const spoilt = fault ? await play('billed', { req, res, entry, fault, store, serve }) : undefined;
+			const spoilt = fault
+				? await play('billed', { req, res, entry, fault, store, serve })
+				: undefined;
 			if (spoilt !== undefined) return spoilt;
 			const body = openAiPath ? Buffer.from(JSON.stringify(entry.body)) : raw;
 			return await handleImages(req, res, entry, endpoint, body);

@@ -66,7 +66,8 @@ function createRouter(sim) {
 
 	/** Answers a logged request; resolves with its status (or 'dropped', 'gone'). */
 	async function answer(req, res, entry, path, raw) {
-		const get = req.method === 'GET' ? GET_ROUTES.find((candidate) => candidate.matches(path)) : undefined;
+		const get =
+			req.method === 'GET' ? GET_ROUTES.find((candidate) => candidate.matches(path)) : undefined;
 		if (get) {
 			const authProblem = get.token ? checkAuth(req) : undefined;
 			if (authProblem) return sendError(res, authProblem);
@@ -88,7 +89,9 @@ function createRouter(sim) {
 		if (fault) entry.fault = labelOf(fault);
 		if (fault && !leftToRoute(fault)) return play('answer', { req, res, entry, fault, store });
 		const post = POST_ROUTES.find((candidate) => candidate.matches(path));
-		return post ? post.route({ req, res, entry, path, raw, json, fault }) : sendError(res, 'no_api');
+		return post
+			? post.route({ req, res, entry, path, raw, json, fault })
+			: sendError(res, 'no_api');
 	}
 
 	async function handle(req, res) {

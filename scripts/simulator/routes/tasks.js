@@ -15,9 +15,21 @@ function createTaskRoutes({ config, store }, { buildAnswer }) {
 	/** A finished record of some other task, with its own images: what a careless client would emit. */
 	function otherRecord() {
 		const id = `other-${crypto.randomUUID()}`;
-		const { answer } = buildAnswer({ model: 'gpt-image-1', prompt: 'another task', response_format: 'url' }, {});
+		const { answer } = buildAnswer(
+			{ model: 'gpt-image-1', prompt: 'another task', response_format: 'url' },
+			{},
+		);
 		const now = Date.now() / 1000;
-		return { id, trace_id: id, type: 'images', request: {}, created_at: now, started_at: now, finished_at: now, response: { success: true, task_id: id, ...answer } };
+		return {
+			id,
+			trace_id: id,
+			type: 'images',
+			request: {},
+			created_at: now,
+			started_at: now,
+			finished_at: now,
+			response: { success: true, task_id: id, ...answer },
+		};
 	}
 
 	/**
@@ -33,14 +45,16 @@ function createTaskRoutes({ config, store }, { buildAnswer }) {
 		const asked = shape === 'ignoresLimit' ? 12 : Math.max(0, Number(body.limit ?? 12));
 		const limit = Math.min(asked, config.batchMaxLimit || Number.POSITIVE_INFINITY);
 		let items = all.slice(offset, offset + limit).map(view);
-		if (shape === 'shuffled' && items.length > 1) items = [...items.slice(1).reverse(), items[0], items[0]];
+		if (shape === 'shuffled' && items.length > 1)
+			items = [...items.slice(1).reverse(), items[0], items[0]];
 		return shape === 'noCount' ? { items } : { items, count: all.length };
 	}
 
 	function route({ res, json, fault }) {
 		const body = json ?? {};
 		// A record past the retention period is purged: AceData answers as for a task it never had.
-		const purged = (task) => config.retentionSeconds > 0 && Date.now() / 1000 - task.created_at > config.retentionSeconds;
+		const purged = (task) =>
+			config.retentionSeconds > 0 && Date.now() / 1000 - task.created_at > config.retentionSeconds;
 		// The look-up fault, if the request took one: `unknown` hides records, `wrongRecord` or `patchRecord` remakes them.
 		const played = lookupFault(fault);
 		const hide = (task) => purged(task) || played.hides(task);
@@ -56,10 +70,15 @@ function createTaskRoutes({ config, store }, { buildAnswer }) {
 			const list = (value) => (Array.isArray(value) && value.length > 0 ? value : undefined);
 			const ids = list(body.ids);
 			const traces = list(body.trace_ids);
-			const seconds = (value) => (value === undefined || value === null || value === '' ? undefined : Number(value));
+			const seconds = (value) =>
+				value === undefined || value === null || value === '' ? undefined : Number(value);
 			const [min, max] = [seconds(body.created_at_min), seconds(body.created_at_max)];
 			const filtered = ids || traces || min !== undefined || max !== undefined;
-			const pool = ids ? ids.map((id) => state.tasks.get(id)) : filtered ? [...state.tasks.values()].sort((a, b) => b.created_at - a.created_at) : [];
+			const pool = ids
+				? ids.map((id) => state.tasks.get(id))
+				: filtered
+					? [...state.tasks.values()].sort((a, b) => b.created_at - a.created_at)
+					: [];
 			const all = pool.filter(
 				(task) =>
 					task &&

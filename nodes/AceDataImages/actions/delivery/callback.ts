@@ -72,7 +72,13 @@ function check(request: ImageRequest, client: AceDataClient): void {
 }
 
 function paidJob(task: AwaitingTask, taskFailed = false): JobState {
-	return { itemIndex: task.itemIndex, billing: 'paid', taskId: task.taskId, traceId: task.traceId, taskFailed };
+	return {
+		itemIndex: task.itemIndex,
+		billing: 'paid',
+		taskId: task.taskId,
+		traceId: task.traceId,
+		taskFailed,
+	};
 }
 
 /** The error item Max Wait leaves for a task AceData never called back for. */
@@ -89,7 +95,8 @@ function maxWaitItem(task: AwaitingTask): INodeExecutionData {
 
 /** A parked item's internal state, read back from n8n: checked like anything else that crosses a boundary. */
 function readAwaiting(item: unknown): AwaitingTask | undefined {
-	const state = item && typeof item === 'object' ? (item as Record<string, unknown>)[INTERNAL_KEY] : undefined;
+	const state =
+		item && typeof item === 'object' ? (item as Record<string, unknown>)[INTERNAL_KEY] : undefined;
 	if (!state || typeof state !== 'object' || Array.isArray(state)) return undefined;
 	const task = state as unknown as AwaitingTask;
 	const ok =
@@ -100,24 +107,39 @@ function readAwaiting(item: unknown): AwaitingTask | undefined {
 		!!task.output &&
 		typeof task.output.binaryPropertyName === 'string';
 	if (!ok) return undefined;
-	const concurrency = Number.isInteger(task.concurrency) && (task.concurrency as number) >= 1 ? Math.min(task.concurrency as number, MAX_CONCURRENCY) : 1;
+	const concurrency =
+		Number.isInteger(task.concurrency) && (task.concurrency as number) >= 1
+			? Math.min(task.concurrency as number, MAX_CONCURRENCY)
+			: 1;
 	return { ...task, concurrency };
 }
 
 type Settled =
 	| { status: 'running'; running: string[] }
 	| { status: 'lookupFailed'; failure: Failure }
-	| { status: 'done'; slots: INodeExecutionData[][]; failed: Array<{ task: AwaitingTask; failure: Failure }> };
+	| {
+			status: 'done';
+			slots: INodeExecutionData[][];
+			failed: Array<{ task: AwaitingTask; failure: Failure }>;
+	  };
 
 /**
  * Looks up every awaiting task in one retrieve_batch. While any still runs nothing else happens; once all are
  * finished each task's slot becomes its images or its error item.
  */
-async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: AwaitingTask[], call: CallOptions = {}): Promise<Settled> {
+async function settle(
+	ctx: NodeContext,
+	slots: INodeExecutionData[][],
+	tasks: AwaitingTask[],
+	call: CallOptions = {},
+): Promise<Settled> {
 	let client: AceDataClient;
 	let records: Map<string, TaskRecord | Failure>;
 	try {
-		client = await AceDataClient.create(ctx, { itemIndex: tasks[0].itemIndex, timeoutSeconds: tasks[0].timeoutSeconds });
+		client = await AceDataClient.create(ctx, {
+			itemIndex: tasks[0].itemIndex,
+			timeoutSeconds: tasks[0].timeoutSeconds,
+		});
 		records = await client.retrieveTasks(
 			tasks.map((task) => task.taskId),
 			call,
@@ -141,7 +163,13 @@ async function settle(ctx: NodeContext, slots: INodeExecutionData[][], tasks: Aw
 		const outcome =
 			record instanceof Failure
 				? { kind: 'failed' as const, failure: record, taskFailed: false }
-				: await recordOutcome(ctx, client.withItem(task.itemIndex), record, { ...task.context, taskId: task.taskId, traceId: task.traceId }, task.output);
+				: await recordOutcome(
+						ctx,
+						client.withItem(task.itemIndex),
+						record,
+						{ ...task.context, taskId: task.taskId, traceId: task.traceId },
+						task.output,
+					);
 		if (outcome.kind === 'images') {
 			settled[task.slot] = outcome.items;
 		} else if (outcome.kind === 'failed') {
@@ -184,7 +212,11 @@ async function nudgeAfterParking(ctx: IExecuteFunctions, task: AwaitingTask): Pr
  * execution was parked, and n8n refuses those) the images are emitted now; otherwise the execution is parked until
  * AceData calls back (each callback looks up all tasks, so one lost callback is no loss) or Max Wait passes.
  */
-async function parkRun(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending: RunEnding): Promise<INodeExecutionData[]> {
+async function parkRun(
+	ctx: IExecuteFunctions,
+	outcomes: ItemOutcome[],
+	ending: RunEnding,
+): Promise<INodeExecutionData[]> {
 	const slots: INodeExecutionData[][] = [];
 	const tasks: AwaitingTask[] = [];
 	for (const outcome of outcomes) {
@@ -217,7 +249,12 @@ async function parkRun(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending: 
 	if (settled.status === 'done') {
 		if (settled.failed.length > 0 && !ctx.continueOnFail()) {
 			const { task, failure } = settled.failed[0];
-			throw stoppingError(ctx.getNode(), failure.data, paidJob(task, failure.data.kind === 'task'), tasks.map((entry) => paidJob(entry)));
+			throw stoppingError(
+				ctx.getNode(),
+				failure.data,
+				paidJob(task, failure.data.kind === 'task'),
+				tasks.map((entry) => paidJob(entry)),
+			);
 		}
 		return settled.slots.flat();
 	}
@@ -242,7 +279,10 @@ function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWe
 }
 
 /** The parked run as n8n kept it: one slot per parked item, and the tasks still awaited. */
-function readParked(ctx: IWebhookFunctions): { slots: INodeExecutionData[][]; tasks: AwaitingTask[] } {
+function readParked(ctx: IWebhookFunctions): {
+	slots: INodeExecutionData[][];
+	tasks: AwaitingTask[];
+} {
 	const input = ctx.evaluateExpression('{{ $input.all() }}', 0) as unknown;
 	const items = Array.isArray(input) ? (input as INodeExecutionData[]) : [];
 	const tasks = items
@@ -271,26 +311,40 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { slots, tasks } = readParked(this);
 		const known = tasks.find((task) => task.taskId === taskId);
 		if (!known) {
-			return respond(this, 404, { error: 'This callback names no task this execution is waiting for; nothing was resumed' });
+			return respond(this, 404, {
+				error: 'This callback names no task this execution is waiting for; nothing was resumed',
+			});
 		}
 		let settled = await settle(this, slots, tasks);
 		// AceData says this task is finished; a record that lags behind its callback is looked at again shortly, so
 		// that the last callback of an execution is not wasted. (A failed look-up was already retried by the client.)
-		for (let again = 0; !recheck && again < CALLBACK_RECHECKS && settled.status === 'running' && settled.running.includes(known.taskId); again++) {
+		for (
+			let again = 0;
+			!recheck &&
+			again < CALLBACK_RECHECKS &&
+			settled.status === 'running' &&
+			settled.running.includes(known.taskId);
+			again++
+		) {
 			await sleep(RECHECK_MS);
 			settled = await settle(this, slots, tasks);
 		}
 		if (settled.status === 'lookupFailed') {
 			// Not resumed: AceData may send the callback again, another task's callback will look again, or Max Wait ends it.
-			return respond(this, 503, { error: 'Could not look the tasks up at AceData; the execution keeps waiting' });
+			return respond(this, 503, {
+				error: 'Could not look the tasks up at AceData; the execution keeps waiting',
+			});
 		}
-		if (settled.status === 'running') return respond(this, 200, { received: true, tasksStillRunning: settled.running.length });
+		if (settled.status === 'running')
+			return respond(this, 200, { received: true, tasksStillRunning: settled.running.length });
 		// A failed task is an error item paired to its input even without Continue On Fail: a webhook that throws makes
 		// n8n answer 500, drop the run data and send an empty item to the next node, losing every other item's images.
 		return { workflowData: [settled.slots.flat()] };
 	} catch {
 		// Nothing may make n8n drop the parked run: answer, keep waiting (a later callback or Max Wait ends it).
-		return respond(this, 503, { error: 'The callback could not be handled; the execution keeps waiting' });
+		return respond(this, 503, {
+			error: 'The callback could not be handled; the execution keeps waiting',
+		});
 	}
 }
 

@@ -5,10 +5,16 @@ import type { ItemOutcome } from '../../execution/types';
 /** The item of a job AceData accepted: what Task › Get needs later. */
 function submittedItem(outcome: Extract<ItemOutcome, { kind: 'accepted' }>): INodeExecutionData {
 	const { request, taskId, traceId } = outcome;
-	const json: IDataObject = { taskId, status: 'submitted', model: request.context.model, prompt: request.context.prompt };
+	const json: IDataObject = {
+		taskId,
+		status: 'submitted',
+		model: request.context.model,
+		prompt: request.context.prompt,
+	};
 	if (traceId) json.traceId = traceId;
 	// What the task will make: Task › Get says later how many came.
-	if (request.context.imagesRequested !== undefined) json.imagesRequested = request.context.imagesRequested;
+	if (request.context.imagesRequested !== undefined)
+		json.imagesRequested = request.context.imagesRequested;
 	if (request.context.fromEarlierTry) json.fromEarlierTry = true;
 	return { json, pairedItem: { item: request.itemIndex } };
 }

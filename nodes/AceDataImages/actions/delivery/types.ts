@@ -23,5 +23,9 @@ export interface DeliveryPolicy {
 	/** Its run parks until AceData calls back (a run with any such item parks; its other items end as their own). */
 	parks: boolean;
 	/** Every item's outcome → the node's output. */
-	endRun(ctx: IExecuteFunctions, outcomes: ItemOutcome[], ending: RunEnding): Promise<INodeExecutionData[]>;
+	endRun(
+		ctx: IExecuteFunctions,
+		outcomes: ItemOutcome[],
+		ending: RunEnding,
+	): Promise<INodeExecutionData[]>;
 }

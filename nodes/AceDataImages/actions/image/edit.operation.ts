@@ -5,7 +5,12 @@ import type { FileIdentity } from '../../helpers/fingerprint';
 import { inspectImage } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
 import { masksPromised } from '../../models/modelRules';
-import { checkEditImageSize, validateEditInput, type EditImageInfo, type EditInput } from '../../models/validation';
+import {
+	checkEditImageSize,
+	validateEditInput,
+	type EditImageInfo,
+	type EditInput,
+} from '../../models/validation';
 import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
 import type { Prepared } from '../../execution/types';
 import { assertValid, fieldsFor, imageRequest } from './request';
@@ -27,7 +32,10 @@ function declaredSize(meta: IBinaryData): number | undefined {
 }
 
 /** The first bytes of a stored binary (enough to tell its type and PNG dimensions); the stream is closed after. */
-async function readHead(stream: AsyncIterable<Buffer> & { destroy(): void }, bytes: number): Promise<Buffer> {
+async function readHead(
+	stream: AsyncIterable<Buffer> & { destroy(): void },
+	bytes: number,
+): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let read = 0;
 	for await (const chunk of stream) {
@@ -55,7 +63,10 @@ async function readBinary(
 	try {
 		meta = ctx.helpers.assertBinaryData(itemIndex, property);
 	} catch (error) {
-		throw parameterFailure('binaryPropertyNames', (error as Error)?.message ?? `No binary field "${property}" on the input item`);
+		throw parameterFailure(
+			'binaryPropertyNames',
+			(error as Error)?.message ?? `No binary field "${property}" on the input item`,
+		);
 	}
 	const declared = declaredSize(meta);
 	if (declared !== undefined) sizeCheck?.(declared);
@@ -63,7 +74,10 @@ async function readBinary(
 	let source: FileSource & { size: number };
 	const id = meta.id;
 	if (id) {
-		const size = typeof meta.bytes === 'number' ? meta.bytes : (await ctx.helpers.getBinaryMetadata(id)).fileSize;
+		const size =
+			typeof meta.bytes === 'number'
+				? meta.bytes
+				: (await ctx.helpers.getBinaryMetadata(id)).fileSize;
 		if (declared === undefined) sizeCheck?.(size);
 		head = await readHead(await ctx.helpers.getBinaryStream(id, 64), 24);
 		source = { size, open: async () => await ctx.helpers.getBinaryStream(id) };
@@ -82,7 +96,12 @@ async function readBinary(
 	};
 	return {
 		identity,
-		info: { property, bytes: source.size, format: type?.extension === 'jpg' ? 'jpeg' : type?.extension, ...dimensions },
+		info: {
+			property,
+			bytes: source.size,
+			format: type?.extension === 'jpg' ? 'jpeg' : type?.extension,
+			...dimensions,
+		},
 		part: {
 			name: partName,
 			fileName: meta.fileName || fallbackName,
@@ -140,7 +159,8 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 		return { kind: 'request', request: await imageRequest(job, 'edits', body, { fields: body }) };
 	}
 	const body = multipartBody(fields, parts, `----AceDataImages${randomString(24)}`);
-	const notices = edit.mask && !masksPromised(job.input.modelId) ? [maskNotice(job.input.modelId)] : [];
+	const notices =
+		edit.mask && !masksPromised(job.input.modelId) ? [maskNotice(job.input.modelId)] : [];
 	return {
 		kind: 'request',
 		request: await imageRequest(job, 'edits', body, {

@@ -14,7 +14,9 @@ export function assertValid(check: () => void): void {
 	try {
 		check();
 	} catch (error) {
-		throw error instanceof ImageRequestValidationError ? parameterFailure(error.parameter, error.message) : asFailure(error);
+		throw error instanceof ImageRequestValidationError
+			? parameterFailure(error.parameter, error.message)
+			: asFailure(error);
 	}
 }
 
@@ -42,7 +44,10 @@ export async function imageRequest(
 	parts: RequestParts,
 ): Promise<ImageRequest> {
 	// Made up by the node for this try: a retried try makes them anew, and they do not change what is asked.
-	const nodeMade = [...(job.traceIdGiven ? [] : ['trace_id']), ...(job.delivery === 'callback' ? ['callback_url'] : [])];
+	const nodeMade = [
+		...(job.traceIdGiven ? [] : ['trace_id']),
+		...(job.delivery === 'callback' ? ['callback_url'] : []),
+	];
 	const notices = parts.notices ?? [];
 	return {
 		itemIndex: job.itemIndex,
@@ -50,7 +55,12 @@ export async function imageRequest(
 		body,
 		headers: parts.headers,
 		traceId: job.input.traceId as string,
-		fingerprint: await requestFingerprint({ endpoint, fields: parts.fields, files: parts.files, nodeMade }),
+		fingerprint: await requestFingerprint({
+			endpoint,
+			fields: parts.fields,
+			files: parts.files,
+			nodeMade,
+		}),
 		imagesAsked: job.input.n ?? 1,
 		callbackUrl: job.input.callbackUrl,
 		delivery: job.delivery,

@@ -50,19 +50,39 @@ const VALUE_LABELS: Record<string, string> = {
 	b64_json: 'Base64 (b64_json)',
 };
 
-const OPTION_TEXT: Record<EnumOption, { displayName: string; description: string; preferredDefault: string[] }> = {
-	quality: { displayName: PARAMETER_LABELS.quality, description: 'Higher quality costs more and takes longer', preferredDefault: ['auto', 'standard'] },
-	style: { displayName: PARAMETER_LABELS.style, description: 'Vivid is hyper-real and dramatic, natural more neutral', preferredDefault: ['vivid'] },
+const OPTION_TEXT: Record<
+	EnumOption,
+	{ displayName: string; description: string; preferredDefault: string[] }
+> = {
+	quality: {
+		displayName: PARAMETER_LABELS.quality,
+		description: 'Higher quality costs more and takes longer',
+		preferredDefault: ['auto', 'standard'],
+	},
+	style: {
+		displayName: PARAMETER_LABELS.style,
+		description: 'Vivid is hyper-real and dramatic, natural more neutral',
+		preferredDefault: ['vivid'],
+	},
 	background: {
 		displayName: PARAMETER_LABELS.background,
 		description: 'Transparent needs PNG or WebP output',
 		preferredDefault: ['auto'],
 	},
-	moderation: { displayName: PARAMETER_LABELS.moderation, description: 'Low relaxes content filtering', preferredDefault: ['auto'] },
-	outputFormat: { displayName: PARAMETER_LABELS.outputFormat, description: 'File format of the images', preferredDefault: ['png'] },
+	moderation: {
+		displayName: PARAMETER_LABELS.moderation,
+		description: 'Low relaxes content filtering',
+		preferredDefault: ['auto'],
+	},
+	outputFormat: {
+		displayName: PARAMETER_LABELS.outputFormat,
+		description: 'File format of the images',
+		preferredDefault: ['png'],
+	},
 	responseFormat: {
 		displayName: PARAMETER_LABELS.responseFormat,
-		description: 'How AceData returns the images; both become binary files unless Download Images is off',
+		description:
+			'How AceData returns the images; both become binary files unless Download Images is off',
 		preferredDefault: ['url'],
 	},
 };
@@ -79,9 +99,12 @@ function toOptions(values: readonly string[]): INodePropertyOptions[] {
 function promptHint(): string {
 	const count = (value: number) => value.toLocaleString('en-US');
 	const byLength = new Map<number, string[]>();
-	for (const rule of MODEL_RULES) byLength.set(rule.promptMaxLength, [...(byLength.get(rule.promptMaxLength) ?? []), rule.name]);
+	for (const rule of MODEL_RULES)
+		byLength.set(rule.promptMaxLength, [...(byLength.get(rule.promptMaxLength) ?? []), rule.name]);
 	const [common, ...others] = [...byLength.entries()].sort((a, b) => b[1].length - a[1].length);
-	const exceptions = others.map(([length, names]) => `${names.join(', ')}: ${count(length)}`).join('; ');
+	const exceptions = others
+		.map(([length, names]) => `${names.join(', ')}: ${count(length)}`)
+		.join('; ');
 	return `Up to ${count(common[0])} characters${exceptions ? ` (${exceptions})` : ''}, counted as people count them`;
 }
 
@@ -92,7 +115,11 @@ const MAX_EDIT_IMAGES = Math.max(...MODEL_RULES.map((rule) => rule.edit?.maxImag
  * Shown for these models. A group that holds `custom` is shown for every model the table does not know too (models
  * from AceData's live list): it is written as "hidden for the known models outside the group".
  */
-function forModels(models: string[], key: '/model' | 'model' = '/model', show: IDisplayOptions['show'] = {}): IDisplayOptions {
+function forModels(
+	models: string[],
+	key: '/model' | 'model' = '/model',
+	show: IDisplayOptions['show'] = {},
+): IDisplayOptions {
 	if (!models.includes(CUSTOM_MODEL)) return { show: { ...show, [key]: models } };
 	const hidden = MODEL_IDS.filter((id) => !models.includes(id));
 	return { ...(Object.keys(show).length ? { show } : {}), hide: { [key]: hidden } };
@@ -115,7 +142,8 @@ function enumOptionEntries(option: EnumOption): INodeProperties[] {
 	});
 }
 
-const MODEL_HINT = 'The models AceData offers, loaded live; each is offered only the sizes and options it accepts';
+const MODEL_HINT =
+	'The models AceData offers, loaded live; each is offered only the sizes and options it accepts';
 
 /**
  * The Model field, its list loaded live. Its default stays what it was when the list was static: n8n leaves a
@@ -151,7 +179,11 @@ function modelProperty(operation: 'generate' | 'edit'): INodeProperties {
 }
 
 /** Edit's Size left empty: nothing is sent, and AceData gives the output the first input image's shape. */
-const KEEP_SHAPE = { name: "Input Image's Shape", value: '', description: 'Send no size: AceData keeps the shape of the first input image' };
+const KEEP_SHAPE = {
+	name: "Input Image's Shape",
+	value: '',
+	description: 'Send no size: AceData keeps the shape of the first input image',
+};
 
 /**
  * Size, one field per size rule, each shown for its models. Generate defaults to the rule's default; Edit to empty,
@@ -193,7 +225,9 @@ function sizeProperties(operation: 'generate' | 'edit'): INodeProperties[] {
 			type: 'string',
 			default: defaultSize,
 			placeholder: 'e.g. 1536x1024',
-			description: edit ? `${accepted}. Empty: AceData keeps the first input image's shape.` : `${accepted}.`,
+			description: edit
+				? `${accepted}. Empty: AceData keeps the first input image's shape.`
+				: `${accepted}.`,
 			displayOptions: forModels(models, 'model', { resource: ['image'] }),
 		};
 	});
@@ -219,7 +253,8 @@ function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: 1,
-			description: 'How many requests to AceData are open at the same time (one per input item); downloading finished images does not hold a place',
+			description:
+				'How many requests to AceData are open at the same time (one per input item); downloading finished images does not hold a place',
 		},
 		downloadImagesOption,
 		fileNameOption,
@@ -266,10 +301,14 @@ function imageOptions(): INodeProperties {
 			placeholder: 'e.g. mask',
 			description:
 				'Binary field holding a PNG mask (transparent where the image should change), the size of the first image. AceData promises to apply masks only on the :official models; elsewhere the item carries a notice.',
-			displayOptions: forModels(modelsWhere((rule) => !!rule.edit?.mask), '/model', {
-				'/operation': ['edit'],
-				'/imageSource': ['binary'],
-			}),
+			displayOptions: forModels(
+				modelsWhere((rule) => !!rule.edit?.mask),
+				'/model',
+				{
+					'/operation': ['edit'],
+					'/imageSource': ['binary'],
+				},
+			),
 		},
 		...enumOptionEntries('moderation'),
 		{
@@ -280,7 +319,11 @@ function imageOptions(): INodeProperties {
 			default: 100,
 			description: 'Compression level in percent (JPEG and WebP output only)',
 			// Offered once Output Format is JPEG or WebP, where it acts.
-			displayOptions: forModels(modelsWhere((rule) => rule.outputCompression), '/model', { outputFormat: ['jpeg', 'webp'] }),
+			displayOptions: forModels(
+				modelsWhere((rule) => rule.outputCompression),
+				'/model',
+				{ outputFormat: ['jpeg', 'webp'] },
+			),
 		},
 		...enumOptionEntries('outputFormat'),
 		outputLayoutOption,
@@ -290,7 +333,8 @@ function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 3 },
 			default: 0,
-			description: 'Number of partial images for streaming (0–3); the node returns the final images',
+			description:
+				'Number of partial images for streaming (0–3); the node returns the final images',
 			displayOptions: forModels(modelsWhere((rule) => rule.partialImages)),
 		},
 		{
@@ -299,8 +343,7 @@ function imageOptions(): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_POLL_INTERVAL_SECONDS,
-			description:
-				`Seconds before the first task check (Poll, Wait with a Callback URL, or the look-up of a job whose answer was lost); later checks back off up to ${MAX_POLL_INTERVAL_SECONDS} s`,
+			description: `Seconds before the first task check (Poll, Wait with a Callback URL, or the look-up of a job whose answer was lost); later checks back off up to ${MAX_POLL_INTERVAL_SECONDS} s`,
 		},
 		...enumOptionEntries('quality'),
 		...enumOptionEntries('responseFormat'),
@@ -381,7 +424,8 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			// block those runs. An empty ID with Model "Custom Model ID" is refused when the node runs, naming this field.
 			default: '',
 			placeholder: 'e.g. gpt-image-2:official',
-			description: 'Required with Model "Custom Model ID": sent verbatim as the model; only generic checks apply',
+			description:
+				'Required with Model "Custom Model ID": sent verbatim as the model; only generic checks apply',
 			displayOptions: { show: { ...show, model: [CUSTOM_MODEL] } },
 		},
 		...(operation === 'edit' ? editSourceProperties(show) : []),
@@ -403,7 +447,9 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_IMAGES },
 			default: 1,
-			description: `How many images to make, 1–${MAX_IMAGES}. Not offered for models that make one image per request (${MODEL_RULES.filter((rule) => rule.maxImages === 1)
+			description: `How many images to make, 1–${MAX_IMAGES}. Not offered for models that make one image per request (${MODEL_RULES.filter(
+				(rule) => rule.maxImages === 1,
+			)
 				.map((rule) => rule.name)
 				.join(', ')}).`,
 			// Hidden where the model makes one image: n8n then passes the default, 1.
@@ -432,7 +478,8 @@ export function imageProperties(operation: 'generate' | 'edit'): INodeProperties
 				{
 					name: 'Submit Only',
 					value: 'submit',
-					description: 'Return the task ID at once; fetch later with Task › Get or receive it at the Callback URL',
+					description:
+						'Return the task ID at once; fetch later with Task › Get or receive it at the Callback URL',
 				},
 				{
 					name: "Wait for AceData's Callback",

@@ -28,15 +28,31 @@ export const description: INodeProperties[] = [
 			'The task ID from a Submit or Poll run or from the callback, or the trace ID an error named for a job whose answer was lost',
 		displayOptions: { show },
 	},
-	fileOptions(show, [binaryPropertyOption, downloadImagesOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption]),
+	fileOptions(show, [
+		binaryPropertyOption,
+		downloadImagesOption,
+		fileNameOption,
+		maxDownloadOption,
+		outputLayoutOption,
+		timeoutOption,
+	]),
 ];
 
 /** Free: a task by its ID, or the job a trace ID names. Finished → its images; running → its status; failed → an error. */
-export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
+export async function prepare(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	signal: AbortSignal,
+): Promise<Prepared> {
 	const job = readTaskJob(this, itemIndex);
-	const client = await AceDataClient.create(this, { itemIndex, timeoutSeconds: job.timeoutSeconds, signal });
+	const client = await AceDataClient.create(this, {
+		itemIndex,
+		timeoutSeconds: job.timeoutSeconds,
+		signal,
+	});
 	// A trace ID works too: it is what names a job whose submission lost its answer.
-	const record = (await client.retrieveTask(job.idOrTrace)) ?? (await client.retrieveByTrace(job.idOrTrace));
+	const record =
+		(await client.retrieveTask(job.idOrTrace)) ?? (await client.retrieveByTrace(job.idOrTrace));
 	if (!record) {
 		throw client.failure({
 			kind: 'wait',
@@ -45,7 +61,13 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 			taskId: job.idOrTrace,
 		});
 	}
-	const outcome = await recordOutcome(this, client, record, taskContext(record, itemIndex), job.output);
+	const outcome = await recordOutcome(
+		this,
+		client,
+		record,
+		taskContext(record, itemIndex),
+		job.output,
+	);
 	if (outcome.kind === 'failed') throw outcome.failure;
 	if (outcome.kind === 'images') return { kind: 'items', items: outcome.items };
 	const json: IDataObject = { taskId: record.id, status: 'running' };

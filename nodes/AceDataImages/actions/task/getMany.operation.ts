@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { Failure } from '../../failure/failure';
 import { roundAmount } from '../../helpers/output';
@@ -8,7 +13,14 @@ import { MAX_TASK_LIMIT, PARAMETER_LABELS } from '../../models/defaults';
 import { AceDataClient } from '../../transport/client';
 import type { TaskListing } from '../../transport/tasks';
 import type { TaskRecord } from '../../transport/types';
-import { binaryPropertyOption, fileNameOption, fileOptions, maxDownloadOption, outputLayoutOption, timeoutOption } from '../output.description';
+import {
+	binaryPropertyOption,
+	fileNameOption,
+	fileOptions,
+	maxDownloadOption,
+	outputLayoutOption,
+	timeoutOption,
+} from '../output.description';
 import type { Prepared } from '../../execution/types';
 
 const show = { resource: ['task'], operation: ['getMany'] };
@@ -20,7 +32,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 5a0ee2a2-…, 9c1d…',
-		description: 'Task IDs, comma- or newline-separated (or an array from an expression). Leave empty to list by trace ID or time.',
+		description:
+			'Task IDs, comma- or newline-separated (or an array from an expression). Leave empty to list by trace ID or time.',
 		displayOptions: { show },
 	},
 	{
@@ -28,7 +41,8 @@ export const description: INodeProperties[] = [
 		name: 'traceIds',
 		type: 'string',
 		default: '',
-		description: 'Trace IDs (the node gives every billed request one; errors name them), comma- or newline-separated',
+		description:
+			'Trace IDs (the node gives every billed request one; errors name them), comma- or newline-separated',
 		displayOptions: { show },
 	},
 	{
@@ -36,7 +50,8 @@ export const description: INodeProperties[] = [
 		name: 'createdAfter',
 		type: 'dateTime',
 		default: '',
-		description: "Only tasks created at or after this time (in the workflow's time zone), e.g. everything since 10:00",
+		description:
+			"Only tasks created at or after this time (in the workflow's time zone), e.g. everything since 10:00",
 		displayOptions: { show },
 	},
 	{
@@ -61,10 +76,17 @@ export const description: INodeProperties[] = [
 		name: 'downloadImages',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to emit the finished tasks’ images as files, as Task › Get does (one item per image); off: one item per task with its image URLs',
+		description:
+			'Whether to emit the finished tasks’ images as files, as Task › Get does (one item per image); off: one item per task with its image URLs',
 		displayOptions: { show },
 	},
-	fileOptions(show, [binaryPropertyOption, fileNameOption, maxDownloadOption, outputLayoutOption, timeoutOption]),
+	fileOptions(show, [
+		binaryPropertyOption,
+		fileNameOption,
+		maxDownloadOption,
+		outputLayoutOption,
+		timeoutOption,
+	]),
 ];
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -75,14 +97,17 @@ function taskItem(record: TaskRecord, itemIndex: number): INodeExecutionData {
 	const status = !result ? 'running' : result.kind === 'failed' ? 'failed' : 'succeeded';
 	const json: IDataObject = { taskId: record.id, status };
 	if (result?.kind === 'images') {
-		const urls = result.answer.images.map((image) => image.url).filter((url): url is string => !!url);
+		const urls = result.answer.images
+			.map((image) => image.url)
+			.filter((url): url is string => !!url);
 		if (urls.length) json.urls = urls;
 		json.imagesReturned = result.answer.images.length;
 	}
 	// Not `error`: that marks the node's own error items (Continue On Fail); this is the task's outcome at AceData.
 	if (result?.kind === 'failed') json.failure = { code: result.code, message: result.message };
 	if (record.traceId) json.traceId = record.traceId;
-	const model = (result?.kind === 'images' ? result.answer.model : undefined) ?? record.request.model;
+	const model =
+		(result?.kind === 'images' ? result.answer.model : undefined) ?? record.request.model;
 	if (model) json.model = model;
 	if (record.request.prompt !== undefined) json.prompt = record.request.prompt;
 	if (record.type) json.type = record.type;
@@ -99,9 +124,17 @@ function taskItem(record: TaskRecord, itemIndex: number): INodeExecutionData {
  * failed, with cost and usage where AceData gives them); with Download Images, the finished tasks' images as files
  * exactly as Task › Get emits them. The recovery tool: "everything since 10:00".
  */
-export async function prepare(this: IExecuteFunctions, itemIndex: number, signal: AbortSignal): Promise<Prepared> {
+export async function prepare(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	signal: AbortSignal,
+): Promise<Prepared> {
 	const job = readTaskListJob(this, itemIndex);
-	const client = await AceDataClient.create(this, { itemIndex, timeoutSeconds: job.timeoutSeconds, signal });
+	const client = await AceDataClient.create(this, {
+		itemIndex,
+		timeoutSeconds: job.timeoutSeconds,
+		signal,
+	});
 	// Every task asked for by ID is listed, whatever the Limit: the Limit bounds listings by time or trace ID.
 	const limit = Math.max(job.limit, job.filter.taskIds?.length ?? 0);
 	const listing = await client.listTasks(job.filter, limit);
@@ -114,9 +147,16 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number, signal
 			continue;
 		}
 		// Each task is its own outcome: one whose images cannot be had is its item with the reason, the others go on.
-		const outcome = await recordOutcome(this, client, record, taskContext(record, itemIndex), job.output);
+		const outcome = await recordOutcome(
+			this,
+			client,
+			record,
+			taskContext(record, itemIndex),
+			job.output,
+		);
 		if (outcome.kind === 'images') items.push(...outcome.items);
-		else if (outcome.kind === 'failed') items.push(withFailure(taskItem(record, itemIndex), outcome.failure));
+		else if (outcome.kind === 'failed')
+			items.push(withFailure(taskItem(record, itemIndex), outcome.failure));
 	}
 	return { kind: 'items', items };
 }
@@ -133,19 +173,41 @@ function listingHints(listing: TaskListing, taskIds: string[] | undefined): stri
 	const unreadable = listing.records.filter((entry): entry is Failure => entry instanceof Failure);
 	if (unreadable.length) {
 		const ids = unreadable.map((failure) => failure.data.taskId).join(', ');
-		hints.push(`${unreadable.length} task record(s) AceData sent do not fit what the node reads and are left out (${ids}): fetch them with Task › Get`);
+		hints.push(
+			`${unreadable.length} task record(s) AceData sent do not fit what the node reads and are left out (${ids}): fetch them with Task › Get`,
+		);
 	}
-	if (listing.dropped) hints.push(`${listing.dropped} record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out`);
-	const missing = (taskIds ?? []).filter((id) => !listing.records.some((entry) => (entry instanceof Failure ? entry.data.taskId : entry.id) === id));
-	if (missing.length) hints.push(`AceData knows ${missing.length} of the task IDs asked for no more (purged after its retention period, or never this account's): ${missing.join(', ')}`);
+	if (listing.dropped)
+		hints.push(
+			`${listing.dropped} record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out`,
+		);
+	const missing = (taskIds ?? []).filter(
+		(id) =>
+			!listing.records.some(
+				(entry) => (entry instanceof Failure ? entry.data.taskId : entry.id) === id,
+			),
+	);
+	if (missing.length)
+		hints.push(
+			`AceData knows ${missing.length} of the task IDs asked for no more (purged after its retention period, or never this account's): ${missing.join(', ')}`,
+		);
 	if (listing.more) {
-		const more = listing.total !== undefined ? `${listing.total - listing.records.length} more` : 'more';
-		hints.push(`Listed ${listing.records.length} tasks: AceData has ${more} for this filter. Raise Limit (up to ${MAX_TASK_LIMIT}), or narrow Created After / Created Before to list the rest`);
+		const more =
+			listing.total !== undefined ? `${listing.total - listing.records.length} more` : 'more';
+		hints.push(
+			`Listed ${listing.records.length} tasks: AceData has ${more} for this filter. Raise Limit (up to ${MAX_TASK_LIMIT}), or narrow Created After / Created Before to list the rest`,
+		);
 	}
 	return hints;
 }
 
 function addHints(ctx: IExecuteFunctions, itemIndex: number, hints: string[]): void {
 	if (!hints.length || typeof ctx.addExecutionHints !== 'function') return;
-	ctx.addExecutionHints(...hints.map((message) => ({ message: `Item ${itemIndex + 1}: ${message}`, type: 'warning' as const, location: 'outputPane' as const })));
+	ctx.addExecutionHints(
+		...hints.map((message) => ({
+			message: `Item ${itemIndex + 1}: ${message}`,
+			type: 'warning' as const,
+			location: 'outputPane' as const,
+		})),
+	);
 }

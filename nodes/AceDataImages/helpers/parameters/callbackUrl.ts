@@ -16,7 +16,10 @@ export function callbackUrlFor(ctx: IExecuteFunctions, itemIndex: number): strin
 	}
 	let url: URL | undefined;
 	try {
-		url = typeof resumeUrl === 'string' && /^https?:\/\//i.test(resumeUrl) ? new URL(resumeUrl) : undefined;
+		url =
+			typeof resumeUrl === 'string' && /^https?:\/\//i.test(resumeUrl)
+				? new URL(resumeUrl)
+				: undefined;
 	} catch {
 		url = undefined;
 	}

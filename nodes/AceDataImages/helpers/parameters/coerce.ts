@@ -10,13 +10,21 @@ import { MAX_SECONDS, MIN_SECONDS, labelOf } from '../../models/defaults';
 
 /** The refusal of a value: names the parameter, what it must be and what it resolved to. */
 export const refuse = (parameter: string, expected: string, value: unknown): Failure =>
-	parameterFailure(parameter, `Parameter "${labelOf(parameter)}" must be ${expected} (got ${describeValue(value)})`);
+	parameterFailure(
+		parameter,
+		`Parameter "${labelOf(parameter)}" must be ${expected} (got ${describeValue(value)})`,
+	);
 
 /** Unset: undefined, null or empty text. */
 export const isUnset = (value: unknown) => value === undefined || value === null || value === '';
 
 /** Reads a parameter; an expression n8n cannot evaluate is a refusal naming the parameter, not a crash. */
-export function readParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
+export function readParameter(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	fallback?: unknown,
+): unknown {
 	try {
 		return ctx.getNodeParameter(name, itemIndex, fallback as never) as unknown;
 	} catch (error) {
@@ -29,7 +37,8 @@ export function readParameter(ctx: IExecuteFunctions, name: string, itemIndex: n
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const value = readParameter(ctx, 'options', itemIndex, {});
 	if (isUnset(value)) return {};
-	if (typeof value !== 'object' || Array.isArray(value)) throw refuse('options', 'a collection of options', value);
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw refuse('options', 'a collection of options', value);
 	return value as IDataObject;
 }
 
@@ -48,7 +57,12 @@ export function optionalText(parameter: string, value: unknown): string | undefi
 }
 
 /** One of `values`, or the default when unset; anything else is refused listing the values. */
-export function oneOf<T extends string>(parameter: string, value: unknown, values: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+	parameter: string,
+	value: unknown,
+	values: readonly T[],
+	fallback: T,
+): T {
 	if (isUnset(value)) return fallback;
 	if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
 	throw refuse(parameter, `one of ${values.join(', ')}`, value);
@@ -80,11 +94,16 @@ function rangeText(rule: NumberRule): string {
 }
 
 /** A number in its range: a number or a numeric string; unset → undefined; anything else refused alike. */
-export function optionalNumber(parameter: string, value: unknown, rule: NumberRule): number | undefined {
+export function optionalNumber(
+	parameter: string,
+	value: unknown,
+	rule: NumberRule,
+): number | undefined {
 	if (isUnset(value)) return undefined;
 	let number = Number.NaN;
 	if (typeof value === 'number') number = value;
-	else if (typeof value === 'string' && NUMBER_TEXT.test(value.trim())) number = Number(value.trim());
+	else if (typeof value === 'string' && NUMBER_TEXT.test(value.trim()))
+		number = Number(value.trim());
 	const inRange =
 		Number.isFinite(number) &&
 		(rule.exclusiveMin ? number > rule.min : number >= rule.min) &&
@@ -94,13 +113,25 @@ export function optionalNumber(parameter: string, value: unknown, rule: NumberRu
 	return number;
 }
 
-const SECONDS: NumberRule = { min: 0, max: MAX_SECONDS, exclusiveMin: true, what: 'a number of seconds' };
+const SECONDS: NumberRule = {
+	min: 0,
+	max: MAX_SECONDS,
+	exclusiveMin: true,
+	what: 'a number of seconds',
+};
 
 /** Seconds above 0, at least `min` (shorter cannot reach AceData and back, or gives up before looking). */
-export function optionalSeconds(parameter: string, value: unknown, min = MIN_SECONDS): number | undefined {
+export function optionalSeconds(
+	parameter: string,
+	value: unknown,
+	min = MIN_SECONDS,
+): number | undefined {
 	const number = optionalNumber(parameter, value, SECONDS);
 	if (number !== undefined && number < min) {
-		throw parameterFailure(parameter, `Parameter "${labelOf(parameter)}" must be at least ${min} seconds (got ${describeValue(value)})`);
+		throw parameterFailure(
+			parameter,
+			`Parameter "${labelOf(parameter)}" must be at least ${min} seconds (got ${describeValue(value)})`,
+		);
 	}
 	return number;
 }
@@ -118,7 +149,9 @@ export function splitList(parameter: string, value: unknown): string[] {
  */
 export function splitUrls(parameter: string, value: unknown): string[] {
 	if (isUnset(value)) return [];
-	const lines = Array.isArray(value) ? value.map((entry) => requiredText(parameter, entry)) : requiredText(parameter, value).split(/\r?\n/);
+	const lines = Array.isArray(value)
+		? value.map((entry) => requiredText(parameter, entry))
+		: requiredText(parameter, value).split(/\r?\n/);
 	return lines
 		.flatMap((line) => line.split(/,\s*(?=https?:\/\/|data:)/i))
 		.map((entry) => entry.trim().replace(/,$/, ''))

@@ -17,9 +17,12 @@ const quoteStart = (value: string) => (value.length > 60 ? `${value.slice(0, 60)
 export function imageUrl(parameter: string, value: string): EditUrl {
 	if (HTTP_URL.test(value)) return { url: value };
 	const match = DATA_URL.exec(value);
-	const refuseUrl = (problem: string) => parameterFailure(parameter, `Parameter "${labelOf(parameter)}" ${problem}`);
+	const refuseUrl = (problem: string) =>
+		parameterFailure(parameter, `Parameter "${labelOf(parameter)}" ${problem}`);
 	if (!match) {
-		throw refuseUrl(`must hold http(s) URLs without spaces or data:image/png|jpeg|webp;base64 URLs: "${quoteStart(value)}" is neither`);
+		throw refuseUrl(
+			`must hold http(s) URLs without spaces or data:image/png|jpeg|webp;base64 URLs: "${quoteStart(value)}" is neither`,
+		);
 	}
 	const payload = value.slice(match[0].length);
 	if (payload.length === 0 || payload.length % 4 === 1 || !BASE64.test(payload)) {

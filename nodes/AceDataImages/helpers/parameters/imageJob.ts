@@ -1,11 +1,26 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
-import { DEFAULT_BINARY_PROPERTY, DELIVERIES, MAX_TRACE_ID_LENGTH, labelOf, type Delivery } from '../../models/defaults';
+import {
+	DEFAULT_BINARY_PROPERTY,
+	DELIVERIES,
+	MAX_TRACE_ID_LENGTH,
+	labelOf,
+	type Delivery,
+} from '../../models/defaults';
 import type { EditUrl, ImageRequestInput } from '../../models/validation';
 import type { OutputOptions } from '../output';
 import { callbackUrlFor } from './callbackUrl';
-import { oneOf, optionalNumber, optionalText, readOptions, readParameter, requiredText, splitList, splitUrls } from './coerce';
+import {
+	oneOf,
+	optionalNumber,
+	optionalText,
+	readOptions,
+	readParameter,
+	requiredText,
+	splitList,
+	splitUrls,
+} from './coerce';
 import { imageUrl } from './dataUrl';
 import { readOutputOptions, readTimeout, readWaitSettings, type WaitSettings } from './options';
 
@@ -32,7 +47,14 @@ export interface ImageJob {
 
 /** Number of Images: a whole number from 1 to 10 (1 when unset), or refused. */
 function imageCount(ctx: IExecuteFunctions, itemIndex: number): number {
-	return optionalNumber('n', readParameter(ctx, 'n', itemIndex, 1), { min: 1, max: 10, integer: true, what: 'a whole number' }) ?? 1;
+	return (
+		optionalNumber('n', readParameter(ctx, 'n', itemIndex, 1), {
+			min: 1,
+			max: 10,
+			integer: true,
+			what: 'a whole number',
+		}) ?? 1
+	);
 }
 
 /** How many images an item asks for (Number of Images), or undefined when it cannot be read (the item fails on its own). */
@@ -66,17 +88,32 @@ function readUserCallbackUrl(options: IDataObject, delivery: Delivery): string |
 function readTraceId(options: IDataObject): string | undefined {
 	const traceId = optionalText('traceId', options.traceId);
 	if (traceId !== undefined && traceId.length > MAX_TRACE_ID_LENGTH) {
-		throw parameterFailure('traceId', `Parameter "${labelOf('traceId')}" is too long: at most ${MAX_TRACE_ID_LENGTH} characters`);
+		throw parameterFailure(
+			'traceId',
+			`Parameter "${labelOf('traceId')}" is too long: at most ${MAX_TRACE_ID_LENGTH} characters`,
+		);
 	}
 	return traceId;
 }
 
 /** Everything one input item asks of an image operation, read once, before any check or request. */
-export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operation: 'generate' | 'edit'): ImageJob {
+export function readImageJob(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	operation: 'generate' | 'edit',
+): ImageJob {
 	const model = requiredText('model', readParameter(ctx, 'model', itemIndex)).trim();
-	const customModel = model === 'custom' ? (optionalText('customModel', readParameter(ctx, 'customModel', itemIndex, '')) ?? '') : '';
+	const customModel =
+		model === 'custom'
+			? (optionalText('customModel', readParameter(ctx, 'customModel', itemIndex, '')) ?? '')
+			: '';
 	const options = readOptions(ctx, itemIndex);
-	const delivery = oneOf<Delivery>('delivery', readParameter(ctx, 'delivery', itemIndex, 'wait'), DELIVERIES, 'wait');
+	const delivery = oneOf<Delivery>(
+		'delivery',
+		readParameter(ctx, 'delivery', itemIndex, 'wait'),
+		DELIVERIES,
+		'wait',
+	);
 	const userCallbackUrl = readUserCallbackUrl(options, delivery);
 	const traceId = readTraceId(options);
 	const n = imageCount(ctx, itemIndex);
@@ -92,10 +129,21 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 		background: optionalText('background', options.background),
 		moderation: optionalText('moderation', options.moderation),
 		outputFormat: optionalText('outputFormat', options.outputFormat),
-		outputCompression: optionalNumber('outputCompression', options.outputCompression, { min: 0, max: 100, integer: true, what: 'a percentage' }),
-		partialImages: optionalNumber('partialImages', options.partialImages, { min: 0, max: 3, integer: true, what: 'a whole number' }),
+		outputCompression: optionalNumber('outputCompression', options.outputCompression, {
+			min: 0,
+			max: 100,
+			integer: true,
+			what: 'a percentage',
+		}),
+		partialImages: optionalNumber('partialImages', options.partialImages, {
+			min: 0,
+			max: 3,
+			integer: true,
+			what: 'a whole number',
+		}),
 		responseFormat: optionalText('responseFormat', options.responseFormat),
-		inputFidelity: operation === 'edit' ? optionalText('inputFidelity', options.inputFidelity) : undefined,
+		inputFidelity:
+			operation === 'edit' ? optionalText('inputFidelity', options.inputFidelity) : undefined,
 		callbackUrl: delivery === 'callback' ? callbackUrlFor(ctx, itemIndex) : userCallbackUrl,
 		traceId: traceId ?? newTraceId(),
 	};
@@ -113,13 +161,27 @@ export function readImageJob(ctx: IExecuteFunctions, itemIndex: number, operatio
 }
 
 /** Image › Edit: the input images (binary fields, or Image URLs) and the mask's binary field. */
-function readEditSources(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): EditSources {
-	const source = oneOf('imageSource', readParameter(ctx, 'imageSource', itemIndex, 'binary'), ['binary', 'url'], 'binary');
+function readEditSources(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): EditSources {
+	const source = oneOf(
+		'imageSource',
+		readParameter(ctx, 'imageSource', itemIndex, 'binary'),
+		['binary', 'url'],
+		'binary',
+	);
 	const maskProperty = optionalText('maskBinaryPropertyName', options.maskBinaryPropertyName);
 	if (source === 'url') {
-		const urls = splitUrls('imageUrls', readParameter(ctx, 'imageUrls', itemIndex, '')).map((url) => imageUrl('imageUrls', url));
+		const urls = splitUrls('imageUrls', readParameter(ctx, 'imageUrls', itemIndex, '')).map((url) =>
+			imageUrl('imageUrls', url),
+		);
 		return { source, urls, maskProperty };
 	}
-	const properties = splitList('binaryPropertyNames', readParameter(ctx, 'binaryPropertyNames', itemIndex, DEFAULT_BINARY_PROPERTY));
+	const properties = splitList(
+		'binaryPropertyNames',
+		readParameter(ctx, 'binaryPropertyNames', itemIndex, DEFAULT_BINARY_PROPERTY),
+	);
 	return { source, properties, maskProperty };
 }

@@ -12,15 +12,30 @@ interface NodeSettings {
 }
 
 export function readNodeSettings(ctx: IExecuteFunctions): NodeSettings {
-	const resource = oneOf('resource', readParameter(ctx, 'resource', 0, 'image'), ['image', 'task'], 'image');
-	const operation = requiredText('operation', readParameter(ctx, 'operation', 0, resource === 'task' ? 'get' : 'generate'));
+	const resource = oneOf(
+		'resource',
+		readParameter(ctx, 'resource', 0, 'image'),
+		['image', 'task'],
+		'image',
+	);
+	const operation = requiredText(
+		'operation',
+		readParameter(ctx, 'operation', 0, resource === 'task' ? 'get' : 'generate'),
+	);
 	return { resource, operation };
 }
 
 /** Concurrency: a node-level option, read from the first item. */
 export function readConcurrency(ctx: IExecuteFunctions): number {
 	const options = readOptions(ctx, 0);
-	return optionalNumber('concurrency', options.concurrency, { min: 1, max: MAX_CONCURRENCY, integer: true, what: 'a whole number' }) ?? 1;
+	return (
+		optionalNumber('concurrency', options.concurrency, {
+			min: 1,
+			max: MAX_CONCURRENCY,
+			integer: true,
+			what: 'a whole number',
+		}) ?? 1
+	);
 }
 
 /** Max Images per Run: a node-level option, read from the first item; undefined: no cap. */
@@ -31,7 +46,8 @@ export function readImageCap(ctx: IExecuteFunctions): number | undefined {
 	if (!isUnset(value)) return optionalNumber('maxImagesPerRun', value, rule);
 	// Fails closed: only an option the user did not add means "no cap"; one that resolved to nothing is an error.
 	const written = (ctx.getNode().parameters?.options as IDataObject | undefined)?.maxImagesPerRun;
-	if (written === undefined && !Object.prototype.hasOwnProperty.call(options, 'maxImagesPerRun')) return undefined;
+	if (written === undefined && !Object.prototype.hasOwnProperty.call(options, 'maxImagesPerRun'))
+		return undefined;
 	throw parameterFailure(
 		'maxImagesPerRun',
 		`Parameter "${labelOf('maxImagesPerRun')}" must be a whole number from 1 to ${MAX_IMAGES_CAP} (got ${describeValue(value)}${typeof written === 'string' ? ` from ${written.trim()}` : ''})`,

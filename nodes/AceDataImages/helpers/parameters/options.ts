@@ -21,10 +21,20 @@ export interface WaitSettings {
 
 export function readOutputOptions(options: IDataObject): OutputOptions {
 	const maxDownloadMb =
-		optionalNumber('maxDownloadMb', options.maxDownloadMb, { min: 1, max: MAX_DOWNLOAD_MB, what: 'a number of MB' }) ?? DEFAULT_MAX_DOWNLOAD_MB;
+		optionalNumber('maxDownloadMb', options.maxDownloadMb, {
+			min: 1,
+			max: MAX_DOWNLOAD_MB,
+			what: 'a number of MB',
+		}) ?? DEFAULT_MAX_DOWNLOAD_MB;
 	return {
-		binaryPropertyName: optionalText('binaryPropertyName', options.binaryPropertyName) ?? DEFAULT_BINARY_PROPERTY,
-		outputLayout: oneOf<OutputLayout>('outputLayout', options.outputLayout, ['itemPerImage', 'singleItem'], 'itemPerImage'),
+		binaryPropertyName:
+			optionalText('binaryPropertyName', options.binaryPropertyName) ?? DEFAULT_BINARY_PROPERTY,
+		outputLayout: oneOf<OutputLayout>(
+			'outputLayout',
+			options.outputLayout,
+			['itemPerImage', 'singleItem'],
+			'itemPerImage',
+		),
 		downloadImages: optionalBoolean('downloadImages', options.downloadImages, true),
 		fileName: optionalText('fileName', options.fileName),
 		maxDownloadBytes: Math.round(maxDownloadMb * 1024 * 1024),
@@ -32,8 +42,10 @@ export function readOutputOptions(options: IDataObject): OutputOptions {
 }
 
 export function readWaitSettings(options: IDataObject): WaitSettings {
-	const intervalSeconds = optionalSeconds('pollInterval', options.pollInterval) ?? DEFAULT_POLL_INTERVAL_SECONDS;
-	const maxWaitSeconds = optionalSeconds('maxWait', options.maxWait, MIN_MAX_WAIT_SECONDS) ?? DEFAULT_MAX_WAIT_SECONDS;
+	const intervalSeconds =
+		optionalSeconds('pollInterval', options.pollInterval) ?? DEFAULT_POLL_INTERVAL_SECONDS;
+	const maxWaitSeconds =
+		optionalSeconds('maxWait', options.maxWait, MIN_MAX_WAIT_SECONDS) ?? DEFAULT_MAX_WAIT_SECONDS;
 	return { intervalSeconds, maxWaitSeconds };
 }
 

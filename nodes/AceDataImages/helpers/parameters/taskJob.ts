@@ -3,7 +3,15 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { parameterFailure } from '../../failure/failure';
 import { DEFAULT_TASK_LIMIT, ID_PATTERN, MAX_TASK_LIMIT, labelOf } from '../../models/defaults';
 import type { OutputOptions } from '../output';
-import { optionalBoolean, optionalNumber, optionalText, readOptions, readParameter, refuse, splitList } from './coerce';
+import {
+	optionalBoolean,
+	optionalNumber,
+	optionalText,
+	readOptions,
+	readParameter,
+	refuse,
+	splitList,
+} from './coerce';
 import { readOutputOptions, readTimeout } from './options';
 import { optionalTime } from './timeZone';
 import type { TaskFilter } from '../../transport/tasks';
@@ -31,16 +39,27 @@ interface TaskListJob {
 /** Task › Get: the task (or trace) ID and the output options. */
 export function readTaskJob(ctx: IExecuteFunctions, itemIndex: number): TaskJob {
 	const idOrTrace = optionalText('taskId', readParameter(ctx, 'taskId', itemIndex, ''));
-	if (!idOrTrace) throw parameterFailure('taskId', `Parameter "${labelOf('taskId')}" is required`, 'Nothing was looked up.');
+	if (!idOrTrace)
+		throw parameterFailure(
+			'taskId',
+			`Parameter "${labelOf('taskId')}" is required`,
+			'Nothing was looked up.',
+		);
 	const options = readOptions(ctx, itemIndex);
-	return { itemIndex, idOrTrace, output: readOutputOptions(options), timeoutSeconds: readTimeout(options) };
+	return {
+		itemIndex,
+		idOrTrace,
+		output: readOutputOptions(options),
+		timeoutSeconds: readTimeout(options),
+	};
 }
 
 /** Task IDs or trace IDs: comma- or newline-separated, or an array from an expression; each checked. */
 function optionalIdList(parameter: string, value: unknown): string[] | undefined {
 	const ids = splitList(parameter, value);
 	for (const id of ids) {
-		if (!ID_PATTERN.test(id)) throw refuse(parameter, 'task or trace IDs (no spaces, at most 200 characters each)', id);
+		if (!ID_PATTERN.test(id))
+			throw refuse(parameter, 'task or trace IDs (no spaces, at most 200 characters each)', id);
 	}
 	return ids.length ? [...new Set(ids)] : undefined;
 }
@@ -51,18 +70,39 @@ function readTaskFilter(ctx: IExecuteFunctions, itemIndex: number): TaskFilter {
 	const filter = {
 		taskIds: optionalIdList('taskIds', readParameter(ctx, 'taskIds', itemIndex, '')),
 		traceIds: optionalIdList('traceIds', readParameter(ctx, 'traceIds', itemIndex, '')),
-		createdAfter: optionalTime('createdAfter', readParameter(ctx, 'createdAfter', itemIndex, ''), timeZone),
-		createdBefore: optionalTime('createdBefore', readParameter(ctx, 'createdBefore', itemIndex, ''), timeZone),
+		createdAfter: optionalTime(
+			'createdAfter',
+			readParameter(ctx, 'createdAfter', itemIndex, ''),
+			timeZone,
+		),
+		createdBefore: optionalTime(
+			'createdBefore',
+			readParameter(ctx, 'createdBefore', itemIndex, ''),
+			timeZone,
+		),
 	};
-	if (!filter.taskIds && !filter.traceIds && filter.createdAfter === undefined && filter.createdBefore === undefined) {
+	if (
+		!filter.taskIds &&
+		!filter.traceIds &&
+		filter.createdAfter === undefined &&
+		filter.createdBefore === undefined
+	) {
 		throw parameterFailure(
 			'taskIds',
 			'Task › Get Many needs Task IDs, Trace IDs, or a time (Created After / Created Before): AceData lists tasks only by them',
 			'Nothing was looked up.',
 		);
 	}
-	if (filter.createdAfter !== undefined && filter.createdBefore !== undefined && filter.createdAfter > filter.createdBefore) {
-		throw parameterFailure('createdBefore', `Parameter "${labelOf('createdBefore')}" must not be before Created After`, 'Nothing was looked up.');
+	if (
+		filter.createdAfter !== undefined &&
+		filter.createdBefore !== undefined &&
+		filter.createdAfter > filter.createdBefore
+	) {
+		throw parameterFailure(
+			'createdBefore',
+			`Parameter "${labelOf('createdBefore')}" must not be before Created After`,
+			'Nothing was looked up.',
+		);
 	}
 	return filter;
 }
@@ -72,13 +112,21 @@ export function readTaskListJob(ctx: IExecuteFunctions, itemIndex: number): Task
 	const filter = readTaskFilter(ctx, itemIndex);
 	const options = readOptions(ctx, itemIndex);
 	const limit =
-		optionalNumber('limit', readParameter(ctx, 'limit', itemIndex, DEFAULT_TASK_LIMIT), { min: 1, max: MAX_TASK_LIMIT, integer: true, what: 'a whole number' }) ??
-		DEFAULT_TASK_LIMIT;
+		optionalNumber('limit', readParameter(ctx, 'limit', itemIndex, DEFAULT_TASK_LIMIT), {
+			min: 1,
+			max: MAX_TASK_LIMIT,
+			integer: true,
+			what: 'a whole number',
+		}) ?? DEFAULT_TASK_LIMIT;
 	return {
 		itemIndex,
 		filter,
 		limit,
-		downloadImages: optionalBoolean('downloadImages', readParameter(ctx, 'downloadImages', itemIndex, false), false),
+		downloadImages: optionalBoolean(
+			'downloadImages',
+			readParameter(ctx, 'downloadImages', itemIndex, false),
+			false,
+		),
 		output: { ...readOutputOptions(options), downloadImages: true },
 		timeoutSeconds: readTimeout(options),
 	};

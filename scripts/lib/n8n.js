@@ -7,6 +7,7 @@ const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
+const { monitorEventLoopDelay } = require('perf_hooks');
 
 const { endChild, freePort } = require('./services');
 
@@ -105,6 +106,46 @@ async function waitForHttp(url, timeoutMs) {
 	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * One HTTP request to n8n on a connection of its own (`agent: false`: `Connection: close`, no keep-alive pool), with
+ * a fetch-like answer (status, ok, headers.get, text, json, arrayBuffer). Why not fetch: fetch keeps connections
+ * alive and sends the next request on an idle one. n8n closes a connection idle for 5 s (Node's keepAliveTimeout),
+ * and when its event loop is busy for longer than that (n8n 1.x loading the AI Agent's modules takes seconds on a
+ * loaded machine) its idle timer fires before it reads the request already waiting on that connection: the request
+ * is dropped unanswered (ECONNRESET, "fetch failed"). A new connection has no idle timer to lose the request to.
+ */
+function request(url, { method = 'GET', headers = {}, body } = {}, timeoutMs = 300000) {
+	return new Promise((resolve, reject) => {
+		const bodyless = method === 'GET' || method === 'HEAD';
+		const payload = body === undefined || body === null ? (bodyless ? undefined : Buffer.alloc(0)) : Buffer.from(body);
+		const options = { method, agent: false, headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) } };
+		const req = http.request(url, options, (res) => {
+			const chunks = [];
+			res.on('data', (chunk) => chunks.push(chunk));
+			res.on('error', reject);
+			res.on('end', () => {
+				const bytes = Buffer.concat(chunks);
+				resolve({
+					status: res.statusCode,
+					ok: res.statusCode >= 200 && res.statusCode < 300,
+					headers: {
+						get: (name) => {
+							const value = res.headers[name.toLowerCase()];
+							return Array.isArray(value) ? value.join(', ') : (value ?? null);
+						},
+					},
+					text: async () => bytes.toString('utf8'),
+					json: async () => JSON.parse(bytes.toString('utf8')),
+					arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+				});
+			});
+		});
+		req.on('error', reject);
+		req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs / 1000} s`)));
+		req.end(payload);
+	});
+}
+
 /** The run JSON `--rawOutput` prints among n8n's log lines (which may come before and after it). */
 function parseRun(stdout) {
 	const lines = stdout.split('\n');
@@ -121,13 +162,92 @@ function parseRun(stdout) {
 	return undefined;
 }
 
+/** " [cause: …]" down an error's cause chain (fetch's own message is only "fetch failed"). */
+function describeCause(error) {
+	const parts = [];
+	for (let cause = error?.cause, depth = 0; cause && depth < 4; cause = cause.cause, depth++) {
+		parts.push(`${cause.name ?? 'cause'}: ${cause.message ?? String(cause)}${cause.code ? ` (${cause.code})` : ''}`);
+	}
+	return parts.length ? ` [cause: ${parts.join(' ← ')}]` : '';
+}
+
 /** Statuses of an execution that has ended (1.x may report a running one as `unknown` at first). */
 const ENDED = ['success', 'error', 'crashed', 'canceled'];
 
-/** An execution that has ended and whose run data n8n has saved (1.x may answer with the status first). */
-function ended(execution) {
+/** The last run of the node an execution's run data says ran last (undefined if it has none). */
+function lastRun(execution) {
 	const result = execution.data?.resultData;
-	return ENDED.includes(execution.status) && Boolean(execution.stoppedAt) && Boolean(result?.runData?.[result.lastNodeExecuted]);
+	const runs = result?.runData?.[result?.lastNodeExecuted];
+	return Array.isArray(runs) ? runs[runs.length - 1] : undefined;
+}
+
+/**
+ * An execution that has ended and whose final run data n8n has saved. n8n 1.x on SQLite (its default, pool size 0)
+ * saves an execution in two writes, not in one transaction (ExecutionRepository.updateExistingExecution): the
+ * status first, the run data second. A read between the two shows `success` with the run data saved before. For a
+ * run that never parked that is the initial data (no node has run); for a resumed one (a callback, a Wait node, Max
+ * Wait) it is the data saved at the resume, where n8n had popped the parked node's run: `runData[lastNodeExecuted]`
+ * is an empty array, so the parked node seems to have emitted nothing. Ended therefore means: an ended status and
+ * a last node whose last run is there and is not the parked one.
+ */
+function ended(execution) {
+	if (!ENDED.includes(execution.status) || !execution.stoppedAt) return false;
+	// A stopped or crashed run may end before any node ran: its status is all there is to wait for.
+	if (execution.status === 'canceled' || execution.status === 'crashed') return true;
+	const result = execution.data?.resultData;
+	// A run that failed before any node ran (n8n refused the workflow) has its error and nothing else.
+	if (execution.status === 'error' && result?.error && !result.lastNodeExecuted) return true;
+	const run = lastRun(execution);
+	return run !== undefined && run.executionStatus !== 'waiting';
+}
+
+/**
+ * An execution parked (waiting for a webhook or a time) whose parked run data n8n has saved: the same two writes
+ * as above, a read between them shows `waiting` with no node run yet, and a callback then would meet an execution
+ * n8n cannot resume.
+ */
+function parked(execution) {
+	return execution.status === 'waiting' && lastRun(execution)?.executionStatus === 'waiting';
+}
+
+/** Removes the given secrets (and any bearer token) from text a failing assertion prints. */
+function scrubber(secrets) {
+	const known = secrets.filter((secret) => typeof secret === 'string' && secret.length >= 6);
+	return (text) => {
+		let out = String(text);
+		for (const secret of known) out = out.split(secret).join('[token]');
+		return out.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [token]');
+	};
+}
+
+/** What one item carries, in a few words: its json keys, an error it names, its binaries with their types. */
+function describeItem(item) {
+	if (!item || typeof item !== 'object') return String(item);
+	const json = item.json && typeof item.json === 'object' ? item.json : {};
+	const keys = Object.keys(json);
+	const parts = [`json {${keys.slice(0, 10).join(', ')}${keys.length > 10 ? `, … ${keys.length - 10} more` : ''}}`];
+	if (typeof json.error === 'string') parts.push(`error: ${JSON.stringify(json.error.slice(0, 300))}`);
+	const binaries = Object.entries(item.binary ?? {});
+	if (binaries.length) parts.push(`binary {${binaries.map(([key, value]) => `${key}: ${value?.mimeType ?? '?'} ${value?.fileName ?? ''}`.trim()).join(', ')}}`);
+	return parts.join(', ');
+}
+
+/** One node's runs in a few lines: how many items each run emitted (per output), its status, its error. */
+function describeNode(name, runs) {
+	if (!Array.isArray(runs)) return `${name}: did not run`;
+	if (runs.length === 0) return `${name}: no run saved (0 items)`;
+	return runs
+		.map((task, index) => {
+			const outputs = task?.data?.main ?? [];
+			const counts = outputs.map((items) => (Array.isArray(items) ? items.length : 0));
+			const head = `${name}${runs.length > 1 ? ` run ${index}` : ''}: ${task?.executionStatus ?? 'no status'}, emitted ${counts.length ? counts.join(' + ') : 0} item(s)`;
+			const lines = [head];
+			if (task?.error) lines.push(`    error: ${task.error.message ?? ''}${task.error.description ? ` (${task.error.description})` : ''}`);
+			(outputs[0] ?? []).slice(0, 4).forEach((item, at) => lines.push(`    item ${at}: ${describeItem(item)}`));
+			if ((outputs[0] ?? []).length > 4) lines.push(`    … ${(outputs[0] ?? []).length - 4} more item(s)`);
+			return lines.join('\n');
+		})
+		.join('\n');
 }
 
 /**
@@ -245,14 +365,14 @@ class N8n {
 	/** Creates the owner account of a served n8n and returns a logged-in REST session (as the editor uses it). */
 	async ownerSession() {
 		const headers = { 'content-type': 'application/json', 'browser-id': 'acedata-e2e-browser' };
-		let setup = await fetch(`${this.serverUrl}/rest/owner/setup`, {
+		let setup = await request(`${this.serverUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers,
 			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e' }),
 		});
 		if (!setup.ok && this.ownerCreated) {
 			// Started again (a restart): the owner exists, sign in instead (1.x names the field email, 2.x not).
-			setup = await fetch(`${this.serverUrl}/rest/login`, {
+			setup = await request(`${this.serverUrl}/rest/login`, {
 				method: 'POST',
 				headers,
 				body: JSON.stringify({ email: 'owner@example.com', emailOrLdapLoginId: 'owner@example.com', password: 'Passw0rd-e2e' }),
@@ -261,13 +381,31 @@ class N8n {
 		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
 		this.ownerCreated = true;
 		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+		// What a failed call reports: when the previous call ended, and how long this process's event loop stalled since.
+		let lastCallEnded = Date.now();
+		this.loopDelay?.disable();
+		const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+		loopDelay.enable();
+		this.loopDelay = loopDelay;
+		const restTiming = () => `the previous REST call ended ${Date.now() - lastCallEnded} ms before; this process's event loop stalled up to ${Math.round(loopDelay.max / 1e6)} ms since`;
 		const call = async (method, route, body) => {
-			const response = await fetch(`${this.serverUrl}/rest${route}`, {
-				method,
-				headers: { ...headers, cookie },
-				body: body === undefined ? undefined : JSON.stringify(body),
-			});
-			const text = await response.text();
+			const started = Date.now();
+			let response;
+			let text;
+			try {
+				response = await request(`${this.serverUrl}/rest${route}`, {
+					method,
+					headers: { ...headers, cookie },
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
+				text = await response.text();
+			} catch (error) {
+				// Say which call, its cause, and what this process was doing meanwhile.
+				throw new Error(`${method} ${route} to n8n ${this.version} failed after ${Date.now() - started} ms: ${error.message}${describeCause(error)}; ${restTiming()}`, { cause: error });
+			} finally {
+				lastCallEnded = Date.now();
+				loopDelay.reset();
+			}
 			if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
 			return JSON.parse(text).data;
 		};
@@ -383,6 +521,8 @@ class N8n {
 	 * workflows through its REST API, as the editor's Execute button does. Returns the session.
 	 */
 	async start({ env } = {}) {
+		// One served n8n per instance: a second one would share this user folder, database and port.
+		if (this.server) throw new Error(`n8n ${this.version} is already served on ${this.serverUrl}: stop() it first`);
 		this.logLines ??= [];
 		this.server = await this.serve({ env, onLog: (text) => this.logLines.push(text) });
 		this.session = await this.ownerSession();
@@ -392,6 +532,7 @@ class N8n {
 	}
 
 	async stop() {
+		this.loopDelay?.disable();
 		await Promise.all([this.server?.stop(), this.worker?.stop()]);
 		this.server = undefined;
 		this.worker = undefined;
@@ -402,19 +543,57 @@ class N8n {
 		return this.logLines.slice(from).join('');
 	}
 
+	/**
+	 * Stops what a test left running (a test that failed before its execution ended) and waits until n8n has ended
+	 * it, so that it cannot reach the simulator during the next test. Returns the ids it stopped.
+	 */
+	async stopLeftovers() {
+		const isRunning = (execution) => execution.status === 'running' || execution.status === 'new';
+		const filter = encodeURIComponent(JSON.stringify({ status: ['running', 'new'] }));
+		const data = await this.session.call('GET', `/executions?filter=${filter}`);
+		const list = Array.isArray(data) ? data : (data.results ?? data.data ?? []);
+		const ids = list.filter(isRunning).map((execution) => String(execution.id));
+		for (const id of ids) {
+			await this.session.call('POST', `/executions/${id}/stop`).catch(() => undefined); // it may have ended meanwhile
+			await this.waitForExecution(id, function stopped(execution) {
+				return !isRunning(execution);
+			}, 60000);
+		}
+		return ids;
+	}
+
+	/** An HTTP request to this n8n (its webhooks, its REST API) on a connection of its own: see request(). */
+	request(url, init) {
+		return request(url, init);
+	}
+
+	/** The ids of a workflow's saved executions (any status), as the executions list shows them. */
+	async executionIds(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const data = await this.session.call('GET', `/executions?filter=${filter}`);
+		const list = Array.isArray(data) ? data : (data.results ?? data.data ?? []);
+		return list.map((execution) => String(execution.id));
+	}
+
 	/** Reads an execution over REST; `data` unflattened. */
 	async getExecution(executionId) {
 		const execution = await this.session.call('GET', `/executions/${executionId}`);
 		return { ...execution, data: typeof execution.data === 'string' ? this.flatted.parse(execution.data) : execution.data };
 	}
 
-	/** Waits (on the execution's own state, not a fixed pause) until it satisfies `done`; returns it. */
+	/**
+	 * Waits until the execution's saved state satisfies `done` (default: ended, with its final run data; `parked`:
+	 * waiting, with its parked run data) and returns it. n8n tells a REST client nothing when an execution ends, so
+	 * its state is read again every intervalMs, up to a deadline; the timeout names what the execution showed last.
+	 */
 	async waitForExecution(executionId, done = ended, timeoutMs = 240000, intervalMs = this.pollMs ?? 100) {
 		const until = Date.now() + timeoutMs;
 		for (;;) {
 			const execution = await this.getExecution(executionId);
 			if (done(execution)) return execution;
-			if (Date.now() > until) throw new Error(`execution ${executionId} is still ${execution.status} after ${timeoutMs / 1000} s`);
+			if (Date.now() > until) {
+				throw new Error(`execution ${executionId} is still ${execution.status} after ${timeoutMs / 1000} s (waiting for ${done.name || 'a condition'}):\n${this.result(execution, undefined, false).summary()}`);
+			}
 			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
 	}
@@ -444,10 +623,30 @@ class N8n {
 		return this.result(execution, logFrom);
 	}
 
-	result(execution, logFrom = 0) {
+	/**
+	 * The run of an execution as the tests read it. `output(node)` is what the node emitted (an empty list when it
+	 * emitted nothing or did not run); `item(node, index)` is one of its items, or an error that says what the node
+	 * emitted instead; `summary()` says, per node, how many items each run emitted, their json keys, binaries and
+	 * errors (never a token), which the suite adds to any failing test's message.
+	 */
+	result(execution, logFrom = 0, remember = true) {
 		const data = execution.data;
 		const error = data?.resultData?.error;
-		return {
+		const runData = data?.resultData?.runData ?? {};
+		const secrets = this.extraCredentials.flatMap((credential) => Object.entries(credential.data ?? {}).filter(([key]) => /token|key|secret|password/i.test(key)).map(([, value]) => value));
+		const scrub = scrubber([this.token, ...secrets]);
+		const output = (nodeName, run = 0) => runData[nodeName]?.[run]?.data?.main?.[0] ?? [];
+		const nodeSummary = (nodeName) => scrub(describeNode(nodeName, runData[nodeName]));
+		const summary = () => {
+			const workflowName = execution.workflowData?.name ?? execution.workflowId ?? '';
+			const head = `execution ${execution.id}${workflowName ? ` (${workflowName})` : ''}: ${execution.status}${execution.stoppedAt ? '' : ', not stopped'}, last node ${data?.resultData?.lastNodeExecuted ?? 'none'}`;
+			const lines = [head];
+			if (error) lines.push(`  error: ${error.message ?? ''}${error.node?.name ? ` (node ${error.node.name})` : ''}`);
+			const nodes = execution.workflowData?.nodes?.map((node) => node.name) ?? Object.keys(runData);
+			for (const name of nodes) lines.push(...describeNode(name, runData[name]).split('\n').map((line) => `  ${line}`));
+			return scrub(lines.join('\n'));
+		};
+		const result = {
 			executionId: execution.id,
 			status: execution.status,
 			code: execution.status === 'success' ? 0 : 1,
@@ -455,8 +654,18 @@ class N8n {
 			stdout: [error?.message, error?.description, JSON.stringify(data)].filter(Boolean).join('\n'),
 			stderr: this.logSince(logFrom),
 			error,
-			output: (nodeName, run = 0) => data?.resultData?.runData?.[nodeName]?.[run]?.data?.main?.[0] ?? [],
+			output,
+			item: (nodeName, index = 0, run = 0) => {
+				const items = output(nodeName, run);
+				if (items[index] !== undefined) return items[index];
+				throw new Error(`node "${nodeName}" emitted ${items.length} item(s) in run ${run}, so it has no item ${index}: ${nodeSummary(nodeName)}\n${summary()}`);
+			},
+			nodeSummary,
+			summary,
 		};
+		// What this instance's tests read, so that a failing test can say what each node emitted (suite.js).
+		if (remember) (this.results ??= []).push(result);
+		return result;
 	}
 
 	async cli(args) {
@@ -494,7 +703,7 @@ class N8n {
 	/** The bytes of a binary wherever n8n stored it; database mode (queue) is read back through main's REST API. */
 	async storedBytes(binary) {
 		if (!binary.id?.startsWith('database')) return this.binaryBytes(binary);
-		const response = await fetch(`${this.serverUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`, {
+		const response = await request(`${this.serverUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`, {
 			headers: { cookie: this.session.cookie, 'browser-id': 'acedata-e2e-browser' },
 		});
 		if (!response.ok) throw new Error(`binary ${binary.id}: ${response.status} ${await response.text()}`);
@@ -506,4 +715,4 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, VERSIONS, CREDENTIAL_ID, NPM_TYPE, ROOT, provision };
+module.exports = { N8n, VERSIONS, CREDENTIAL_ID, NPM_TYPE, ROOT, provision, ended, parked, request };

@@ -8,32 +8,98 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-function freePort() {
-	return new Promise((resolve, reject) => {
+/** The kernel's ephemeral port range: where listen(0) and outgoing connections take their local ports. */
+function ephemeralRange() {
+	try {
+		const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+		if (low > 0 && high >= low) return [low, high];
+	} catch {
+		// not Linux: the IANA range
+	}
+	return [49152, 65535];
+}
+
+/** Ports handed out by this process (a port is free until its server binds it, which can be much later). */
+const handedOut = new Set();
+
+/** Resolves true if 127.0.0.1:port can be listened on right now. */
+function canListen(port) {
+	return new Promise((resolve) => {
 		const server = net.createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects if `exited` settles first. */
-async function waitForPort(port, exited, timeoutMs, name) {
-	const until = Date.now() + timeoutMs;
+/**
+ * A free port of 127.0.0.1 for a server started later (n8n binds it only after it has loaded, tens of seconds
+ * after; a restart binds the same one again). Taken below the ephemeral range, at random: the kernel never gives
+ * those to another listen(0) (the simulators of the tests running alongside, n8n's own helpers, the browser) nor
+ * to an outgoing connection meanwhile, as it could give the port listen(0) had just returned.
+ */
+async function freePort() {
+	const [ephemeralLow] = ephemeralRange();
+	const low = 10000;
+	const high = Math.max(low + 1000, ephemeralLow - 1);
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const port = low + Math.floor(Math.random() * (high - low + 1));
+		if (handedOut.has(port)) continue;
+		if (await canListen(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
+	throw new Error(`no free port of 127.0.0.1 between ${low} and ${high}`);
+}
+
+/**
+ * Resolves once the server says it is ready (`readyText` in its output: an event, not a guess) and accepts TCP
+ * connections on 127.0.0.1:port (checked once it said so, again every 100 ms until it does); rejects if `exited`
+ * settles first or the deadline passes.
+ */
+async function waitForReady(child, port, exited, timeoutMs, name, readyText) {
 	let gone = false;
 	exited.then(() => (gone = true));
-	while (Date.now() < until && !gone) {
-		const open = await new Promise((resolve) => {
-			const socket = net.connect(port, '127.0.0.1');
-			socket.once('connect', () => socket.end(() => resolve(true)));
-			socket.once('error', () => resolve(false));
-		});
-		if (open) return;
-		await new Promise((resolve) => setTimeout(resolve, 200));
+	let timer;
+	let onData;
+	const said = new Promise((resolve) => {
+		let seen = '';
+		onData = (chunk) => {
+			seen = (seen + chunk.toString()).slice(-4000);
+			if (seen.includes(readyText)) resolve();
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+	});
+	const deadline = new Promise((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${name} did not say "${readyText}" and listen on ${port} within ${timeoutMs / 1000} s`)), timeoutMs);
+	});
+	const listening = async () => {
+		await said;
+		while (!gone) {
+			const open = await new Promise((resolve) => {
+				const socket = net.connect(port, '127.0.0.1');
+				socket.once('connect', () => socket.end(() => resolve(true)));
+				socket.once('error', () => resolve(false));
+			});
+			if (open) return;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	};
+	try {
+		await Promise.race([
+			listening(),
+			exited.then(() => {
+				throw new Error(`${name} exited before it listened on ${port}`);
+			}),
+			deadline,
+		]);
+	} finally {
+		clearTimeout(timer);
+		child.stdout?.off('data', onData);
+		child.stderr?.off('data', onData);
 	}
-	throw new Error(gone ? `${name} exited before it listened on ${port}` : `${name} did not listen on ${port} within ${timeoutMs / 1000} s`);
+	if (gone) throw new Error(`${name} exited before it listened on ${port}`);
 }
 
 /** Ends a child process started here: SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
@@ -66,7 +132,7 @@ async function startRedis() {
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	child.once('error', () => undefined);
 	try {
-		await waitForPort(port, exited, 20000, 'redis-server');
+		await waitForReady(child, port, exited, 20000, 'redis-server', 'Ready to accept connections');
 	} catch (error) {
 		await endChild(child, exited);
 		throw new Error(`${error.message}\n${log()}`);
@@ -112,7 +178,8 @@ async function startPostgres() {
 		fs.rmSync(dir, { recursive: true, force: true });
 	};
 	try {
-		await waitForPort(port, exited, 30000, 'postgres');
+		// Postgres listens before it accepts sessions ("the database system is starting up"): wait for its word.
+		await waitForReady(child, port, exited, 30000, 'postgres', 'database system is ready to accept connections');
 	} catch (error) {
 		await stop();
 		throw new Error(`${error.message}\n${log()}`);

@@ -8,9 +8,10 @@ const path = require('path');
 
 const { makePng } = require('../../scripts/simulator/images');
 const { createSimulator } = require('../../scripts/simulator/server');
-const { N8n } = require('../../scripts/lib/n8n');
+const { N8n, parked } = require('../../scripts/lib/n8n');
 const { startPostgres, startRedis } = require('../../scripts/lib/services');
 const { TOKEN } = require('./suite');
+const { annotatedTest, until } = require('./support');
 
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
@@ -20,6 +21,8 @@ function defineQueueSuite(VERSION) {
 		let redis;
 		let postgres;
 		let n8n;
+		// A failing test ends with what each node of its executions emitted (items, keys, binaries, errors).
+		const test = annotatedTest(() => n8n);
 
 		beforeAll(async () => {
 			[redis, postgres] = await Promise.all([startRedis(), startPostgres(), simulator.start()]);
@@ -36,6 +39,10 @@ function defineQueueSuite(VERSION) {
 		beforeEach(() => {
 			simulator.reset();
 			simulator.config.taskPolls = 2;
+		});
+		// A test that failed before its execution ended must not leave it running into the next test's simulator.
+		afterEach(async () => {
+			if (n8n?.server) await n8n.stopLeftovers();
 		});
 		afterAll(async () => {
 			await n8n?.stop();
@@ -104,7 +111,7 @@ function defineQueueSuite(VERSION) {
 		test('callback: parked by the worker, the callback reaches main, a worker resumes with every image', async () => {
 			simulator.config.holdCallbacks = true;
 			const kites = await n8n.startRun('e2eCallbackWait1');
-			await n8n.waitForExecution(kites, (execution) => execution.status === 'waiting');
+			await n8n.waitForExecution(kites, parked);
 			expect(workerRuns(kites)).toBe(1);
 			const jobs = billed();
 			expect(jobs).toHaveLength(3);
@@ -113,6 +120,10 @@ function defineQueueSuite(VERSION) {
 					new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=[012]$`),
 				); // 1.x signs no resume URL
 
+			// The node's own look-up after parking (about 1.5 s later, from the worker) must not meet the released
+			// callbacks: when both see every task finished, either may resume and the other is refused. Wait for it.
+			const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
+			await until(() => lookups().length >= 2, { what: "the node's look-up after it parked", timeoutMs: 30000 });
 			const callbacks = await simulator.releaseCallbacks(() => true);
 			expect(callbacks.map((callback) => callback.status)).toEqual([200, 200, 200]);
 			const result = n8n.result(await n8n.waitForExecution(kites));

@@ -7,8 +7,9 @@ const path = require('path');
 
 const { makePng } = require('../../scripts/simulator/images');
 const { createSimulator } = require('../../scripts/simulator/server');
-const { N8n } = require('../../scripts/lib/n8n');
+const { N8n, ended, parked } = require('../../scripts/lib/n8n');
 const { defineEditorTests } = require('./editor');
+const { annotatedTest, until } = require('./support');
 
 const TOKEN = 'sk-e2e-5b1f0c3a9d7e4f2b8a6c1d3e5f7a9b0c';
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
@@ -38,6 +39,8 @@ function defineSuite(version) {
 	describe(`n8n ${version}`, () => {
 		const simulator = createSimulator({ token: TOKEN });
 		let n8n;
+		// A failing test ends with what each node of its executions emitted (items, keys, binaries, errors).
+		const test = annotatedTest(() => n8n);
 
 		beforeAll(async () => {
 			await simulator.start();
@@ -66,6 +69,10 @@ function defineSuite(version) {
 			simulator.reset();
 			simulator.config.taskPolls = 2;
 		});
+		// A test that failed before its execution ended must not leave it running into the next test's simulator.
+		afterEach(async () => {
+			if (n8n?.server) await n8n.stopLeftovers();
+		});
 		afterAll(async () => {
 			await n8n?.stop();
 			await simulator.stop();
@@ -83,7 +90,7 @@ function defineSuite(version) {
 			const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-acedata-images');
 			expect(fs.readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'index.js', 'package.json']);
 			expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).devDependencies).toBeUndefined();
-			const response = await fetch(`${n8n.serverUrl}/types/nodes.json`, { headers: { cookie: n8n.session.cookie } });
+			const response = await n8n.request(`${n8n.serverUrl}/types/nodes.json`, { headers: { cookie: n8n.session.cookie } });
 			const types = (await response.json()).map((type) => type.name);
 			expect(types).toContain('n8n-nodes-acedata-images.aceDataImages');
 			expect(types.some((name) => name.startsWith('CUSTOM.'))).toBe(false);
@@ -191,7 +198,7 @@ function defineSuite(version) {
 			const result = await n8n.run('e2eCapLoop0001');
 			expect(result.code).not.toBe(0);
 			expect(billed().map((entry) => entry.body.prompt)).toEqual(['Loop 1', 'Loop 2']);
-			expect(result.error.message).toBe('Max Images per Run is 5, 4 already asked by earlier runs of this node in this execution: this run asks for 2 images (1 item × Number of Images)');
+			expect(result.error.message).toBe('Max Images per Run is 5 and this execution has already asked AceData for 4 images: this run asks for 2 more images (1 item × Number of Images)');
 			expect(result.data.data.resultData.runData['AceData Cloud Images'].map((run) => run.data?.main?.[0]?.length ?? 0)).toEqual([2, 2, 0]);
 		});
 
@@ -228,8 +235,8 @@ function defineSuite(version) {
 				simulator.inject({ path: '/openai/images/', times: 2, patchAnswer: elsewhere });
 				const result = await n8n.run(workflowId);
 				expect({ code: result.code, error: result.error?.message }).toEqual({ code: 0, error: undefined });
-				const first = (node) => result.output(node)[0];
-				for (const node of ['Generate', 'Edit', 'Get', 'Callback']) expect([node, first(node).binary?.data?.mimeType]).toEqual([node, 'image/png']);
+				// item() names the node and what it emitted when it has no item.
+				for (const node of ['Generate', 'Edit', 'Get', 'Callback']) expect([node, result.item(node).binary?.data?.mimeType]).toEqual([node, 'image/png']);
 				expect(result.output('Get Many').map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
 				const downloads = simulator.requests.filter((entry) => entry.path.startsWith('/files/'));
 				expect(downloads.filter((entry) => entry.headers.host.startsWith('localhost:'))).toHaveLength(2);
@@ -400,29 +407,42 @@ function defineSuite(version) {
 			expect(bad.status).toBe('Error');
 			simulator.reset();
 
+			const receiverRunsBefore = await n8n.executionIds('e2eCallbackRecv1');
 			const result = await n8n.run('e2eCallbackSub1');
 			expect(result.code).toBe(0);
-			const [submitted] = result.output('AceData Cloud Images');
+			const submitted = result.item('AceData Cloud Images');
 			expect(billed()[0].body.callback_url).toBe(`${n8n.serverUrl}/webhook/acedata-e2e-callback`);
 			const taskId = submitted.json.taskId;
+			// The callback starts the receiver workflow: wait for that execution to end (not for its file to appear,
+			// which it does before its bytes are written), then read what it wrote.
+			const receiverRun = await until(async () => (await n8n.executionIds('e2eCallbackRecv1')).find((id) => !receiverRunsBefore.includes(id)), {
+				what: 'the callback to start the receiver workflow',
+			});
+			const received = n8n.result(await n8n.waitForExecution(receiverRun));
+			expect(received.code).toBe(0);
 			const file = path.join(n8n.outputDir, `callback-${taskId}-1.png`);
-			const until = Date.now() + 60000;
-			while (!fs.existsSync(file) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+			expect(received.output('Write Files to Disk').map((item) => item.json.fileName)).toEqual([file]);
+			await until(() => simulator.callbacks[0]?.status !== undefined || simulator.callbacks[0]?.error, { what: "n8n's answer to the callback" });
 			expect(simulator.callbacks[0].body).toMatchObject({ success: true, task_id: taskId });
 			expect(sha(fs.readFileSync(file))).toBe(sentShas()[0]);
 			expect(simulator.callbacks[0].status).toBe(200);
 
 			// Stopping a running execution in n8n stops the node's polling at once.
 			simulator.reset();
-			await fetch(`${n8n.serverUrl}/webhook/acedata-e2e-cancel`, { method: 'POST' });
-			const polls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks').length;
-			const pollUntil = Date.now() + 30000;
-			while (polls() < 2 && Date.now() < pollUntil) await new Promise((resolve) => setTimeout(resolve, 100));
-			expect(polls()).toBeGreaterThanOrEqual(2);
+			await n8n.request(`${n8n.serverUrl}/webhook/acedata-e2e-cancel`, { method: 'POST' });
+			const polls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
+			await until(() => polls().length >= 2, { what: 'two polls of the never-ending task', timeoutMs: 30000 });
 			const execution = await session.runningExecution('e2ePollCancel01');
 			await session.call('POST', `/executions/${execution}/stop`);
+			// The stop has taken effect once n8n has ended the execution.
+			const stopped = await n8n.waitForExecution(execution, ended, 60000);
+			expect(stopped.status).toBe('canceled');
 			const atStop = simulator.requests.length;
-			await new Promise((resolve) => setTimeout(resolve, 2000));
+			// That nothing more comes cannot be awaited: watch for three of the node's poll intervals (it backs off
+			// by 1.5 from the last gap seen), at least 1 s, then count. At most one poll was already on its way.
+			const [before, last] = polls().slice(-2).map((entry) => entry.at);
+			const window = Math.min(10000, Math.max(1000, 3 * 1.5 * (last - before)));
+			await new Promise((resolve) => setTimeout(resolve, window));
 			expect(simulator.requests.length - atStop).toBeLessThanOrEqual(1);
 			expect(billed()).toHaveLength(1);
 		});
@@ -467,7 +487,6 @@ function defineSuite(version) {
 			simulator.config.holdCallbacks = true;
 			const kites = await n8n.startRun('e2eCallbackWait1');
 			const owl = await n8n.startRun('e2eCallbackMaxW1');
-			const parked = (execution) => execution.status === 'waiting';
 			const waiting = await n8n.waitForExecution(kites, parked);
 			await n8n.waitForExecution(owl, parked);
 			expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now() + 60000); // Max Wait 120 s
@@ -478,19 +497,25 @@ function defineSuite(version) {
 				expect(job.body.callback_url).toMatch(new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=${item}$`));
 				expect(job.body.async).toBe(true);
 			}
-			// No polling while parked: one free retrieve_batch per execution, right before it parked.
-			const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
-			expect(lookups().map((entry) => entry.body.action)).toEqual(['retrieve_batch', 'retrieve_batch']);
+			// No polling while parked: each execution looks all its tasks up in one free retrieve_batch right before it
+			// parks, and once more about 1.5 s after (the node's own check for a callback n8n refused before the park was
+			// saved); then nothing. Waiting for that second look-up, not racing it, keeps the counts below exact.
+			const kiteIds = kiteJobs.map((job) => job.taskId).sort();
+			const owlIds = billed().filter((entry) => entry.body.prompt === 'A silent owl').map((entry) => entry.taskId);
+			const lookupsOf = (ids) => simulator.requests.filter((entry) => entry.path === '/openai/tasks' && (entry.body.ids ?? []).some((id) => ids.includes(id)));
+			expect(lookupsOf(owlIds)[0].body).toMatchObject({ action: 'retrieve_batch', ids: owlIds });
+			await until(() => lookupsOf(kiteIds).length >= 2, { what: "the kites execution's look-up after it parked", timeoutMs: 30000 });
+			expect(lookupsOf(kiteIds).map((entry) => [entry.body.action, [...entry.body.ids].sort()])).toEqual(Array(2).fill(['retrieve_batch', kiteIds]));
 
 			// A callback naming a task that is not this execution's: refused, nothing resumed, nothing looked up.
-			const forged = await fetch(kiteJobs[0].body.callback_url, {
+			const forged = await n8n.request(kiteJobs[0].body.callback_url, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ success: true, task_id: 'a-task-of-someone-else', data: { data: [{ url: 'https://evil.example/x.png' }] } }),
 			});
 			expect(forged.status).toBe(404);
 			expect((await n8n.getExecution(kites)).status).toBe('waiting');
-			expect(lookups()).toHaveLength(2);
+			expect(lookupsOf(kiteIds)).toHaveLength(2);
 
 			// n8n stops and starts again while both wait; the owl's Max Wait (2 s) passes meanwhile.
 			await n8n.stop();
@@ -529,24 +554,29 @@ function defineSuite(version) {
 		test('a repeated callback cannot resume a later Wait node: it reaches only the AceData node\'s own webhook', async () => {
 			simulator.config.holdCallbacks = true;
 			const run = await n8n.startRun('e2eCbThenWait001');
-			const isWaiting = (execution) => execution.status === 'waiting';
-			await n8n.waitForExecution(run, isWaiting);
+			await n8n.waitForExecution(run, parked);
+			// The node's own look-up after parking (about 1.5 s later) must not meet the released callback: when both
+			// see the task finished, either may resume and the other is refused. Wait for it, then call back.
+			const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
+			await until(() => lookups().length >= 2, { what: "the node's look-up after it parked", timeoutMs: 30000 });
 			const [first] = await simulator.releaseCallbacks();
 			expect(first.status).toBe(200);
 			// Resumed: the images went on to the Approval Wait node, which now parks the run for a person.
-			await n8n.waitForExecution(run, (execution) => isWaiting(execution) && n8n.result(execution).output('AceData Cloud Images').length === 1);
+			const parkedAtApproval = (execution) => parked(execution) && execution.data.resultData.lastNodeExecuted === 'Approval';
+			const atApproval = n8n.result(await n8n.waitForExecution(run, parkedAtApproval));
+			expect(atApproval.output('AceData Cloud Images')).toHaveLength(1);
 			// AceData repeats its callback (as after n8n's 500 to simultaneous callbacks): it must not approve anything.
-			const again = await fetch(first.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first.body) });
+			const again = await n8n.request(first.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first.body) });
 			expect(again.status).toBe(404);
 			expect((await n8n.getExecution(run)).status).toBe('waiting');
 			// The person's approval (the Wait node's own resume URL) still resumes it, with their answer.
 			const approvalUrl = new URL(first.url);
 			approvalUrl.pathname = approvalUrl.pathname.replace(/\/acedata-images-callback$/, '');
 			approvalUrl.searchParams.delete('acedata_item');
-			const approve = await fetch(approvalUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approved: true }) });
+			const approve = await n8n.request(approvalUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approved: true }) });
 			expect(approve.status).toBe(200);
-			// n8n 1.x may show the status before the run data: wait for the last node's output.
-			const result = n8n.result(await n8n.waitForExecution(run, (execution) => n8n.result(execution).output('Approved').length === 1));
+			// ended(): the status and the final run data both (n8n 1.x saves them in two writes).
+			const result = n8n.result(await n8n.waitForExecution(run));
 			expect(result.code).toBe(0);
 			expect(result.output('Approval')[0].json.body).toEqual({ approved: true });
 			expect(result.output('AceData Cloud Images')[0].binary.data.fileName).toBe('an-approved-kite-1.png');

@@ -15,7 +15,7 @@ const { makePng, padPng } = require('./simulator/images');
 
 const ITEMS = Number(process.env.BENCH_ITEMS || 20);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS || 1000);
-const VERSION = process.env.BENCH_N8N || '2.41.1';
+const VERSION = process.env.BENCH_N8N || require('./lib/versions.json').n8n2;
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const MEMORY_IMAGE_MB = Number(process.env.BENCH_IMAGE_MB || 20);
 const MEMORY_IMAGES = 16;

@@ -19,7 +19,7 @@ async function main() {
 	console.log(`Using ${backend.label}.`);
 	const outputDir = path.join(ROOT, 'output');
 	fs.mkdirSync(outputDir, { recursive: true });
-	const n8n = new N8n('2.41.1', {
+	const n8n = new N8n(require('./lib/versions.json').n8n2, {
 		baseUrl: backend.baseUrl,
 		token: backend.token,
 		workflowDirs: [path.join(ROOT, 'examples')],

@@ -9,9 +9,12 @@
 set -euo pipefail
 
 CACHE=${ACEDATA_N8N_CACHE:-$HOME/.cache/n8n-nodes-acedata-images}
-NODE24_VERSION=24.21.0
-N8N2_VERSION=2.41.1
-N8N1_VERSION=1.123.81
+# The pinned versions are written once, in scripts/lib/versions.json.
+VERSIONS_JSON="$(cd "$(dirname "$0")" && pwd)/lib/versions.json"
+pinned() { node -p "require('$VERSIONS_JSON').$1"; }
+NODE24_VERSION=$(pinned node24)
+N8N2_VERSION=$(pinned n8n2)
+N8N1_VERSION=$(pinned n8n1)
 WHICH=${1:-all}
 
 log() { printf '[provision] %s\n' "$*" >&2; }

@@ -13,7 +13,7 @@ async function main() {
 	const backend = await startBackend({ port: 8787, maxLifetimeMs: 12 * 60 * 60 * 1000 });
 	const cache =
 		process.env.ACEDATA_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-acedata-images');
-	const n8n = new N8n('2.41.1', {
+	const n8n = new N8n(require('./lib/versions.json').n8n2, {
 		baseUrl: backend.baseUrl,
 		token: backend.token,
 		workflowDirs: [path.join(ROOT, 'examples')],

@@ -14,7 +14,13 @@ async function apiCall({ baseUrl, token, method, path, body, multipart, timeoutM
 		payload = JSON.stringify(body);
 	}
 	const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
-	const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload, redirect: 'manual', signal });
+	const response = await fetch(`${baseUrl}${path}`, {
+		method,
+		headers,
+		body: payload,
+		redirect: 'manual',
+		signal,
+	});
 	const text = await response.text();
 	let json;
 	try {
@@ -29,10 +35,18 @@ async function apiCall({ baseUrl, token, method, path, body, multipart, timeoutM
 function multipartBody(fields, files, fileBytes, boundary = 'acedata-boundary') {
 	const chunks = [];
 	for (const [name, value] of Object.entries(fields)) {
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+		chunks.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+			),
+		);
 	}
 	for (const [name, filename] of files) {
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`));
+		chunks.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`,
+			),
+		);
 		chunks.push(fileBytes, Buffer.from('\r\n'));
 	}
 	chunks.push(Buffer.from(`--${boundary}--\r\n`));

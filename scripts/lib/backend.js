@@ -7,7 +7,12 @@ async function startBackend(simulatorOptions) {
 	const token = process.env.ACEDATA_API_TOKEN;
 	if (token) {
 		const baseUrl = process.env.ACEDATA_BASE_URL || 'https://api.acedata.cloud';
-		return { baseUrl, token, label: `the real AceData API at ${baseUrl}`, stop: async () => undefined };
+		return {
+			baseUrl,
+			token,
+			label: `the real AceData API at ${baseUrl}`,
+			stop: async () => undefined,
+		};
 	}
 	const simulator = createSimulator({ imageSide: 256, ...simulatorOptions });
 	const baseUrl = await simulator.start();

@@ -16,9 +16,11 @@ const CREDENTIAL_ID = 'acedataCredential';
 /** Type name of the node in published workflows (n8n loads the package as a community package). */
 const NPM_TYPE = 'n8n-nodes-acedata-images.aceDataImages';
 
+/** The pinned n8n versions (scripts/lib/versions.json, the one place they are written) and how each runs. */
+const PINNED = require('./versions.json');
 const VERSIONS = {
-	'2.41.1': { major: 2, node: 'node24' },
-	'1.123.81': { major: 1, node: 'system' },
+	[PINNED.n8n2]: { major: 2, node: 'node24' },
+	[PINNED.n8n1]: { major: 1, node: 'system' },
 };
 
 /** Installs (or reuses) the pinned n8n versions; returns the cache layout the script reports. */
@@ -33,14 +35,20 @@ function provision(which) {
 
 /** The packed package (`npm pack`: what would be published), in `into`; returns the tarball's path. */
 function packPackage(into) {
-	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', into], { cwd: ROOT, env: cleanNpmEnv() });
+	const out = execFileSync(
+		'npm',
+		['pack', '--ignore-scripts', '--silent', '--pack-destination', into],
+		{ cwd: ROOT, env: cleanNpmEnv() },
+	);
 	const name = out.toString().trim().split('\n').pop();
 	return path.join(into, name);
 }
 
 /** This environment without the npm_config_* settings an npm script hands down (this project's ignore-scripts). */
 function cleanNpmEnv() {
-	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_config_')));
+	return Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !key.startsWith('npm_config_')),
+	);
 }
 
 /**
@@ -64,12 +72,24 @@ function installLikeCommunityNodes(tarball, userFolder) {
 	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(packed, null, 2));
 	execFileSync(
 		'npm',
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
 		{ cwd: target, env: cleanNpmEnv(), stdio: 'pipe' },
 	);
 	fs.writeFileSync(
 		path.join(nodes, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [manifest.name]: packed.version } }, null, 2),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [manifest.name]: packed.version } },
+			null,
+			2,
+		),
 	);
 }
 
@@ -83,7 +103,11 @@ function run(command, args, env, timeoutMs = 240000) {
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		child.on('close', (code) => {
 			clearTimeout(timer);
-			resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
+			resolve({
+				code,
+				stdout: Buffer.concat(stdout).toString(),
+				stderr: Buffer.concat(stderr).toString(),
+			});
 		});
 	});
 }
@@ -117,8 +141,17 @@ async function waitForHttp(url, timeoutMs) {
 function request(url, { method = 'GET', headers = {}, body } = {}, timeoutMs = 300000) {
 	return new Promise((resolve, reject) => {
 		const bodyless = method === 'GET' || method === 'HEAD';
-		const payload = body === undefined || body === null ? (bodyless ? undefined : Buffer.alloc(0)) : Buffer.from(body);
-		const options = { method, agent: false, headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) } };
+		const payload =
+			body === undefined || body === null
+				? bodyless
+					? undefined
+					: Buffer.alloc(0)
+				: Buffer.from(body);
+		const options = {
+			method,
+			agent: false,
+			headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) },
+		};
 		const req = http.request(url, options, (res) => {
 			const chunks = [];
 			res.on('data', (chunk) => chunks.push(chunk));
@@ -136,12 +169,15 @@ function request(url, { method = 'GET', headers = {}, body } = {}, timeoutMs = 3
 					},
 					text: async () => bytes.toString('utf8'),
 					json: async () => JSON.parse(bytes.toString('utf8')),
-					arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+					arrayBuffer: async () =>
+						bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
 				});
 			});
 		});
 		req.on('error', reject);
-		req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs / 1000} s`)));
+		req.setTimeout(timeoutMs, () =>
+			req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs / 1000} s`)),
+		);
 		req.end(payload);
 	});
 }
@@ -166,7 +202,9 @@ function parseRun(stdout) {
 function describeCause(error) {
 	const parts = [];
 	for (let cause = error?.cause, depth = 0; cause && depth < 4; cause = cause.cause, depth++) {
-		parts.push(`${cause.name ?? 'cause'}: ${cause.message ?? String(cause)}${cause.code ? ` (${cause.code})` : ''}`);
+		parts.push(
+			`${cause.name ?? 'cause'}: ${cause.message ?? String(cause)}${cause.code ? ` (${cause.code})` : ''}`,
+		);
 	}
 	return parts.length ? ` [cause: ${parts.join(' ← ')}]` : '';
 }
@@ -225,10 +263,16 @@ function describeItem(item) {
 	if (!item || typeof item !== 'object') return String(item);
 	const json = item.json && typeof item.json === 'object' ? item.json : {};
 	const keys = Object.keys(json);
-	const parts = [`json {${keys.slice(0, 10).join(', ')}${keys.length > 10 ? `, … ${keys.length - 10} more` : ''}}`];
-	if (typeof json.error === 'string') parts.push(`error: ${JSON.stringify(json.error.slice(0, 300))}`);
+	const parts = [
+		`json {${keys.slice(0, 10).join(', ')}${keys.length > 10 ? `, … ${keys.length - 10} more` : ''}}`,
+	];
+	if (typeof json.error === 'string')
+		parts.push(`error: ${JSON.stringify(json.error.slice(0, 300))}`);
 	const binaries = Object.entries(item.binary ?? {});
-	if (binaries.length) parts.push(`binary {${binaries.map(([key, value]) => `${key}: ${value?.mimeType ?? '?'} ${value?.fileName ?? ''}`.trim()).join(', ')}}`);
+	if (binaries.length)
+		parts.push(
+			`binary {${binaries.map(([key, value]) => `${key}: ${value?.mimeType ?? '?'} ${value?.fileName ?? ''}`.trim()).join(', ')}}`,
+		);
 	return parts.join(', ');
 }
 
@@ -242,9 +286,15 @@ function describeNode(name, runs) {
 			const counts = outputs.map((items) => (Array.isArray(items) ? items.length : 0));
 			const head = `${name}${runs.length > 1 ? ` run ${index}` : ''}: ${task?.executionStatus ?? 'no status'}, emitted ${counts.length ? counts.join(' + ') : 0} item(s)`;
 			const lines = [head];
-			if (task?.error) lines.push(`    error: ${task.error.message ?? ''}${task.error.description ? ` (${task.error.description})` : ''}`);
-			(outputs[0] ?? []).slice(0, 4).forEach((item, at) => lines.push(`    item ${at}: ${describeItem(item)}`));
-			if ((outputs[0] ?? []).length > 4) lines.push(`    … ${(outputs[0] ?? []).length - 4} more item(s)`);
+			if (task?.error)
+				lines.push(
+					`    error: ${task.error.message ?? ''}${task.error.description ? ` (${task.error.description})` : ''}`,
+				);
+			(outputs[0] ?? [])
+				.slice(0, 4)
+				.forEach((item, at) => lines.push(`    item ${at}: ${describeItem(item)}`));
+			if ((outputs[0] ?? []).length > 4)
+				lines.push(`    … ${(outputs[0] ?? []).length - 4} more item(s)`);
 			return lines.join('\n');
 		})
 		.join('\n');
@@ -276,7 +326,10 @@ class N8n {
 	 * version: a key of VERSIONS. baseUrl/token: what the credential points at.
 	 * workflowDirs: folders of workflow JSON to import. dir: a folder to keep (default: a fresh temporary one).
 	 */
-	constructor(version, { baseUrl, token, workflowDirs = [], dir, outputDir, serverPort, extraCredentials = [], queue }) {
+	constructor(
+		version,
+		{ baseUrl, token, workflowDirs = [], dir, outputDir, serverPort, extraCredentials = [], queue },
+	) {
 		this.queue = queue;
 		this.extraCredentials = extraCredentials;
 		this.serverPort = serverPort;
@@ -305,7 +358,8 @@ class N8n {
 		const env = { ...process.env };
 		// Jest sets NODE_ENV=test, which silences n8n's logger and with it the run output.
 		delete env.NODE_ENV;
-		for (const key of Object.keys(env)) if (key.startsWith('N8N_') || key.startsWith('JEST')) delete env[key];
+		for (const key of Object.keys(env))
+			if (key.startsWith('N8N_') || key.startsWith('JEST')) delete env[key];
 		this.env = {
 			...env,
 			PATH: `${path.dirname(this.nodeBin)}:${env.PATH}`,
@@ -319,7 +373,9 @@ class N8n {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
-			...(this.major === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : { N8N_DISABLED_MODULES: 'mcp-registry' }),
+			...(this.major === 1
+				? { N8N_EXPRESSION_ENGINE: 'legacy' }
+				: { N8N_DISABLED_MODULES: 'mcp-registry' }),
 			...(this.queue ? queueEnv(this.queue) : {}),
 		};
 		const credentials = path.join(this.dir, 'credentials.json');
@@ -343,10 +399,14 @@ class N8n {
 		fs.mkdirSync(workflows);
 		for (const source of this.workflowDirs) {
 			for (const name of fs.readdirSync(source).filter((file) => file.endsWith('.json'))) {
-				fs.writeFileSync(path.join(workflows, name), this.localize(fs.readFileSync(path.join(source, name), 'utf8')));
+				fs.writeFileSync(
+					path.join(workflows, name),
+					this.localize(fs.readFileSync(path.join(source, name), 'utf8')),
+				);
 			}
 		}
-		if (fs.readdirSync(workflows).length) await this.cli(['import:workflow', '--separate', `--input=${workflows}`]);
+		if (fs.readdirSync(workflows).length)
+			await this.cli(['import:workflow', '--separate', `--input=${workflows}`]);
 	}
 
 	/** Points a workflow at this n8n: the imported credential, the output folder. */
@@ -368,14 +428,23 @@ class N8n {
 		let setup = await request(`${this.serverUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers,
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e' }),
+			body: JSON.stringify({
+				email: 'owner@example.com',
+				firstName: 'Test',
+				lastName: 'Owner',
+				password: 'Passw0rd-e2e',
+			}),
 		});
 		if (!setup.ok && this.ownerCreated) {
 			// Started again (a restart): the owner exists, sign in instead (1.x names the field email, 2.x not).
 			setup = await request(`${this.serverUrl}/rest/login`, {
 				method: 'POST',
 				headers,
-				body: JSON.stringify({ email: 'owner@example.com', emailOrLdapLoginId: 'owner@example.com', password: 'Passw0rd-e2e' }),
+				body: JSON.stringify({
+					email: 'owner@example.com',
+					emailOrLdapLoginId: 'owner@example.com',
+					password: 'Passw0rd-e2e',
+				}),
 			});
 		}
 		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
@@ -387,7 +456,8 @@ class N8n {
 		const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 		loopDelay.enable();
 		this.loopDelay = loopDelay;
-		const restTiming = () => `the previous REST call ended ${Date.now() - lastCallEnded} ms before; this process's event loop stalled up to ${Math.round(loopDelay.max / 1e6)} ms since`;
+		const restTiming = () =>
+			`the previous REST call ended ${Date.now() - lastCallEnded} ms before; this process's event loop stalled up to ${Math.round(loopDelay.max / 1e6)} ms since`;
 		const call = async (method, route, body) => {
 			const started = Date.now();
 			let response;
@@ -401,7 +471,10 @@ class N8n {
 				text = await response.text();
 			} catch (error) {
 				// Say which call, its cause, and what this process was doing meanwhile.
-				throw new Error(`${method} ${route} to n8n ${this.version} failed after ${Date.now() - started} ms: ${error.message}${describeCause(error)}; ${restTiming()}`, { cause: error });
+				throw new Error(
+					`${method} ${route} to n8n ${this.version} failed after ${Date.now() - started} ms: ${error.message}${describeCause(error)}; ${restTiming()}`,
+					{ cause: error },
+				);
 			} finally {
 				lastCallEnded = Date.now();
 				loopDelay.reset();
@@ -417,8 +490,13 @@ class N8n {
 				const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['running'] }));
 				const data = await call('GET', `/executions?filter=${filter}`);
 				const list = Array.isArray(data) ? data : (data.results ?? data.data ?? []);
-				const running = list.find((execution) => execution.status === 'running' || !execution.stoppedAt);
-				if (!running) throw new Error(`no running execution of ${workflowId}: ${JSON.stringify(data).slice(0, 500)}`);
+				const running = list.find(
+					(execution) => execution.status === 'running' || !execution.stoppedAt,
+				);
+				if (!running)
+					throw new Error(
+						`no running execution of ${workflowId}: ${JSON.stringify(data).slice(0, 500)}`,
+					);
 				return running.id;
 			},
 			testCredential: (data, id = CREDENTIAL_ID) =>
@@ -457,7 +535,12 @@ class N8n {
 			...extraEnv,
 		};
 		// n8n answers /healthz before it has activated the workflows; it says "Editor is now accessible" after.
-		const started = await this.launch('start', env, 'Editor is now accessible', { verbose, timeoutMs, onLog, healthUrl: `${this.serverUrl}/healthz` });
+		const started = await this.launch('start', env, 'Editor is now accessible', {
+			verbose,
+			timeoutMs,
+			onLog,
+			healthUrl: `${this.serverUrl}/healthz`,
+		});
 		return { ...started, url: this.serverUrl };
 	}
 
@@ -465,8 +548,16 @@ class N8n {
 	 * Starts `n8n <command>` and resolves once it has logged `readyText` (and healthUrl answers, if given);
 	 * returns the child and stop(), which ends it (SIGTERM, SIGKILL 15 s later).
 	 */
-	async launch(command, env, readyText, { verbose = false, timeoutMs = 180000, onLog, healthUrl } = {}) {
-		const child = spawn(this.nodeBin, [this.bin, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	async launch(
+		command,
+		env,
+		readyText,
+		{ verbose = false, timeoutMs = 180000, onLog, healthUrl } = {},
+	) {
+		const child = spawn(this.nodeBin, [this.bin, command], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		const ready = new Promise((resolve) => {
 			let seen = '';
@@ -487,7 +578,10 @@ class N8n {
 				throw new Error(`n8n ${command} exited with ${code}`);
 			}),
 			new Promise((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`n8n ${command} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+				timer = setTimeout(
+					() => reject(new Error(`n8n ${command} did not start within ${timeoutMs / 1000} s`)),
+					timeoutMs,
+				);
 			}),
 		]).finally(() => clearTimeout(timer));
 		return {
@@ -512,7 +606,9 @@ class N8n {
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 		};
-		this.worker = await this.launch('worker', env, 'n8n worker is now ready', { onLog: (text) => this.workerLog.push(text) });
+		this.worker = await this.launch('worker', env, 'n8n worker is now ready', {
+			onLog: (text) => this.workerLog.push(text),
+		});
 		return this.worker;
 	}
 
@@ -522,11 +618,16 @@ class N8n {
 	 */
 	async start({ env } = {}) {
 		// One served n8n per instance: a second one would share this user folder, database and port.
-		if (this.server) throw new Error(`n8n ${this.version} is already served on ${this.serverUrl}: stop() it first`);
+		if (this.server)
+			throw new Error(
+				`n8n ${this.version} is already served on ${this.serverUrl}: stop() it first`,
+			);
 		this.logLines ??= [];
 		this.server = await this.serve({ env, onLog: (text) => this.logLines.push(text) });
 		this.session = await this.ownerSession();
-		const flattedPath = require.resolve('flatted', { paths: [path.dirname(path.dirname(this.bin))] });
+		const flattedPath = require.resolve('flatted', {
+			paths: [path.dirname(path.dirname(this.bin))],
+		});
 		this.flatted = require(flattedPath);
 		return this.session;
 	}
@@ -555,9 +656,13 @@ class N8n {
 		const ids = list.filter(isRunning).map((execution) => String(execution.id));
 		for (const id of ids) {
 			await this.session.call('POST', `/executions/${id}/stop`).catch(() => undefined); // it may have ended meanwhile
-			await this.waitForExecution(id, function stopped(execution) {
-				return !isRunning(execution);
-			}, 60000);
+			await this.waitForExecution(
+				id,
+				function stopped(execution) {
+					return !isRunning(execution);
+				},
+				60000,
+			);
 		}
 		return ids;
 	}
@@ -578,7 +683,11 @@ class N8n {
 	/** Reads an execution over REST; `data` unflattened. */
 	async getExecution(executionId) {
 		const execution = await this.session.call('GET', `/executions/${executionId}`);
-		return { ...execution, data: typeof execution.data === 'string' ? this.flatted.parse(execution.data) : execution.data };
+		return {
+			...execution,
+			data:
+				typeof execution.data === 'string' ? this.flatted.parse(execution.data) : execution.data,
+		};
 	}
 
 	/**
@@ -586,13 +695,20 @@ class N8n {
 	 * waiting, with its parked run data) and returns it. n8n tells a REST client nothing when an execution ends, so
 	 * its state is read again every intervalMs, up to a deadline; the timeout names what the execution showed last.
 	 */
-	async waitForExecution(executionId, done = ended, timeoutMs = 240000, intervalMs = this.pollMs ?? 100) {
+	async waitForExecution(
+		executionId,
+		done = ended,
+		timeoutMs = 240000,
+		intervalMs = this.pollMs ?? 100,
+	) {
 		const until = Date.now() + timeoutMs;
 		for (;;) {
 			const execution = await this.getExecution(executionId);
 			if (done(execution)) return execution;
 			if (Date.now() > until) {
-				throw new Error(`execution ${executionId} is still ${execution.status} after ${timeoutMs / 1000} s (waiting for ${done.name || 'a condition'}):\n${this.result(execution, undefined, false).summary()}`);
+				throw new Error(
+					`execution ${executionId} is still ${execution.status} after ${timeoutMs / 1000} s (waiting for ${done.name || 'a condition'}):\n${this.result(execution, undefined, false).summary()}`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
@@ -608,7 +724,8 @@ class N8n {
 			workflowData: workflow,
 			triggerToStartFrom: { name: trigger.name },
 		});
-		if (!started?.executionId) throw new Error(`n8n did not start ${workflowId}: ${JSON.stringify(started)}`);
+		if (!started?.executionId)
+			throw new Error(`n8n did not start ${workflowId}: ${JSON.stringify(started)}`);
 		return started.executionId;
 	}
 
@@ -633,7 +750,11 @@ class N8n {
 		const data = execution.data;
 		const error = data?.resultData?.error;
 		const runData = data?.resultData?.runData ?? {};
-		const secrets = this.extraCredentials.flatMap((credential) => Object.entries(credential.data ?? {}).filter(([key]) => /token|key|secret|password/i.test(key)).map(([, value]) => value));
+		const secrets = this.extraCredentials.flatMap((credential) =>
+			Object.entries(credential.data ?? {})
+				.filter(([key]) => /token|key|secret|password/i.test(key))
+				.map(([, value]) => value),
+		);
 		const scrub = scrubber([this.token, ...secrets]);
 		const output = (nodeName, run = 0) => runData[nodeName]?.[run]?.data?.main?.[0] ?? [];
 		const nodeSummary = (nodeName) => scrub(describeNode(nodeName, runData[nodeName]));
@@ -641,9 +762,17 @@ class N8n {
 			const workflowName = execution.workflowData?.name ?? execution.workflowId ?? '';
 			const head = `execution ${execution.id}${workflowName ? ` (${workflowName})` : ''}: ${execution.status}${execution.stoppedAt ? '' : ', not stopped'}, last node ${data?.resultData?.lastNodeExecuted ?? 'none'}`;
 			const lines = [head];
-			if (error) lines.push(`  error: ${error.message ?? ''}${error.node?.name ? ` (node ${error.node.name})` : ''}`);
+			if (error)
+				lines.push(
+					`  error: ${error.message ?? ''}${error.node?.name ? ` (node ${error.node.name})` : ''}`,
+				);
 			const nodes = execution.workflowData?.nodes?.map((node) => node.name) ?? Object.keys(runData);
-			for (const name of nodes) lines.push(...describeNode(name, runData[name]).split('\n').map((line) => `  ${line}`));
+			for (const name of nodes)
+				lines.push(
+					...describeNode(name, runData[name])
+						.split('\n')
+						.map((line) => `  ${line}`),
+				);
 			return scrub(lines.join('\n'));
 		};
 		const result = {
@@ -658,7 +787,9 @@ class N8n {
 			item: (nodeName, index = 0, run = 0) => {
 				const items = output(nodeName, run);
 				if (items[index] !== undefined) return items[index];
-				throw new Error(`node "${nodeName}" emitted ${items.length} item(s) in run ${run}, so it has no item ${index}: ${nodeSummary(nodeName)}\n${summary()}`);
+				throw new Error(
+					`node "${nodeName}" emitted ${items.length} item(s) in run ${run}, so it has no item ${index}: ${nodeSummary(nodeName)}\n${summary()}`,
+				);
 			},
 			nodeSummary,
 			summary,
@@ -671,7 +802,9 @@ class N8n {
 	async cli(args) {
 		const result = await run(this.nodeBin, [this.bin, ...args], this.env);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args[0]} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n ${args[0]} failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
 		}
 		return result;
 	}
@@ -680,7 +813,11 @@ class N8n {
 	async execute(workflowId) {
 		// Its own task broker port, so that it can run beside a served n8n or another version's execution.
 		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
-		const result = await run(this.nodeBin, [this.bin, 'execute', `--id=${workflowId}`, '--rawOutput'], env);
+		const result = await run(
+			this.nodeBin,
+			[this.bin, 'execute', `--id=${workflowId}`, '--rawOutput'],
+			env,
+		);
 		const data = parseRun(result.stdout);
 		return {
 			...result,
@@ -703,10 +840,14 @@ class N8n {
 	/** The bytes of a binary wherever n8n stored it; database mode (queue) is read back through main's REST API. */
 	async storedBytes(binary) {
 		if (!binary.id?.startsWith('database')) return this.binaryBytes(binary);
-		const response = await request(`${this.serverUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`, {
-			headers: { cookie: this.session.cookie, 'browser-id': 'acedata-e2e-browser' },
-		});
-		if (!response.ok) throw new Error(`binary ${binary.id}: ${response.status} ${await response.text()}`);
+		const response = await request(
+			`${this.serverUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`,
+			{
+				headers: { cookie: this.session.cookie, 'browser-id': 'acedata-e2e-browser' },
+			},
+		);
+		if (!response.ok)
+			throw new Error(`binary ${binary.id}: ${response.status} ${await response.text()}`);
 		return Buffer.from(await response.arrayBuffer());
 	}
 
@@ -715,4 +856,14 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, VERSIONS, CREDENTIAL_ID, NPM_TYPE, ROOT, provision, ended, parked, request };
+module.exports = {
+	N8n,
+	VERSIONS,
+	CREDENTIAL_ID,
+	NPM_TYPE,
+	ROOT,
+	provision,
+	ended,
+	parked,
+	request,
+};

@@ -11,7 +11,11 @@ const path = require('path');
 /** The kernel's ephemeral port range: where listen(0) and outgoing connections take their local ports. */
 function ephemeralRange() {
 	try {
-		const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+		const [low, high] = fs
+			.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+			.trim()
+			.split(/\s+/)
+			.map(Number);
 		if (low > 0 && high >= low) return [low, high];
 	} catch {
 		// not Linux: the IANA range
@@ -72,7 +76,15 @@ async function waitForReady(child, port, exited, timeoutMs, name, readyText) {
 		child.stderr?.on('data', onData);
 	});
 	const deadline = new Promise((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`${name} did not say "${readyText}" and listen on ${port} within ${timeoutMs / 1000} s`)), timeoutMs);
+		timer = setTimeout(
+			() =>
+				reject(
+					new Error(
+						`${name} did not say "${readyText}" and listen on ${port} within ${timeoutMs / 1000} s`,
+					),
+				),
+			timeoutMs,
+		);
 	});
 	const listening = async () => {
 		await said;
@@ -107,7 +119,10 @@ async function endChild(child, exited, graceMs = 15000) {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	child.kill('SIGTERM');
 	let timer;
-	const done = await Promise.race([exited.then(() => true), new Promise((resolve) => (timer = setTimeout(resolve, graceMs, false)))]);
+	const done = await Promise.race([
+		exited.then(() => true),
+		new Promise((resolve) => (timer = setTimeout(resolve, graceMs, false))),
+	]);
 	clearTimeout(timer);
 	if (!done) {
 		child.kill('SIGKILL');
@@ -125,9 +140,13 @@ function collect(child) {
 /** Starts redis-server on a free port, nothing saved to disk. */
 async function startRedis() {
 	const port = await freePort();
-	const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		'redis-server',
+		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+		{
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const log = collect(child);
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	child.once('error', () => undefined);
@@ -143,8 +162,11 @@ async function startRedis() {
 /** The folder of Debian's newest installed PostgreSQL binaries (/usr/lib/postgresql/<major>/bin). */
 function postgresBin() {
 	const root = '/usr/lib/postgresql';
-	const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
-	if (!majors.length) throw new Error('PostgreSQL is not installed: run scripts/provision-n8n.sh queue');
+	const majors = fs.existsSync(root)
+		? fs.readdirSync(root).filter((name) => /^\d+$/.test(name))
+		: [];
+	if (!majors.length)
+		throw new Error('PostgreSQL is not installed: run scripts/provision-n8n.sh queue');
 	return path.join(root, String(Math.max(...majors.map(Number))), 'bin');
 }
 
@@ -157,12 +179,25 @@ async function startPostgres() {
 	const asRoot = process.getuid?.() === 0;
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acedata-pg-'));
 	const data = path.join(dir, 'data');
-	const as = (command, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
+	const as = (command, args) =>
+		asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 	if (asRoot) execFileSync('chown', ['postgres', dir]);
-	execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']), { stdio: 'pipe' });
+	execFileSync(
+		...as(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']),
+		{ stdio: 'pipe' },
+	);
 	const port = await freePort();
 	const [command, args] = as(path.join(bin, 'postgres'), [
-		'-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		dir,
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'fsync=off',
 	]);
 	const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	const log = collect(child);
@@ -170,7 +205,9 @@ async function startPostgres() {
 	const stop = async () => {
 		// Stop the postmaster itself (under runuser the child here is runuser): pg_ctl by its data folder.
 		try {
-			execFileSync(...as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), { stdio: 'pipe' });
+			execFileSync(...as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), {
+				stdio: 'pipe',
+			});
 		} catch {
 			// already stopped
 		}
@@ -179,7 +216,14 @@ async function startPostgres() {
 	};
 	try {
 		// Postgres listens before it accepts sessions ("the database system is starting up"): wait for its word.
-		await waitForReady(child, port, exited, 30000, 'postgres', 'database system is ready to accept connections');
+		await waitForReady(
+			child,
+			port,
+			exited,
+			30000,
+			'postgres',
+			'database system is ready to accept connections',
+		);
 	} catch (error) {
 		await stop();
 		throw new Error(`${error.message}\n${log()}`);

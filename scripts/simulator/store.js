@@ -93,6 +93,8 @@ function createStore({ config, files, url }) {
 						method: 'POST',
 						headers: { 'content-type': 'application/json', 'content-length': payload.length },
 						timeout: 10000,
+						// A connection of its own: a kept-alive one dies when n8n's event loop stalls past its idle timeout.
+						agent: false,
 					},
 					(res) => {
 						// What the receiver answered, kept (cut) for tests that need to tell its answers apart.

@@ -24,7 +24,11 @@ function defineEditorTests(version, context) {
 	let page;
 
 	/** The README's pictures: which screenshot of the newest version goes to which file of docs/images. */
-	const DOCS = { '2-gpt-image-1': 'panel.png', '6-image-preview': 'output.png', '7-get-many': 'get-many.png' };
+	const DOCS = {
+		'2-gpt-image-1': 'panel.png',
+		'6-image-preview': 'output.png',
+		'7-get-many': 'get-many.png',
+	};
 	const shot = async (name) => {
 		const file = path.join(SHOTS, `${version}-${name}.png`);
 		await page.screenshot({ path: file });
@@ -37,7 +41,8 @@ function defineEditorTests(version, context) {
 
 	beforeAll(async () => {
 		// Installed by scripts/provision-n8n.sh; a missing browser fails here, it is never skipped.
-		if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/provision-n8n.sh browser`);
+		if (!fs.existsSync(CHROMIUM))
+			throw new Error(`${CHROMIUM} is missing: run scripts/provision-n8n.sh browser`);
 		fs.mkdirSync(SHOTS, { recursive: true });
 		n8n = context.n8n();
 		browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -61,7 +66,9 @@ function defineEditorTests(version, context) {
 	test('searching the add-node panel finds the node by its name, by "image", "DALL", "GPT Image" and "Nano Banana"', async () => {
 		await page.getByTestId('node-creator-plus-button').click();
 		const found = {};
-		const ours = page.getByTestId('node-creator-item-name').filter({ hasText: /^AceData Cloud Images$/ });
+		const ours = page
+			.getByTestId('node-creator-item-name')
+			.filter({ hasText: /^AceData Cloud Images$/ });
 		for (const term of ['AceData', 'image', 'DALL', 'GPT Image', 'Nano Banana']) {
 			// First a search that finds nothing of ours, so a result below cannot be left over from the term before.
 			await page.keyboard.press('Control+A');
@@ -79,34 +86,56 @@ function defineEditorTests(version, context) {
 				);
 		}
 		await shot('1-search-nano-banana');
-		expect(found).toEqual({ AceData: true, image: true, DALL: true, 'GPT Image': true, 'Nano Banana': true });
+		expect(found).toEqual({
+			AceData: true,
+			image: true,
+			DALL: true,
+			'GPT Image': true,
+			'Nano Banana': true,
+		});
 	});
 
 	test('the node opens with the credential, the live model list and the fields GPT Image 1 takes', async () => {
 		await page.keyboard.press('Control+A');
 		await page.keyboard.type('AceData');
-		await page.getByTestId('node-creator-item-name').filter({ hasText: 'AceData Cloud Images' }).click();
+		await page
+			.getByTestId('node-creator-item-name')
+			.filter({ hasText: 'AceData Cloud Images' })
+			.click();
 		await page.getByText('Generate images', { exact: true }).click();
 		await page.getByTestId('ndv').waitFor();
 		await page.getByTestId('node-credentials-select').waitFor();
 		// The list is loaded from AceData (GET /openai/models); the field then shows the model's name.
 		const model = page.getByTestId('parameter-input-model').locator('input');
-		await page.waitForFunction((input) => input && input.value !== '' && !/loading/i.test(input.value), await model.elementHandle());
+		await page.waitForFunction(
+			(input) => input && input.value !== '' && !/loading/i.test(input.value),
+			await model.elementHandle(),
+		);
 		expect(await model.inputValue()).toBe('GPT Image 1');
 		expect(await page.getByTestId('parameter-input-n').count()).toBe(1);
-		expect(simulator.requests.filter((entry) => entry.path === '/openai/models')).not.toHaveLength(0);
+		expect(simulator.requests.filter((entry) => entry.path === '/openai/models')).not.toHaveLength(
+			0,
+		);
 		await shot('2-gpt-image-1');
 	});
 
 	test('DALL·E 3 hides Number of Images (one image per request) and offers its own sizes', async () => {
-		await page.getByTestId('parameter-input-prompt').locator('textarea').fill('A lighthouse at dawn');
+		await page
+			.getByTestId('parameter-input-prompt')
+			.locator('textarea')
+			.fill('A lighthouse at dawn');
 		await page.getByTestId('parameter-input-model').click();
-		await page.getByRole('option', { name: /DALL·E 3/ }).first().click();
+		await page
+			.getByRole('option', { name: /DALL·E 3/ })
+			.first()
+			.click();
 		await page.getByTestId('parameter-input-n').waitFor({ state: 'detached' });
 		await page.getByTestId('parameter-input-size').click();
 		const sizes = await page.getByRole('option').allTextContents();
 		await page.keyboard.press('Escape');
-		expect(sizes.map((size) => size.trim())).toEqual(expect.arrayContaining(['1024x1024', '1792x1024', '1024x1792']));
+		expect(sizes.map((size) => size.trim())).toEqual(
+			expect.arrayContaining(['1024x1024', '1792x1024', '1024x1792']),
+		);
 		expect(sizes.map((size) => size.trim())).not.toContain('256x256');
 		await shot('3-dall-e-3');
 	});
@@ -123,20 +152,30 @@ function defineEditorTests(version, context) {
 		await shot('4-output');
 		const billed = simulator.billed();
 		expect(billed).toHaveLength(1);
-		expect(billed[0].body).toMatchObject({ model: 'dall-e-3', prompt: 'A lighthouse at dawn', size: '1024x1024' });
+		expect(billed[0].body).toMatchObject({
+			model: 'dall-e-3',
+			prompt: 'A lighthouse at dawn',
+			size: '1024x1024',
+		});
 		expect(billed[0].body.n).toBe(1);
 		// The file itself, as n8n previews it.
 		await output.getByRole('button', { name: 'View' }).first().click();
 		await output.locator('img').first().waitFor();
 		await shot('6-image-preview');
-		await output.getByText(/Back to (list|overview page)/).first().click();
+		await output
+			.getByText(/Back to (list|overview page)/)
+			.first()
+			.click();
 	});
 
 	test('Task › Get Many lists a task: succeeded, with its URL and cost', async () => {
 		// A task of the account (the suite resets the simulator before each test): made straight at the API.
 		const made = await fetch(`${simulator.url}/openai/images/generations`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${simulator.config.token}`, 'content-type': 'application/json' },
+			headers: {
+				authorization: `Bearer ${simulator.config.token}`,
+				'content-type': 'application/json',
+			},
 			body: JSON.stringify({ model: 'gpt-image-1', prompt: 'A lighthouse at dawn', n: 2 }),
 		});
 		const job = { taskId: (await made.json()).task_id };
@@ -144,7 +183,11 @@ function defineEditorTests(version, context) {
 		await page.getByRole('option', { name: 'Task' }).first().click();
 		await page.getByTestId('parameter-input-operation').click();
 		await page.getByRole('option', { name: 'Get Many' }).first().click();
-		await page.getByTestId('parameter-input-taskIds').locator('input, textarea').first().fill(job.taskId);
+		await page
+			.getByTestId('parameter-input-taskIds')
+			.locator('input, textarea')
+			.first()
+			.fill(job.taskId);
 		await page.getByTestId('node-execute-button').click();
 		const output = page.getByTestId('output-panel');
 		await output.getByText('succeeded').first().waitFor({ timeout: 60000 });
@@ -160,14 +203,22 @@ function defineEditorTests(version, context) {
 		const token = modal.getByTestId('parameter-input-apiToken').locator('input');
 		await token.fill('sk-not-the-right-token');
 		await modal.getByTestId('credential-save-button').click();
-		await modal.getByText("Couldn't connect with these settings").or(modal.getByText('Couldn’t connect with these settings')).first().waitFor();
+		await modal
+			.getByText("Couldn't connect with these settings")
+			.or(modal.getByText('Couldn’t connect with these settings'))
+			.first()
+			.waitFor();
 		// n8n 2.x shows the credential's own message for the status (AceData's words); 1.x its generic one.
 		const details = modal.getByText('More details');
 		if (await details.count()) await details.click();
-		const message = version.startsWith('2.') ? 'The specified token is invalid or wrong' : 'Authorization failed';
+		const message = version.startsWith('2.')
+			? 'The specified token is invalid or wrong'
+			: 'Authorization failed';
 		await modal.getByText(message).first().waitFor();
 		await shot('5-credential-test');
-		expect(JSON.stringify(simulator.requests.map((entry) => entry.headers.authorization))).toContain('Bearer sk-not-the-right-token');
+		expect(
+			JSON.stringify(simulator.requests.map((entry) => entry.headers.authorization)),
+		).toContain('Bearer sk-not-the-right-token');
 	});
 }
 

@@ -1,2 +1,2 @@
 'use strict';
-require('./suite').defineSuite('1.123.81');
+require('./suite').defineSuite(require('../../scripts/lib/versions.json').n8n1);

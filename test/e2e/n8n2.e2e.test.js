@@ -1,2 +1,2 @@
 'use strict';
-require('./suite').defineSuite('2.41.1');
+require('./suite').defineSuite(require('../../scripts/lib/versions.json').n8n2);

@@ -51,9 +51,11 @@ function defineQueueSuite(VERSION) {
 		});
 
 		const billed = () => simulator.billed();
-		const sentShas = () => billed().flatMap((entry) => (entry.images ?? []).map((image) => image.sha256));
+		const sentShas = () =>
+			billed().flatMap((entry) => (entry.images ?? []).map((image) => image.sha256));
 		/** How many times the worker (not main) started or resumed this execution. */
-		const workerRuns = (executionId) => n8n.workerLog.join('').split(`Worker started execution ${executionId} `).length - 1;
+		const workerRuns = (executionId) =>
+			n8n.workerLog.join('').split(`Worker started execution ${executionId} `).length - 1;
 		/** Every binary of the node's output: stored in Postgres, read back through main, the simulator's exact bytes. */
 		async function expectStoredInDatabase(items) {
 			for (const item of items) expect(item.binary.data.id).toMatch(/^database:/);
@@ -71,7 +73,13 @@ function defineQueueSuite(VERSION) {
 			expect(result.code).toBe(0);
 			expect(workerRuns(result.executionId)).toBe(1);
 			const items = result.output('AceData Cloud Images');
-			expect(items.map((item) => [item.binary.data.mimeType, item.binary.data.fileName, item.pairedItem])).toEqual([
+			expect(
+				items.map((item) => [
+					item.binary.data.mimeType,
+					item.binary.data.fileName,
+					item.pairedItem,
+				]),
+			).toEqual([
 				['image/webp', expect.stringMatching(/-1\.webp$/), { item: 0 }],
 				['image/webp', expect.stringMatching(/-2\.webp$/), { item: 0 }],
 				['image/webp', expect.stringMatching(/-3\.webp$/), { item: 0 }],
@@ -88,7 +96,10 @@ function defineQueueSuite(VERSION) {
 			expect(billed()).toHaveLength(1);
 			expect(simulator.requests.filter((entry) => entry.path === '/openai/tasks')).toHaveLength(2);
 			const items = result.output('AceData Cloud Images');
-			expect(items.map((item) => item.binary.data.fileName)).toEqual(['a-slow-4k-panorama-1.jpg', 'a-slow-4k-panorama-2.jpg']);
+			expect(items.map((item) => item.binary.data.fileName)).toEqual([
+				'a-slow-4k-panorama-1.jpg',
+				'a-slow-4k-panorama-2.jpg',
+			]);
 			await expectStoredInDatabase(items);
 		});
 
@@ -100,11 +111,26 @@ function defineQueueSuite(VERSION) {
 			const mask = makePng('e2e-mask', 64, 64);
 			expect(result.output('Merge')[0].binary.data.id).toMatch(/^database:/); // the input came from the store
 			expect(billed()[0].parts.filter((part) => part.filename !== undefined)).toEqual([
-				{ name: 'image', filename: 'photo.png', contentType: 'image/png', size: photo.length, sha256: sha(photo) },
-				{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: mask.length, sha256: sha(mask) },
+				{
+					name: 'image',
+					filename: 'photo.png',
+					contentType: 'image/png',
+					size: photo.length,
+					sha256: sha(photo),
+				},
+				{
+					name: 'mask',
+					filename: 'mask.png',
+					contentType: 'image/png',
+					size: mask.length,
+					sha256: sha(mask),
+				},
 			]);
 			const items = result.output('AceData Cloud Images');
-			expect(items.map((item) => item.binary.data.fileName)).toEqual(['add-a-red-scarf-1.png', 'add-a-red-scarf-2.png']);
+			expect(items.map((item) => item.binary.data.fileName)).toEqual([
+				'add-a-red-scarf-1.png',
+				'add-a-red-scarf-2.png',
+			]);
 			await expectStoredInDatabase(items);
 		});
 
@@ -117,13 +143,18 @@ function defineQueueSuite(VERSION) {
 			expect(jobs).toHaveLength(3);
 			for (const job of jobs)
 				expect(job.body.callback_url).toMatch(
-					new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=[012]$`),
+					new RegExp(
+						`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=[012]$`,
+					),
 				); // 1.x signs no resume URL
 
 			// The node's own look-up after parking (about 1.5 s later, from the worker) must not meet the released
 			// callbacks: when both see every task finished, either may resume and the other is refused. Wait for it.
 			const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
-			await until(() => lookups().length >= 2, { what: "the node's look-up after it parked", timeoutMs: 30000 });
+			await until(() => lookups().length >= 2, {
+				what: "the node's look-up after it parked",
+				timeoutMs: 30000,
+			});
 			const callbacks = await simulator.releaseCallbacks(() => true);
 			expect(callbacks.map((callback) => callback.status)).toEqual([200, 200, 200]);
 			const result = n8n.result(await n8n.waitForExecution(kites));
@@ -132,13 +163,20 @@ function defineQueueSuite(VERSION) {
 			const items = result.output('AceData Cloud Images');
 			const prompts = ['A red kite', 'A blue kite', 'A green kite'];
 			expect(items.map((item) => [item.pairedItem, item.binary.data.fileName])).toEqual(
-				prompts.map((prompt, item) => [{ item }, `${prompt.toLowerCase().replaceAll(' ', '-')}-1.png`]),
+				prompts.map((prompt, item) => [
+					{ item },
+					`${prompt.toLowerCase().replaceAll(' ', '-')}-1.png`,
+				]),
 			);
 			for (const item of items) expect(item.binary.data.id).toMatch(/^database:/);
 			const bytes = await Promise.all(items.map((item) => n8n.storedBytes(item.binary.data)));
-			expect(bytes.map(sha)).toEqual(prompts.map((prompt) => jobs.find((job) => job.body.prompt === prompt).images[0].sha256));
+			expect(bytes.map(sha)).toEqual(
+				prompts.map((prompt) => jobs.find((job) => job.body.prompt === prompt).images[0].sha256),
+			);
 			// Write Files to Disk ran on the worker and read the images from the database store.
-			const written = result.output('Write Files to Disk').map((item) => fs.readFileSync(item.json.fileName));
+			const written = result
+				.output('Write Files to Disk')
+				.map((item) => fs.readFileSync(item.json.fileName));
 			expect(written.map(sha)).toEqual(bytes.map(sha));
 			expect(billed()).toHaveLength(3);
 			noToken(result);

@@ -1,2 +1,2 @@
 'use strict';
-require('./queue').defineQueueSuite('1.123.81');
+require('./queue').defineQueueSuite(require('../../scripts/lib/versions.json').n8n1);

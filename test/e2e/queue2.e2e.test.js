@@ -1,2 +1,2 @@
 'use strict';
-require('./queue').defineQueueSuite('2.41.1');
+require('./queue').defineQueueSuite(require('../../scripts/lib/versions.json').n8n2);

@@ -19,17 +19,33 @@ const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
  * (n8n's default for new credentials), and AceData's own advice, api.acedata.cloud, while the Base URL is elsewhere.
  */
 const DOMAIN_MODES = [
-	['the Base URL host', 'e2eDomainsOwn01', 'acedataDomainsOwn', { allowedHttpRequestDomains: 'domains', allowedDomains: '127.0.0.1' }],
+	[
+		'the Base URL host',
+		'e2eDomainsOwn01',
+		'acedataDomainsOwn',
+		{ allowedHttpRequestDomains: 'domains', allowedDomains: '127.0.0.1' },
+	],
 	['None', 'e2eDomainsNone1', 'acedataDomainsNone', { allowedHttpRequestDomains: 'none' }],
-	['api.acedata.cloud only', 'e2eDomainsApi01', 'acedataDomainsApi', { allowedHttpRequestDomains: 'domains', allowedDomains: 'api.acedata.cloud' }],
+	[
+		'api.acedata.cloud only',
+		'e2eDomainsApi01',
+		'acedataDomainsApi',
+		{ allowedHttpRequestDomains: 'domains', allowedDomains: 'api.acedata.cloud' },
+	],
 ];
 
 /** One workflow per restriction, from one template: every operation and the callback resume, with that credential. */
 function domainWorkflows() {
 	const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'acedata-domains-'));
-	const template = fs.readFileSync(path.join(__dirname, 'templates', 'restricted-domains.json'), 'utf8');
+	const template = fs.readFileSync(
+		path.join(__dirname, 'templates', 'restricted-domains.json'),
+		'utf8',
+	);
 	for (const [mode, workflowId, credentialId] of DOMAIN_MODES) {
-		const text = template.replaceAll('__WORKFLOW_ID__', workflowId).replaceAll('__RESTRICTED_CREDENTIAL_ID__', credentialId).replaceAll('__MODE__', mode);
+		const text = template
+			.replaceAll('__WORKFLOW_ID__', workflowId)
+			.replaceAll('__RESTRICTED_CREDENTIAL_ID__', credentialId)
+			.replaceAll('__MODE__', mode);
 		fs.writeFileSync(path.join(dir, `${workflowId}.json`), text);
 	}
 	return dir;
@@ -47,10 +63,19 @@ function defineSuite(version) {
 			n8n = new N8n(version, {
 				baseUrl: simulator.url,
 				token: TOKEN,
-				workflowDirs: [path.join(__dirname, 'workflows'), path.join(__dirname, '..', '..', 'examples'), domainWorkflows()],
+				workflowDirs: [
+					path.join(__dirname, 'workflows'),
+					path.join(__dirname, '..', '..', 'examples'),
+					domainWorkflows(),
+				],
 				extraCredentials: [
 					// The AI Agent test's chat model: the simulator's scripted OpenAI chat endpoint.
-					{ id: 'openAiSimulated', name: 'Scripted chat model', type: 'openAiApi', data: { apiKey: TOKEN, url: `${simulator.url}/v1` } },
+					{
+						id: 'openAiSimulated',
+						name: 'Scripted chat model',
+						type: 'openAiApi',
+						data: { apiKey: TOKEN, url: `${simulator.url}/v1` },
+					},
 					...DOMAIN_MODES.map(([mode, , id, restriction]) => ({
 						id,
 						name: `AceData, domains: ${mode}`,
@@ -80,17 +105,34 @@ function defineSuite(version) {
 		});
 
 		const billed = () => simulator.billed();
-		const sentShas = () => billed().flatMap((entry) => (entry.images ?? []).map((image) => image.sha256));
+		const sentShas = () =>
+			billed().flatMap((entry) => (entry.images ?? []).map((image) => image.sha256));
 		const noToken = (result) => {
 			expect(result.stdout).not.toContain(TOKEN);
 			expect(result.stderr).not.toContain(TOKEN);
 		};
 
 		test('installed from the packed tarball the way Settings › Community Nodes installs it; n8n knows the published types', async () => {
-			const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-acedata-images');
-			expect(fs.readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'index.js', 'package.json']);
-			expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).devDependencies).toBeUndefined();
-			const response = await n8n.request(`${n8n.serverUrl}/types/nodes.json`, { headers: { cookie: n8n.session.cookie } });
+			const installed = path.join(
+				n8n.userFolder,
+				'.n8n',
+				'nodes',
+				'node_modules',
+				'n8n-nodes-acedata-images',
+			);
+			expect(fs.readdirSync(installed).sort()).toEqual([
+				'LICENSE',
+				'README.md',
+				'dist',
+				'index.js',
+				'package.json',
+			]);
+			expect(
+				JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).devDependencies,
+			).toBeUndefined();
+			const response = await n8n.request(`${n8n.serverUrl}/types/nodes.json`, {
+				headers: { cookie: n8n.session.cookie },
+			});
 			const types = (await response.json()).map((type) => type.name);
 			expect(types).toContain('n8n-nodes-acedata-images.aceDataImages');
 			expect(types.some((name) => name.startsWith('CUSTOM.'))).toBe(false);
@@ -110,10 +152,20 @@ function defineSuite(version) {
 			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 			expect(items[0].json).toMatchObject({ prompt: 'A fox', taskId: job('A fox').taskId });
 			expect(items[1].binary).toBeUndefined();
-			expect(items[1].json).toMatchObject({ taskId: job('A whale').taskId, traceId: job('A whale').body.trace_id, billing: 'paid' });
-			expect(items[1].json.error).toContain(`Task ${job('A whale').taskId} is still running after 3 s (Max Wait)`);
+			expect(items[1].json).toMatchObject({
+				taskId: job('A whale').taskId,
+				traceId: job('A whale').body.trace_id,
+				billing: 'paid',
+			});
+			expect(items[1].json.error).toContain(
+				`Task ${job('A whale').taskId} is still running after 3 s (Max Wait)`,
+			);
 			expect(items[1].json.whatToDo).toContain('fetch its images with Task › Get');
-			expect(items[2].json).toMatchObject({ prompt: 'An owl', taskId: job('An owl').taskId, traceId: job('An owl').body.trace_id });
+			expect(items[2].json).toMatchObject({
+				prompt: 'An owl',
+				taskId: job('An owl').taskId,
+				traceId: job('An owl').body.trace_id,
+			});
 			expect(sha(n8n.binaryBytes(items[2].binary.data))).toBe(job('An owl').images[0].sha256);
 			noToken(result);
 		});
@@ -124,7 +176,11 @@ function defineSuite(version) {
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(1);
 			const binary = items[0].binary.data;
-			expect(binary).toMatchObject({ mimeType: 'image/png', fileName: 'a-cute-baby-sea-otter-1.png', fileExtension: 'png' });
+			expect(binary).toMatchObject({
+				mimeType: 'image/png',
+				fileName: 'a-cute-baby-sea-otter-1.png',
+				fileExtension: 'png',
+			});
 			if (n8n.major === 2) expect(binary.id).toMatch(/^filesystem/);
 			expect(sha(n8n.binaryBytes(binary))).toBe(sentShas()[0]);
 			expect(items[0].json.revisedPrompt).toBe('A cute baby sea otter (revised by the simulator)');
@@ -140,7 +196,11 @@ function defineSuite(version) {
 			const items = result.output('AceData Cloud Images');
 			expect(items).toHaveLength(3);
 			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
-			expect(items.map((item) => item.binary.data.mimeType)).toEqual(['image/webp', 'image/webp', 'image/webp']);
+			expect(items.map((item) => item.binary.data.mimeType)).toEqual([
+				'image/webp',
+				'image/webp',
+				'image/webp',
+			]);
 			expect(items.map((item) => item.binary.data.fileName)).toEqual([
 				'a-lighthouse-at-dawn-watercolor-1.webp',
 				'a-lighthouse-at-dawn-watercolor-2.webp',
@@ -162,33 +222,67 @@ function defineSuite(version) {
 			const result = await n8n.run('e2eNanoBananaN3');
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
-			expect(billed().map((entry) => [entry.body.n, entry.imagesBilled])).toEqual([[3, 3], [3, 2]]);
-			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
-			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
-			expect(items.map(({ json }) => [json.width, json.height, json.imagesRequested, json.imagesReturned])).toEqual([
-				...Array(3).fill([57, 32, 3, 3]),
-				...Array(2).fill([57, 32, 3, 2]),
+			expect(billed().map((entry) => [entry.body.n, entry.imagesBilled])).toEqual([
+				[3, 3],
+				[3, 2],
 			]);
-			const notice = 'AceData returned 2 of the 3 images asked for: only the 2 returned are billed (AceData bills the images it makes).';
-			expect(items.map(({ json }) => json.notice ?? null)).toEqual([null, null, null, notice, notice]);
+			expect(items.map((item) => item.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 0 },
+				{ item: 0 },
+				{ item: 1 },
+				{ item: 1 },
+			]);
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(sentShas());
+			expect(
+				items.map(({ json }) => [
+					json.width,
+					json.height,
+					json.imagesRequested,
+					json.imagesReturned,
+				]),
+			).toEqual([...Array(3).fill([57, 32, 3, 3]), ...Array(2).fill([57, 32, 3, 2])]);
+			const notice =
+				'AceData returned 2 of the 3 images asked for: only the 2 returned are billed (AceData bills the images it makes).';
+			expect(items.map(({ json }) => json.notice ?? null)).toEqual([
+				null,
+				null,
+				null,
+				notice,
+				notice,
+			]);
 			const task = result.data.data.resultData.runData['AceData Cloud Images'][0];
-			expect(task.hints).toEqual([expect.objectContaining({ message: `Item 2: ${notice}`, type: 'warning' })]);
+			expect(task.hints).toEqual([
+				expect.objectContaining({ message: `Item 2: ${notice}`, type: 'warning' }),
+			]);
 		});
 
 		test("a run's tokens in n8n's own token accounting (2.x), then Task › Get Many audits the run: every task, its cost, its URLs", async () => {
 			const run = await n8n.run('e2eTokenUsage01');
 			expect(run.code).toBe(0);
 			const node = run.data.data.resultData.runData['AceData Cloud Images'][0];
-			const input = billed().reduce((sum, entry) => sum + Math.ceil(entry.body.prompt.length / 4), 0);
-			if (n8n.major >= 2) expect(node.metadata?.tokenUsage).toEqual({ inputTokens: input, outputTokens: 4 * 1056 });
+			const input = billed().reduce(
+				(sum, entry) => sum + Math.ceil(entry.body.prompt.length / 4),
+				0,
+			);
+			if (n8n.major >= 2)
+				expect(node.metadata?.tokenUsage).toEqual({ inputTokens: input, outputTokens: 4 * 1056 });
 			else expect(node.metadata?.tokenUsage).toBeUndefined(); // n8n 1.x has no token accounting: the counts stay on the images
-			expect(run.output('AceData Cloud Images').map((item) => item.json.usage.output_tokens)).toEqual([2112, 2112, 2112, 2112]);
+			expect(
+				run.output('AceData Cloud Images').map((item) => item.json.usage.output_tokens),
+			).toEqual([2112, 2112, 2112, 2112]);
 
 			const audit = await n8n.run('e2eGetManyAud1');
 			expect(audit.code).toBe(0);
 			const tasks = audit.output('AceData Cloud Images');
-			expect(tasks.map((item) => item.json.taskId).sort()).toEqual(billed().map((entry) => entry.taskId).sort());
-			expect(tasks.map((item) => [item.json.status, item.json.cost, item.json.urls.length])).toEqual(Array(2).fill(['succeeded', { amount: 0.4, currency: 'credit' }, 2]));
+			expect(tasks.map((item) => item.json.taskId).sort()).toEqual(
+				billed()
+					.map((entry) => entry.taskId)
+					.sort(),
+			);
+			expect(
+				tasks.map((item) => [item.json.status, item.json.cost, item.json.urls.length]),
+			).toEqual(Array(2).fill(['succeeded', { amount: 0.4, currency: 'credit' }, 2]));
 			expect(tasks.every((item) => item.binary === undefined)).toBe(true);
 			expect(billed()).toHaveLength(2); // the audit is free
 			noToken(audit);
@@ -198,57 +292,107 @@ function defineSuite(version) {
 			const result = await n8n.run('e2eCapLoop0001');
 			expect(result.code).not.toBe(0);
 			expect(billed().map((entry) => entry.body.prompt)).toEqual(['Loop 1', 'Loop 2']);
-			expect(result.error.message).toBe('Max Images per Run is 5 and this execution has already asked AceData for 4 images: this run asks for 2 more images (1 item × Number of Images)');
-			expect(result.data.data.resultData.runData['AceData Cloud Images'].map((run) => run.data?.main?.[0]?.length ?? 0)).toEqual([2, 2, 0]);
+			expect(result.error.message).toBe(
+				'Max Images per Run is 5 and this execution has already asked AceData for 4 images: this run asks for 2 more images (1 item × Number of Images)',
+			);
+			expect(
+				result.data.data.resultData.runData['AceData Cloud Images'].map(
+					(run) => run.data?.main?.[0]?.length ?? 0,
+				),
+			).toEqual([2, 2, 0]);
 		});
 
-		test('as an AI Agent\'s tools: Generate answers URL-first, then Task › Get Many tells the agent the task succeeded, short and URL-first', async () => {
+		test("as an AI Agent's tools: Generate answers URL-first, then Task › Get Many tells the agent the task succeeded, short and URL-first", async () => {
 			// A scripted chat model: draw, then look the task up by the ID the first tool answered, then answer.
-			const toolResults = (body) => body.messages.filter((message) => message.role === 'tool').map((message) => String(message.content));
+			const toolResults = (body) =>
+				body.messages
+					.filter((message) => message.role === 'tool')
+					.map((message) => String(message.content));
 			simulator.config.chat = (body) => {
 				const results = toolResults(body);
-				if (results.length === 0) return { tool: 'generate', arguments: { prompt: 'A heron at dusk, watercolor' } };
-				if (results.length === 1) return { tool: 'list', arguments: { taskIds: /"taskId":"([^"]+)"/.exec(results[0])?.[1] ?? '' } };
-				return { content: `Done: ${/"url":"([^"]+)"/.exec(results[0])?.[1]} (${/"status":"(\w+)"/.exec(results[1])?.[1]})` };
+				if (results.length === 0)
+					return { tool: 'generate', arguments: { prompt: 'A heron at dusk, watercolor' } };
+				if (results.length === 1)
+					return {
+						tool: 'list',
+						arguments: { taskIds: /"taskId":"([^"]+)"/.exec(results[0])?.[1] ?? '' },
+					};
+				return {
+					content: `Done: ${/"url":"([^"]+)"/.exec(results[0])?.[1]} (${/"status":"(\w+)"/.exec(results[1])?.[1]})`,
+				};
 			};
 			const result = await n8n.run('e2eAgentTools01');
-			expect({ code: result.code, error: result.error?.message }).toEqual({ code: 0, error: undefined });
+			expect({ code: result.code, error: result.error?.message }).toEqual({
+				code: 0,
+				error: undefined,
+			});
 			const chats = simulator.requests.filter((entry) => entry.path === '/v1/chat/completions');
 			expect(chats).toHaveLength(3);
 			const [generated, listed] = toolResults(chats[2].body);
 			const job = billed()[0];
 			expect(billed()).toHaveLength(1);
-			expect(job.body).toMatchObject({ model: 'gpt-image-1', prompt: 'A heron at dusk, watercolor' });
+			expect(job.body).toMatchObject({
+				model: 'gpt-image-1',
+				prompt: 'A heron at dusk, watercolor',
+			});
 			// What the agent read: the hosted URL first and short answers (an agent sees only JSON, never files).
 			expect(generated).toContain(`"url":"${job.images[0].url}"`);
-			expect(listed).toContain(`"taskId":"${job.taskId}","status":"succeeded","urls":["${job.images[0].url}"]`);
+			expect(listed).toContain(
+				`"taskId":"${job.taskId}","status":"succeeded","urls":["${job.images[0].url}"]`,
+			);
 			expect(listed.length).toBeLessThan(1500);
 			expect(`${generated}${listed}`).not.toContain(TOKEN);
-			expect(result.output('AI Agent')[0].json.output).toBe(`Done: ${job.images[0].url} (succeeded)`);
+			expect(result.output('AI Agent')[0].json.output).toBe(
+				`Done: ${job.images[0].url} (succeeded)`,
+			);
 		});
 
 		test.each(DOMAIN_MODES)(
 			'Allowed HTTP Request Domains: %s: generate (images from another host), edit, Task › Get, Get Many, the callback resume, the model list and the credential test work',
 			async (mode, workflowId, credentialId, restriction) => {
 				// The images answered on another host name than the Base URL's (localhost vs 127.0.0.1), as AceData's CDN is.
-				const elsewhere = (answer) => ({ ...answer, data: answer.data.map((datum) => ({ ...datum, url: datum.url.replace('127.0.0.1', 'localhost') })) });
+				const elsewhere = (answer) => ({
+					...answer,
+					data: answer.data.map((datum) => ({
+						...datum,
+						url: datum.url.replace('127.0.0.1', 'localhost'),
+					})),
+				});
 				simulator.inject({ path: '/openai/images/', times: 2, patchAnswer: elsewhere });
 				const result = await n8n.run(workflowId);
-				expect({ code: result.code, error: result.error?.message }).toEqual({ code: 0, error: undefined });
+				expect({ code: result.code, error: result.error?.message }).toEqual({
+					code: 0,
+					error: undefined,
+				});
 				// item() names the node and what it emitted when it has no item.
-				for (const node of ['Generate', 'Edit', 'Get', 'Callback']) expect([node, result.item(node).binary?.data?.mimeType]).toEqual([node, 'image/png']);
-				expect(result.output('Get Many').map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
+				for (const node of ['Generate', 'Edit', 'Get', 'Callback'])
+					expect([node, result.item(node).binary?.data?.mimeType]).toEqual([node, 'image/png']);
+				expect(result.output('Get Many').map((item) => item.json.status)).toEqual([
+					'succeeded',
+					'succeeded',
+				]);
 				const downloads = simulator.requests.filter((entry) => entry.path.startsWith('/files/'));
-				expect(downloads.filter((entry) => entry.headers.host.startsWith('localhost:'))).toHaveLength(2);
+				expect(
+					downloads.filter((entry) => entry.headers.host.startsWith('localhost:')),
+				).toHaveLength(2);
 				expect(downloads.every((entry) => entry.headers.authorization === undefined)).toBe(true);
-				expect(billed().map((entry) => entry.path)).toEqual(['/openai/images/generations', '/openai/images/edits', '/openai/images/generations']);
+				expect(billed().map((entry) => entry.path)).toEqual([
+					'/openai/images/generations',
+					'/openai/images/edits',
+					'/openai/images/generations',
+				]);
 
 				const session = n8n.session;
 				simulator.reset();
 				const models = await session.loadOptions('listModels', credentialId);
 				expect(models.map((option) => option.value)).toContain('gpt-image-2.5-flare');
-				expect(simulator.requests.map((entry) => [entry.method, entry.path])).toEqual([['GET', '/openai/models']]);
-				const tested = await session.testCredential({ apiToken: TOKEN, baseUrl: simulator.url, ...restriction }, credentialId);
+				expect(simulator.requests.map((entry) => [entry.method, entry.path])).toEqual([
+					['GET', '/openai/models'],
+				]);
+				const tested = await session.testCredential(
+					{ apiToken: TOKEN, baseUrl: simulator.url, ...restriction },
+					credentialId,
+				);
 				expect(tested).toMatchObject({ status: 'OK' });
 				noToken(result);
 			},
@@ -261,13 +405,17 @@ function defineSuite(version) {
 			expect(items).toHaveLength(1);
 			expect(Object.keys(items[0].binary)).toEqual(['data_0', 'data_1', 'data_2']);
 			expect(items[0].json.images.map((image) => image.index)).toEqual([0, 1, 2]);
-			expect(Object.values(items[0].binary).map((binary) => sha(n8n.binaryBytes(binary)))).toEqual(sentShas());
+			expect(Object.values(items[0].binary).map((binary) => sha(n8n.binaryBytes(binary)))).toEqual(
+				sentShas(),
+			);
 		});
 
 		test('a size gpt-image-2 does not make fails naming the parameter, and the simulator saw no request', async () => {
 			const result = await n8n.run('e2eInvalidN2001');
 			expect(result.code).not.toBe(0);
-			expect(`${result.stdout}\n${result.stderr}`).toContain('Parameter "Size" "1000x1000" is not accepted by gpt-image-2: both sides must be multiples of 16');
+			expect(`${result.stdout}\n${result.stderr}`).toContain(
+				'Parameter "Size" "1000x1000" is not accepted by gpt-image-2: both sides must be multiples of 16',
+			);
 			expect(simulator.requests).toHaveLength(0);
 		});
 
@@ -329,11 +477,21 @@ function defineSuite(version) {
 			expect(billed()).toHaveLength(1);
 			expect(billed()[0].body).toMatchObject({ async: true, n: 2 });
 			const taskId = billed()[0].taskId;
-			expect(simulator.requests.filter((entry) => entry.path === '/openai/tasks').map((entry) => entry.body)).toEqual([
+			expect(
+				simulator.requests
+					.filter((entry) => entry.path === '/openai/tasks')
+					.map((entry) => entry.body),
+			).toEqual([
 				{ action: 'retrieve', id: taskId },
 				{ action: 'retrieve', id: taskId },
 			]);
-			expect(items.map((item) => [item.json.taskId, item.binary.data.mimeType, item.binary.data.fileName])).toEqual([
+			expect(
+				items.map((item) => [
+					item.json.taskId,
+					item.binary.data.mimeType,
+					item.binary.data.fileName,
+				]),
+			).toEqual([
 				[taskId, 'image/jpeg', 'a-slow-4k-panorama-1.jpg'],
 				[taskId, 'image/jpeg', 'a-slow-4k-panorama-2.jpg'],
 			]);
@@ -372,7 +530,12 @@ function defineSuite(version) {
 			expect(submitted.json).toMatchObject({ status: 'submitted', traceId: 'e2e-trace-1' });
 			expect(submitted.json.taskId).toBe(billed()[0].taskId);
 			expect(running.output('Get Task').map((item) => item.json)).toEqual([
-				{ taskId: submitted.json.taskId, status: 'running', traceId: 'e2e-trace-1', type: 'images_generations' },
+				{
+					taskId: submitted.json.taskId,
+					status: 'running',
+					traceId: 'e2e-trace-1',
+					type: 'images_generations',
+				},
 			]);
 
 			simulator.config.taskPolls = 1;
@@ -380,7 +543,11 @@ function defineSuite(version) {
 			expect(finished.code).toBe(0);
 			const images = finished.output('Get Task');
 			expect(images).toHaveLength(1);
-			expect(images[0].json).toMatchObject({ taskId: billed()[1].taskId, prompt: 'A heron at dusk', model: 'gpt-image-1' });
+			expect(images[0].json).toMatchObject({
+				taskId: billed()[1].taskId,
+				prompt: 'A heron at dusk',
+				model: 'gpt-image-1',
+			});
 			expect(images[0].binary.data.mimeType).toBe('image/png');
 			expect(sha(n8n.binaryBytes(images[0].binary.data))).toBe(sentShas()[1]);
 			expect(billed()).toHaveLength(2); // one per run: Task › Get never bills
@@ -400,10 +567,13 @@ function defineSuite(version) {
 			const session = n8n.session;
 			const good = await session.testCredential({ apiToken: TOKEN, baseUrl: `${simulator.url}/` });
 			expect(good).toMatchObject({ status: 'OK' });
-			expect(simulator.requests.map((entry) => [entry.path, entry.body, entry.headers.authorization])).toEqual([
-				['/openai/tasks', { action: 'retrieve_batch', ids: [] }, `Bearer ${TOKEN}`],
-			]);
-			const bad = await session.testCredential({ apiToken: 'sk-not-the-token', baseUrl: simulator.url });
+			expect(
+				simulator.requests.map((entry) => [entry.path, entry.body, entry.headers.authorization]),
+			).toEqual([['/openai/tasks', { action: 'retrieve_batch', ids: [] }, `Bearer ${TOKEN}`]]);
+			const bad = await session.testCredential({
+				apiToken: 'sk-not-the-token',
+				baseUrl: simulator.url,
+			});
 			expect(bad.status).toBe('Error');
 			simulator.reset();
 
@@ -415,14 +585,25 @@ function defineSuite(version) {
 			const taskId = submitted.json.taskId;
 			// The callback starts the receiver workflow: wait for that execution to end (not for its file to appear,
 			// which it does before its bytes are written), then read what it wrote.
-			const receiverRun = await until(async () => (await n8n.executionIds('e2eCallbackRecv1')).find((id) => !receiverRunsBefore.includes(id)), {
-				what: 'the callback to start the receiver workflow',
-			});
+			const receiverRun = await until(
+				async () =>
+					(await n8n.executionIds('e2eCallbackRecv1')).find(
+						(id) => !receiverRunsBefore.includes(id),
+					),
+				{
+					what: 'the callback to start the receiver workflow',
+				},
+			);
 			const received = n8n.result(await n8n.waitForExecution(receiverRun));
 			expect(received.code).toBe(0);
 			const file = path.join(n8n.outputDir, `callback-${taskId}-1.png`);
-			expect(received.output('Write Files to Disk').map((item) => item.json.fileName)).toEqual([file]);
-			await until(() => simulator.callbacks[0]?.status !== undefined || simulator.callbacks[0]?.error, { what: "n8n's answer to the callback" });
+			expect(received.output('Write Files to Disk').map((item) => item.json.fileName)).toEqual([
+				file,
+			]);
+			await until(
+				() => simulator.callbacks[0]?.status !== undefined || simulator.callbacks[0]?.error,
+				{ what: "n8n's answer to the callback" },
+			);
 			expect(simulator.callbacks[0].body).toMatchObject({ success: true, task_id: taskId });
 			expect(sha(fs.readFileSync(file))).toBe(sentShas()[0]);
 			expect(simulator.callbacks[0].status).toBe(200);
@@ -431,7 +612,10 @@ function defineSuite(version) {
 			simulator.reset();
 			await n8n.request(`${n8n.serverUrl}/webhook/acedata-e2e-cancel`, { method: 'POST' });
 			const polls = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
-			await until(() => polls().length >= 2, { what: 'two polls of the never-ending task', timeoutMs: 30000 });
+			await until(() => polls().length >= 2, {
+				what: 'two polls of the never-ending task',
+				timeoutMs: 30000,
+			});
 			const execution = await session.runningExecution('e2ePollCancel01');
 			await session.call('POST', `/executions/${execution}/stop`);
 			// The stop has taken effect once n8n has ended the execution.
@@ -440,7 +624,9 @@ function defineSuite(version) {
 			const atStop = simulator.requests.length;
 			// That nothing more comes cannot be awaited: watch for three of the node's poll intervals (it backs off
 			// by 1.5 from the last gap seen), at least 1 s, then count. At most one poll was already on its way.
-			const [before, last] = polls().slice(-2).map((entry) => entry.at);
+			const [before, last] = polls()
+				.slice(-2)
+				.map((entry) => entry.at);
 			const window = Math.min(10000, Math.max(1000, 3 * 1.5 * (last - before)));
 			await new Promise((resolve) => setTimeout(resolve, window));
 			expect(simulator.requests.length - atStop).toBeLessThanOrEqual(1);
@@ -453,15 +639,40 @@ function defineSuite(version) {
 			const [request] = billed();
 			expect(request.path).toBe('/openai/images/edits');
 			expect(request.parts.filter((part) => part.filename !== undefined)).toEqual([
-				{ name: 'image', filename: 'photo.png', contentType: 'image/png', size: makePng('e2e-photo', 64, 64).length, sha256: sha(makePng('e2e-photo', 64, 64)) },
-				{ name: 'mask', filename: 'mask.png', contentType: 'image/png', size: makePng('e2e-mask', 64, 64).length, sha256: sha(makePng('e2e-mask', 64, 64)) },
+				{
+					name: 'image',
+					filename: 'photo.png',
+					contentType: 'image/png',
+					size: makePng('e2e-photo', 64, 64).length,
+					sha256: sha(makePng('e2e-photo', 64, 64)),
+				},
+				{
+					name: 'mask',
+					filename: 'mask.png',
+					contentType: 'image/png',
+					size: makePng('e2e-mask', 64, 64).length,
+					sha256: sha(makePng('e2e-mask', 64, 64)),
+				},
 			]);
-			expect(request.body).toMatchObject({ model: 'gpt-image-1', prompt: 'Add a red scarf', n: 2, size: '1024x1024' });
+			expect(request.body).toMatchObject({
+				model: 'gpt-image-1',
+				prompt: 'Add a red scarf',
+				n: 2,
+				size: '1024x1024',
+			});
 			// Sent with its length known up front (from n8n's record of each binary), never chunked.
-			expect(Number(request.headers['content-length'])).toBeGreaterThan(2 * makePng('e2e-photo', 64, 64).length);
+			expect(Number(request.headers['content-length'])).toBeGreaterThan(
+				2 * makePng('e2e-photo', 64, 64).length,
+			);
 			expect(request.headers['transfer-encoding']).toBeUndefined();
 			const items = result.output('AceData Cloud Images');
-			expect(items.map((item) => [item.binary.data.fileName, item.binary.data.mimeType, item.pairedItem])).toEqual([
+			expect(
+				items.map((item) => [
+					item.binary.data.fileName,
+					item.binary.data.mimeType,
+					item.pairedItem,
+				]),
+			).toEqual([
 				['add-a-red-scarf-1.png', 'image/png', { item: 0 }],
 				['add-a-red-scarf-2.png', 'image/png', { item: 0 }],
 			]);
@@ -479,7 +690,10 @@ function defineSuite(version) {
 			const result = await n8n.run('e2eEditUrls0001');
 			expect(result.code).toBe(0);
 			expect(billed()[0].headers['content-type']).toMatch(/^application\/json/);
-			expect(billed()[0].body.image).toEqual(['https://cdn.example.com/park.png', 'https://cdn.example.com/tree.jpg']);
+			expect(billed()[0].body.image).toEqual([
+				'https://cdn.example.com/park.png',
+				'https://cdn.example.com/tree.jpg',
+			]);
 			expect(result.output('AceData Cloud Images')).toHaveLength(1);
 		});
 
@@ -494,24 +708,43 @@ function defineSuite(version) {
 			expect(kiteJobs).toHaveLength(3);
 			for (const job of kiteJobs) {
 				const item = ['A red kite', 'A blue kite', 'A green kite'].indexOf(job.body.prompt);
-				expect(job.body.callback_url).toMatch(new RegExp(`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=${item}$`));
+				expect(job.body.callback_url).toMatch(
+					new RegExp(
+						`^${n8n.serverUrl}/webhook-waiting/${kites}/acedata-images-callback(\\?signature=[0-9a-f]+&|\\?)acedata_item=${item}$`,
+					),
+				);
 				expect(job.body.async).toBe(true);
 			}
 			// No polling while parked: each execution looks all its tasks up in one free retrieve_batch right before it
 			// parks, and once more about 1.5 s after (the node's own check for a callback n8n refused before the park was
 			// saved); then nothing. Waiting for that second look-up, not racing it, keeps the counts below exact.
 			const kiteIds = kiteJobs.map((job) => job.taskId).sort();
-			const owlIds = billed().filter((entry) => entry.body.prompt === 'A silent owl').map((entry) => entry.taskId);
-			const lookupsOf = (ids) => simulator.requests.filter((entry) => entry.path === '/openai/tasks' && (entry.body.ids ?? []).some((id) => ids.includes(id)));
+			const owlIds = billed()
+				.filter((entry) => entry.body.prompt === 'A silent owl')
+				.map((entry) => entry.taskId);
+			const lookupsOf = (ids) =>
+				simulator.requests.filter(
+					(entry) =>
+						entry.path === '/openai/tasks' && (entry.body.ids ?? []).some((id) => ids.includes(id)),
+				);
 			expect(lookupsOf(owlIds)[0].body).toMatchObject({ action: 'retrieve_batch', ids: owlIds });
-			await until(() => lookupsOf(kiteIds).length >= 2, { what: "the kites execution's look-up after it parked", timeoutMs: 30000 });
-			expect(lookupsOf(kiteIds).map((entry) => [entry.body.action, [...entry.body.ids].sort()])).toEqual(Array(2).fill(['retrieve_batch', kiteIds]));
+			await until(() => lookupsOf(kiteIds).length >= 2, {
+				what: "the kites execution's look-up after it parked",
+				timeoutMs: 30000,
+			});
+			expect(
+				lookupsOf(kiteIds).map((entry) => [entry.body.action, [...entry.body.ids].sort()]),
+			).toEqual(Array(2).fill(['retrieve_batch', kiteIds]));
 
 			// A callback naming a task that is not this execution's: refused, nothing resumed, nothing looked up.
 			const forged = await n8n.request(kiteJobs[0].body.callback_url, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ success: true, task_id: 'a-task-of-someone-else', data: { data: [{ url: 'https://evil.example/x.png' }] } }),
+				body: JSON.stringify({
+					success: true,
+					task_id: 'a-task-of-someone-else',
+					data: { data: [{ url: 'https://evil.example/x.png' }] },
+				}),
 			});
 			expect(forged.status).toBe(404);
 			expect((await n8n.getExecution(kites)).status).toBe('waiting');
@@ -525,61 +758,98 @@ function defineSuite(version) {
 			const owlJob = billed().find((entry) => entry.body.prompt === 'A silent owl');
 			expect(owlItem.binary).toBeUndefined();
 			expect(owlItem.json).toMatchObject({ taskId: owlJob.taskId, billing: 'paid' });
-			expect(owlItem.json.error).toContain(`AceData did not call back for task ${owlJob.taskId} within Max Wait (2 s)`);
-			expect(JSON.stringify([owlItem.json, owlItem.binary ?? null])).not.toContain('__aceDataImages');
+			expect(owlItem.json.error).toContain(
+				`AceData did not call back for task ${owlJob.taskId} within Max Wait (2 s)`,
+			);
+			expect(JSON.stringify([owlItem.json, owlItem.binary ?? null])).not.toContain(
+				'__aceDataImages',
+			);
 			expect(owlItem.json.whatToDo).toContain('fetch its images with Task › Get');
 
 			// AceData calls back after the restart: the first two only answer, the last one resumes with every image.
-			const callbacks = await simulator.releaseCallbacks((task) => kiteJobs.some((job) => job.taskId === task.id));
+			const callbacks = await simulator.releaseCallbacks((task) =>
+				kiteJobs.some((job) => job.taskId === task.id),
+			);
 			expect(callbacks.map((callback) => callback.status)).toEqual([200, 200, 200]);
 			const result = n8n.result(await n8n.waitForExecution(kites));
 			expect(result.code).toBe(0);
 			const items = result.output('AceData Cloud Images');
-			expect(items.map((item) => [item.pairedItem, item.binary.data.fileName, item.binary.data.mimeType])).toEqual([
+			expect(
+				items.map((item) => [
+					item.pairedItem,
+					item.binary.data.fileName,
+					item.binary.data.mimeType,
+				]),
+			).toEqual([
 				[{ item: 0 }, 'a-red-kite-1.png', 'image/png'],
 				[{ item: 1 }, 'a-blue-kite-1.png', 'image/png'],
 				[{ item: 2 }, 'a-green-kite-1.png', 'image/png'],
 			]);
-			const byPrompt = (prompt) => kiteJobs.find((job) => job.body.prompt === prompt).images[0].sha256;
+			const byPrompt = (prompt) =>
+				kiteJobs.find((job) => job.body.prompt === prompt).images[0].sha256;
 			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(
 				['A red kite', 'A blue kite', 'A green kite'].map(byPrompt),
 			);
-			expect(items.map((item) => item.json.taskId)).toEqual(['A red kite', 'A blue kite', 'A green kite'].map((prompt) => kiteJobs.find((job) => job.body.prompt === prompt).taskId));
-			const written = result.output('Write Files to Disk').map((item) => path.basename(item.json.fileName));
-			expect(written).toEqual(['callback-a-red-kite-1.png', 'callback-a-blue-kite-1.png', 'callback-a-green-kite-1.png']);
+			expect(items.map((item) => item.json.taskId)).toEqual(
+				['A red kite', 'A blue kite', 'A green kite'].map(
+					(prompt) => kiteJobs.find((job) => job.body.prompt === prompt).taskId,
+				),
+			);
+			const written = result
+				.output('Write Files to Disk')
+				.map((item) => path.basename(item.json.fileName));
+			expect(written).toEqual([
+				'callback-a-red-kite-1.png',
+				'callback-a-blue-kite-1.png',
+				'callback-a-green-kite-1.png',
+			]);
 			expect(billed()).toHaveLength(4); // nothing billed twice across the wait and the restart
 			noToken({ stdout: JSON.stringify(result.data), stderr: n8n.logSince(0) });
 		});
 
-		test('a repeated callback cannot resume a later Wait node: it reaches only the AceData node\'s own webhook', async () => {
+		test("a repeated callback cannot resume a later Wait node: it reaches only the AceData node's own webhook", async () => {
 			simulator.config.holdCallbacks = true;
 			const run = await n8n.startRun('e2eCbThenWait001');
 			await n8n.waitForExecution(run, parked);
 			// The node's own look-up after parking (about 1.5 s later) must not meet the released callback: when both
 			// see the task finished, either may resume and the other is refused. Wait for it, then call back.
 			const lookups = () => simulator.requests.filter((entry) => entry.path === '/openai/tasks');
-			await until(() => lookups().length >= 2, { what: "the node's look-up after it parked", timeoutMs: 30000 });
+			await until(() => lookups().length >= 2, {
+				what: "the node's look-up after it parked",
+				timeoutMs: 30000,
+			});
 			const [first] = await simulator.releaseCallbacks();
 			expect(first.status).toBe(200);
 			// Resumed: the images went on to the Approval Wait node, which now parks the run for a person.
-			const parkedAtApproval = (execution) => parked(execution) && execution.data.resultData.lastNodeExecuted === 'Approval';
+			const parkedAtApproval = (execution) =>
+				parked(execution) && execution.data.resultData.lastNodeExecuted === 'Approval';
 			const atApproval = n8n.result(await n8n.waitForExecution(run, parkedAtApproval));
 			expect(atApproval.output('AceData Cloud Images')).toHaveLength(1);
 			// AceData repeats its callback (as after n8n's 500 to simultaneous callbacks): it must not approve anything.
-			const again = await n8n.request(first.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first.body) });
+			const again = await n8n.request(first.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(first.body),
+			});
 			expect(again.status).toBe(404);
 			expect((await n8n.getExecution(run)).status).toBe('waiting');
 			// The person's approval (the Wait node's own resume URL) still resumes it, with their answer.
 			const approvalUrl = new URL(first.url);
 			approvalUrl.pathname = approvalUrl.pathname.replace(/\/acedata-images-callback$/, '');
 			approvalUrl.searchParams.delete('acedata_item');
-			const approve = await n8n.request(approvalUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approved: true }) });
+			const approve = await n8n.request(approvalUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ approved: true }),
+			});
 			expect(approve.status).toBe(200);
 			// ended(): the status and the final run data both (n8n 1.x saves them in two writes).
 			const result = n8n.result(await n8n.waitForExecution(run));
 			expect(result.code).toBe(0);
 			expect(result.output('Approval')[0].json.body).toEqual({ approved: true });
-			expect(result.output('AceData Cloud Images')[0].binary.data.fileName).toBe('an-approved-kite-1.png');
+			expect(result.output('AceData Cloud Images')[0].binary.data.fileName).toBe(
+				'an-approved-kite-1.png',
+			);
 			expect(billed()).toHaveLength(1);
 		});
 

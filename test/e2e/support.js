@@ -6,7 +6,9 @@
 function causes(error) {
 	const parts = [];
 	for (let cause = error?.cause, depth = 0; cause && depth < 4; cause = cause.cause, depth++) {
-		parts.push(`${cause.name ?? 'cause'}: ${cause.message ?? String(cause)}${cause.code ? ` (${cause.code})` : ''}`);
+		parts.push(
+			`${cause.name ?? 'cause'}: ${cause.message ?? String(cause)}${cause.code ? ` (${cause.code})` : ''}`,
+		);
 	}
 	return parts.length ? ` [cause: ${parts.join(' ← ')}]` : '';
 }
@@ -20,7 +22,10 @@ function appendToError(error, extra) {
 	const message = error.message;
 	const stack = typeof error.stack === 'string' ? error.stack : undefined;
 	error.message = `${message}${causes(error)}\n${extra}`;
-	if (stack !== undefined) error.stack = stack.includes(message) ? stack.replace(message, () => error.message) : `${error.message}\n${stack}`;
+	if (stack !== undefined)
+		error.stack = stack.includes(message)
+			? stack.replace(message, () => error.message)
+			: `${error.message}\n${stack}`;
 	return error;
 }
 
@@ -40,7 +45,12 @@ function annotatedTest(n8n) {
 				// The same execution may have been read several times (while waiting): its last reading says most.
 				const last = new Map(results.map((result) => [result.executionId, result]));
 				const runs = [...last.values()].map((result) => result.summary());
-				throw appendToError(error, runs.length ? `\nWhat the executions of this test emitted:\n${runs.join('\n')}` : '\n(this test read no execution)');
+				throw appendToError(
+					error,
+					runs.length
+						? `\nWhat the executions of this test emitted:\n${runs.join('\n')}`
+						: '\n(this test read no execution)',
+				);
 			}
 		};
 	const annotated = (name, fn, timeout) => test(name, wrap(fn), timeout);
@@ -57,7 +67,8 @@ async function until(condition, { what, timeoutMs = 60000, intervalMs = 50 } = {
 	for (;;) {
 		const value = await condition();
 		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what ?? 'a condition'}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what ?? 'a condition'}`);
 		await new Promise((resolve) => setTimeout(resolve, intervalMs));
 	}
 }

@@ -447,6 +447,75 @@ function defineSuite(version) {
 			noToken(result);
 		});
 
+		const paidFor = (prompt) =>
+			billed().filter((entry) => entry.taskId && entry.body.prompt === prompt);
+		const sentFor = (prompt) => billed().filter((entry) => entry.body.prompt === prompt);
+		const reusedHint =
+			'1 job came from an earlier try of this node (Retry On Fail or a retried execution): found at AceData, not sent or billed again (field "fromEarlierTry" on their items)';
+
+		test('Retry On Fail with Continue On Fail, item 0 refused twice: n8n runs the node three times, item 1 is paid once and comes out reused', async () => {
+			// n8n-core retries a node whose first output item carries json.error (what Continue On Fail makes of item 0).
+			simulator.inject({ path: '/openai/images/', prompt: 'A fox', code: 'used_up', times: 2 });
+			const result = await n8n.run('e2eRetryOnFail01');
+			expect(result.code).toBe(0);
+			expect(sentFor('A fox').map((entry) => entry.status)).toEqual([403, 403, 200]);
+			expect(sentFor('A whale')).toHaveLength(1);
+			const items = result.output('AceData Cloud Images');
+			expect(
+				items.map((item) => [item.pairedItem, item.json.taskId, item.json.fromEarlierTry]),
+			).toEqual([
+				[{ item: 0 }, paidFor('A fox')[0].taskId, undefined],
+				[{ item: 1 }, paidFor('A whale')[0].taskId, true],
+			]);
+			const whale = paidFor('A whale')[0].images[0].sha256;
+			expect(sha(n8n.binaryBytes(items[1].binary.data))).toBe(whale);
+			expect(items[1].binary.data.fileName).toBe('a-whale-1.png');
+			const [task] = result.data.data.resultData.runData['AceData Cloud Images'];
+			expect(task.hints.map((hint) => hint.message)).toContain(reusedHint);
+			noToken(result);
+		});
+
+		test("a failed execution retried through n8n's REST API (the executions list's Retry): the job the failed run paid for is found, not paid again", async () => {
+			simulator.inject({ path: '/openai/images/', prompt: 'A crane', code: 'used_up', times: 1 });
+			const failed = await n8n.run('e2eRetryExecut01');
+			expect(failed.code).not.toBe(0);
+			expect(failed.error.message).toContain('Your AceData balance is used up');
+			expect(paidFor('A heron')).toHaveLength(1);
+
+			const retried = await n8n.session.call('POST', `/executions/${failed.executionId}/retry`, {
+				loadWorkflow: false,
+			});
+			const result = n8n.result(await n8n.waitForExecution(String(retried.id)));
+			expect(result.code).toBe(0);
+			expect(result.data.data.mode ?? retried.mode).toBe('retry');
+			// Counted at the simulator, across both executions: the heron once, the crane refused then paid.
+			expect(sentFor('A heron')).toHaveLength(1);
+			expect(sentFor('A crane').map((entry) => entry.status)).toEqual([403, 200]);
+			const items = result.output('AceData Cloud Images');
+			expect(
+				items.map((item) => [item.pairedItem, item.json.taskId, item.json.fromEarlierTry]),
+			).toEqual([
+				[{ item: 0 }, paidFor('A heron')[0].taskId, true],
+				[{ item: 1 }, paidFor('A crane')[0].taskId, undefined],
+			]);
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual([
+				paidFor('A heron')[0].images[0].sha256,
+				paidFor('A crane')[0].images[0].sha256,
+			]);
+			const [task] = result.data.data.resultData.runData['AceData Cloud Images'];
+			expect(task.hints.map((hint) => hint.message)).toContain(reusedHint);
+			noToken(result);
+		});
+
+		test('Max Images per Run from an expression that resolves to nothing stops the node before anything is sent', async () => {
+			const result = await n8n.run('e2eCapNothing001');
+			expect(result.code).not.toBe(0);
+			expect(result.error.message).toBe(
+				'Parameter "Max Images per Run" must be a whole number from 1 to 100000 (got undefined (an expression that found nothing?) from {{ $json.cap }})',
+			);
+			expect(simulator.requests).toHaveLength(0);
+		});
+
 		test('chaining: the image reaches Write Files to Disk and Extract From File intact', async () => {
 			const result = await n8n.run('e2eChainFiles01');
 			expect(result.code).toBe(0);

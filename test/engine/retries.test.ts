@@ -237,7 +237,7 @@ describe('Max Images per Run across tries', () => {
 			{ items: prompts('Capped') },
 		);
 		expect(result.error?.message).toBe(
-			'Parameter "Max Images per Run" must be a whole number from 1 to 100000 (got undefined (an expression that found nothing?) from ={{ $json.cap }})',
+			'Parameter "Max Images per Run" must be a whole number from 1 to 100000 (got undefined (an expression that found nothing?) from {{ $json.cap }})',
 		);
 		expect(simulator.requests).toHaveLength(0);
 	});

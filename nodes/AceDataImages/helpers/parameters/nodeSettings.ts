@@ -50,7 +50,7 @@ export function readImageCap(ctx: IExecuteFunctions): number | undefined {
 		return undefined;
 	throw parameterFailure(
 		'maxImagesPerRun',
-		`Parameter "${labelOf('maxImagesPerRun')}" must be a whole number from 1 to ${MAX_IMAGES_CAP} (got ${describeValue(value)}${typeof written === 'string' ? ` from ${written.trim()}` : ''})`,
+		`Parameter "${labelOf('maxImagesPerRun')}" must be a whole number from 1 to ${MAX_IMAGES_CAP} (got ${describeValue(value)}${typeof written === 'string' ? ` from ${written.trim().replace(/^=/, '')}` : ''})`,
 		'Nothing was sent to AceData and nothing was billed. Remove the option for no cap, or make its expression give a number for every run.',
 	);
 }

@@ -62,7 +62,7 @@ it('the request is not tried again, and the failure names the host to add and sa
 	expect(httpRequestWithAuthentication).toHaveBeenCalledTimes(1);
 	expect(failure).toBeInstanceOf(Failure);
 	const data = (failure as Failure).data;
-	expect(data).toMatchObject({ kind: 'parameter', code: 'domain_not_allowed', accepted: 'no' });
+	expect(data).toMatchObject({ kind: 'parameter', code: 'domain_not_allowed', billing: 'none' });
 	expect(data.text).toBe(
 		"n8n did not send the request: the AceData Cloud API credential's Allowed HTTP Request Domains do not include proxy.example.com",
 	);

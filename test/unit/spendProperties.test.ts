@@ -100,7 +100,7 @@ describe('Max Images per Run', () => {
 							closed = true;
 							expect((refused as Failure).data).toMatchObject({
 								code: 'max_images_per_run',
-								accepted: 'no',
+								billing: 'none',
 							});
 							return;
 						}

@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { ImageBudget } from '../execution/budget';
 import { Journal } from '../execution/journal';
 import { Pipeline } from '../execution/pipeline';
-import type { Prepared } from '../execution/types';
+import type { DeliveryRules, Prepared } from '../execution/types';
+import type { Delivery } from '../models/defaults';
 import { reportRun } from '../execution/runReport';
 import { parameterFailure } from '../failure/failure';
 import { readConcurrency, readNodeSettings } from '../helpers/parameters';
@@ -26,12 +27,8 @@ const OPERATIONS: Record<string, Record<string, OperationModule>> = {
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const inputs = this.getInputData();
-	const pipeline = new Pipeline(
-		this,
-		inputs.length,
-		this.continueOnFail(),
-		(delivery) => DELIVERIES[delivery],
-	);
+	const rulesOf = (delivery: Delivery): DeliveryRules => DELIVERIES[delivery];
+	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail(), rulesOf);
 	let module: OperationModule;
 	let concurrency: number;
 	try {
@@ -59,7 +56,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return [pipeline.failAll(error)];
 	}
 	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<Prepared> =>
-		await module.prepare.call(this, itemIndex, signal);
+		await module.prepare.call(this, itemIndex, signal, rulesOf);
 	const outcomes = await pipeline.run(prepare, concurrency);
 	// Delivery is read per item: a run with any parking item (Callback) parks, its other items ending as their own
 	// (an accepted Submit item becomes its task); otherwise the outcomes become the output.

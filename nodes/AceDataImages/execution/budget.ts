@@ -63,7 +63,7 @@ export class ImageBudget {
 			code: 'max_images_per_run',
 			text: `${labelOf('maxImagesPerRun')} is ${this.cap}${before}: ${why}`,
 			parameter: 'maxImagesPerRun',
-			accepted: 'no',
+			billing: 'none',
 			hint: 'Nothing was sent to AceData for it and nothing was billed. Raise Max Images per Run if the run is meant to make that many, or check what feeds the node (a loop, a split).',
 		});
 	}

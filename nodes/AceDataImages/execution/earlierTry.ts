@@ -28,7 +28,7 @@ export function paidInEarlierTry(client: AceDataClient, earlier: JournalEntry): 
 		text: `An earlier try of this node already paid for this request (${job}), and AceData answered it with base64 images, which it does not keep: the node does not pay for it again. So that a retry can reuse such images, set Response Format to URL, or let n8n keep binary data on disk (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)`,
 		taskId: earlier.taskId,
 		traceId: earlier.traceId,
-		accepted: 'yes',
+		billing: 'paid',
 		saysWhatToDo: true,
 	});
 }
@@ -40,7 +40,7 @@ export function lostInEarlierTry(client: AceDataClient, earlier: JournalEntry): 
 		code: 'trace_id_ambiguous',
 		text: `An earlier try of this node sent this request and lost its answer, and other jobs carry its trace ID ${earlier.traceId}, so it cannot be looked up safely: the node does not send it again. Check the trace ID with Task › Get, and give every submission a Trace ID of its own`,
 		traceId: earlier.traceId,
-		accepted: 'maybe',
+		billing: 'maybe',
 		saysWhatToDo: true,
 	});
 }
@@ -52,7 +52,7 @@ export function sharedTraceJob(client: AceDataClient, wait: TaskWait, taskId: st
 		code: 'trace_id_ambiguous',
 		text: `${wait.lostBecause ?? 'The image request failed'}. The job AceData has for trace ID ${wait.traceId} (task ${taskId}) is another item's of this run, so this request's job cannot be found by its trace ID. Check trace ID ${wait.traceId} with Task › Get before submitting again, and give every submission a Trace ID of its own`,
 		traceId: wait.traceId,
-		accepted: 'maybe',
+		billing: 'maybe',
 		saysWhatToDo: true,
 	});
 }

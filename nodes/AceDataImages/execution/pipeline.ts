@@ -218,7 +218,7 @@ export class Pipeline {
 		sentAt: number,
 	): PendingJob | undefined {
 		const { itemIndex } = request;
-		if (failure.data.accepted === 'no' || failure.data.accepted === undefined) {
+		if (failure.data.billing === 'none' || failure.data.billing === undefined) {
 			this.journal?.notAccepted(key);
 			this.ledger.notAccepted(itemIndex);
 			this.fail(itemIndex, failure);
@@ -467,7 +467,7 @@ export class Pipeline {
 			kind: 'cancelled',
 			code: 'not_started',
 			text: 'The node stopped before this item was sent to AceData',
-			accepted: 'no',
+			billing: 'none',
 		});
 	}
 

@@ -33,6 +33,8 @@ export type Prepared =
 
 /** What the pipeline needs of a delivery (the router hands it over): when its job is done, what it refuses. */
 export interface DeliveryRules {
+	/** Sends `async: true` (AceData answers with a task at once). */
+	sendsAsync: boolean;
 	/** `finished`: the job is done once its images are emitted; `accepted`: once AceData has accepted it. */
 	doneWhen: 'finished' | 'accepted';
 	/** The delivery's own refusal before anything is billed (it needs the credential's Base URL). */

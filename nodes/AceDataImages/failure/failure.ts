@@ -4,10 +4,10 @@
  * user yet: `report.ts` writes the message once, at the end, from the failure and the item's ledger entry.
  */
 
-/** Whether AceData may have accepted (and billed) the request that failed. */
-export type Accepted = 'no' | 'maybe' | 'yes';
-
-/** What an item's job may have cost: nothing, possibly (the answer was lost), or surely (AceData accepted it). */
+/**
+ * What a job may have cost: nothing (AceData did not accept it), possibly (the answer was lost), or surely (AceData
+ * accepted it). Said of a failed billed request and of an item's job alike.
+ */
 export type Billing = 'none' | 'maybe' | 'paid';
 
 export type FailureKind =
@@ -39,8 +39,8 @@ export interface FailureData {
 	httpStatus?: number;
 	taskId?: string;
 	traceId?: string;
-	/** For a failed billed request: whether AceData may have accepted it. */
-	accepted?: Accepted;
+	/** For a failed billed request: whether AceData may have accepted (and billed) it. */
+	billing?: Billing;
 	/** The parameter at fault (kind `parameter`), by its name in the workflow JSON. */
 	parameter?: string;
 	/** A sentence for the description: what else the user should know (why, where to look). */
@@ -64,7 +64,7 @@ export function parameterFailure(parameter: string, text: string, hint?: string)
 		code: 'invalid_parameter',
 		text,
 		parameter,
-		accepted: 'no',
+		billing: 'none',
 		hint,
 	});
 }

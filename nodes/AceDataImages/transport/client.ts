@@ -82,7 +82,7 @@ export class AceDataClient {
 			kind: 'answer',
 			code: 'unexpected_answer',
 			text: `AceData answered the image request with JSON the node cannot read (${parsed.problem})`,
-			accepted: 'maybe',
+			billing: 'maybe',
 		});
 	}
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { Failure, formatSeconds, type Accepted } from '../failure/failure';
+import { Failure, formatSeconds, type Billing } from '../failure/failure';
 import { hostOf } from './baseUrl';
 import { classifyTransportError, transportCode, type TransportFailure } from './errors';
 import { isMultipartBody, type MultipartBody } from './multipart';
@@ -122,7 +122,7 @@ async function openBody(
 			kind: 'parameter',
 			code: 'input_unreadable',
 			text: `Could not read an input image from n8n's binary store: ${(error as Error)?.message ?? 'unknown error'}`,
-			accepted: 'no',
+			billing: 'none',
 			hint: 'Nothing was sent to AceData again and nothing more was billed.',
 		});
 	}
@@ -203,7 +203,7 @@ function interpretSuccess(session: Session, status: number, answer: unknown): Ou
 				code: parsed.code,
 				text: parsed.message ?? '',
 				traceId: parsed.traceId,
-				accepted: 'no',
+				billing: 'none',
 			}),
 		);
 	}
@@ -215,7 +215,7 @@ function interpretSuccess(session: Session, status: number, answer: unknown): Ou
 				httpStatus: status,
 				code: 'unexpected_answer',
 				text: `The Base URL answered HTTP ${status} with something that is not AceData's JSON${parsed.text ? `: "${parsed.text}"` : ''}`,
-				accepted: 'maybe',
+				billing: 'maybe',
 			}),
 		);
 	}
@@ -229,7 +229,7 @@ function redirectFailure(session: Session, status: number, headers: IDataObject)
 		httpStatus: status,
 		code: 'redirect',
 		text: `The Base URL answered with a redirect (HTTP ${status}) to ${hostOf(location, session.options.baseUrl)}: the node does not follow it, so the token stays with the Base URL. Set the credential's Base URL to the final address`,
-		accepted: 'no',
+		billing: 'none',
 	});
 }
 
@@ -237,7 +237,7 @@ function redirectFailure(session: Session, status: number, headers: IDataObject)
 function statusFailure(session: Session, status: number, answer: unknown): Failure {
 	const parsed = parseErrorBody(answer);
 	// A 5xx may come after AceData accepted the job; any 4xx means it did not.
-	const accepted: Accepted = status >= 500 ? 'maybe' : 'no';
+	const billing: Billing = status >= 500 ? 'maybe' : 'none';
 	if (!parsed.code) {
 		// Not AceData's error body: something on the way (proxy, gateway) answered. No AceData advice for it.
 		const quote = parsed.text ?? parsed.message;
@@ -246,7 +246,7 @@ function statusFailure(session: Session, status: number, answer: unknown): Failu
 			httpStatus: status,
 			code: `http_${status}`,
 			text: `The Base URL answered HTTP ${status} without AceData's error body, so something on the way (a proxy or gateway) refused the call${quote ? `: "${quote}"` : ''}`,
-			accepted,
+			billing,
 		});
 	}
 	return session.failure({
@@ -255,7 +255,7 @@ function statusFailure(session: Session, status: number, answer: unknown): Failu
 		code: parsed.code,
 		text: parsed.message ?? '',
 		traceId: parsed.traceId,
-		accepted,
+		billing,
 	});
 }
 
@@ -267,7 +267,7 @@ function blockedByCredential(session: Session): Failure {
 		code: 'domain_not_allowed',
 		text: `n8n did not send the request: the AceData Cloud API credential's Allowed HTTP Request Domains do not include ${host}`,
 		parameter: 'credential',
-		accepted: 'no',
+		billing: 'none',
 		hint: `Add ${host} to the credential's Allowed Domains (Allowed HTTP Request Domains: Specific Domains), or choose All. Nothing was sent to AceData and nothing was billed.`,
 	});
 }
@@ -304,6 +304,6 @@ function networkFailure(
 			other: 'network_error',
 		}[failure],
 		text,
-		accepted: unsent ? 'no' : 'maybe',
+		billing: unsent ? 'none' : 'maybe',
 	});
 }

@@ -142,7 +142,7 @@ function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | unde
 			saysWhatToDo: true,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
-			accepted: 'yes',
+			billing: 'paid',
 		});
 	}
 	return client.failure({
@@ -151,7 +151,7 @@ function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | unde
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData could not be asked about the job (trace ID ${wait.traceId}) within ${seconds} s (Max Wait).${lookUp} It may have been accepted and billed: look it up with Task › Get and this trace ID before submitting again`,
 		saysWhatToDo: true,
 		traceId: wait.traceId,
-		accepted: 'maybe',
+		billing: 'maybe',
 	});
 }
 
@@ -165,7 +165,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 			saysWhatToDo: true,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
-			accepted: 'yes',
+			billing: 'paid',
 		});
 	}
 	return client.failure({
@@ -174,7 +174,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has no record of a job with trace ID ${wait.traceId} ${seconds} s later, so it was most likely not accepted; check the trace ID in the AceData console (or with Task › Get) before submitting again`,
 		saysWhatToDo: true,
 		traceId: wait.traceId,
-		accepted: 'maybe',
+		billing: 'maybe',
 	});
 }
 
@@ -243,7 +243,7 @@ function ambiguousTrace(client: AceDataClient, wait: TaskWait, taskIds: string[]
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has ${taskIds.length} jobs with trace ID ${wait.traceId} (tasks ${taskIds.join(', ')}), so the node cannot tell which one is this request's and emits none of them. One of them may be this request's and paid: check them with Task › Get before submitting again, and give every submission a Trace ID of its own`,
 		saysWhatToDo: true,
 		traceId: wait.traceId,
-		accepted: 'maybe',
+		billing: 'maybe',
 	});
 }
 
@@ -258,7 +258,7 @@ function foreignJob(
 		code: 'trace_id_reused',
 		text: `${wait.lostBecause ?? 'The image request failed'}. AceData's job with trace ID ${wait.traceId} (task ${record.id}) is not this request's: ${reason}. This request's job cannot be found by its trace ID: check trace ID ${wait.traceId} in the AceData console before submitting again, and give every submission a Trace ID of its own`,
 		traceId: wait.traceId,
-		accepted: 'maybe',
+		billing: 'maybe',
 	});
 }
 

@@ -12,7 +12,8 @@ import {
 	type EditInput,
 } from '../../models/validation';
 import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
-import type { Prepared } from '../../execution/types';
+import type { DeliveryRules, Prepared } from '../../execution/types';
+import type { Delivery } from '../../models/defaults';
 import { assertValid, fieldsFor, imageRequest } from './request';
 import { imageProperties } from './shared.description';
 
@@ -120,10 +121,15 @@ function maskNotice(modelId: string): string {
 	return `AceData promises masks only on the :official models; ${modelId} may have ignored the mask, and the edit is billed either way. For an edit that follows the mask, use an :official model such as gpt-image-2:official.`;
 }
 
-export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
+export async function prepare(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	_signal: AbortSignal,
+	rulesOf: (delivery: Delivery) => DeliveryRules,
+): Promise<Prepared> {
 	const job = readImageJob(this, itemIndex, 'edit');
 	const sources = job.edit ?? { source: 'binary' as const, properties: [] };
-	const fields = fieldsFor(job);
+	const fields = fieldsFor(job, rulesOf);
 	const edit: EditInput = { source: sources.source, images: [], urls: [] };
 	const parts: FilePart[] = [];
 	const identities: FileIdentity[] = [];

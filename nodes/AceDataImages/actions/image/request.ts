@@ -6,8 +6,8 @@ import type { ImageJob } from '../../helpers/parameters';
 import { buildImageFields } from '../../helpers/requestBody';
 import { ImageRequestValidationError, validateImageRequest } from '../../models/validation';
 import type { MultipartBody } from '../../transport/multipart';
-import { DELIVERIES } from '../delivery';
-import type { ImageRequest } from '../../execution/types';
+import type { DeliveryRules, ImageRequest } from '../../execution/types';
+import type { Delivery } from '../../models/defaults';
 
 /** Refuses a combination the model does not accept, before anything is sent or billed. */
 export function assertValid(check: () => void): void {
@@ -21,9 +21,12 @@ export function assertValid(check: () => void): void {
 }
 
 /** The request's JSON fields for the job's delivery (`async` when it asks for a task). */
-export function fieldsFor(job: ImageJob): IDataObject {
+export function fieldsFor(
+	job: ImageJob,
+	rulesOf: (delivery: Delivery) => DeliveryRules,
+): IDataObject {
 	assertValid(() => validateImageRequest(job.input));
-	return buildImageFields(job.input, DELIVERIES[job.delivery].sendsAsync);
+	return buildImageFields(job.input, rulesOf(job.delivery).sendsAsync);
 }
 
 /** What else an image request carries besides its body: its form fields and files (an edit), headers, notices. */

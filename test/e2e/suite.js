@@ -585,6 +585,50 @@ function defineSuite(version) {
 			for (const poll of polls) expect([...poll.body.ids].sort()).toEqual([...ids].sort());
 		});
 
+		// AceData's look-ups within its documented shapes but not the simulator's usual one: pages of at most 5 records,
+		// without a count, the same first page whatever the offset, or records out of order and repeated.
+		const prompts14 = (word) => Array.from({ length: 14 }, (_, index) => `${word} ${index + 1}`);
+		const expectOneImageEach = (items, prompts) => {
+			const jobOf = (prompt) => billed().find((entry) => entry.body.prompt === prompt);
+			expect(
+				items.map((item) => [item.pairedItem.item, item.json.prompt, item.json.taskId]),
+			).toEqual(prompts.map((prompt, index) => [index, prompt, jobOf(prompt).taskId]));
+			expect(items.map((item) => sha(n8n.binaryBytes(item.binary.data)))).toEqual(
+				prompts.map((prompt) => jobOf(prompt).images[0].sha256),
+			);
+		};
+
+		test.each(['noCount', 'ignoresOffset', 'shuffled'])(
+			'poll through short look-up pages (%s, at most 5 records a page): 14 paid tasks, 14 images, none lost',
+			async (shape) => {
+				Object.assign(simulator.config, { pageShape: shape, batchMaxLimit: 5 });
+				const result = await n8n.run('e2ePollPages001');
+				expect(result.code).toBe(0);
+				expect(billed()).toHaveLength(14);
+				expectOneImageEach(result.output('AceData Cloud Images'), prompts14('Page'));
+				const pages = simulator.requests.filter(
+					(entry) => entry.path === '/openai/tasks' && entry.body.action === 'retrieve_batch',
+				);
+				expect(pages.length).toBeGreaterThan(2); // it really paged
+			},
+		);
+
+		test('callback through short look-up pages (noCount, at most 5 records a page): the run resumes with all 14 images', async () => {
+			Object.assign(simulator.config, {
+				pageShape: 'noCount',
+				batchMaxLimit: 5,
+				holdCallbacks: true,
+			});
+			const run = await n8n.startRun('e2eCallbackPage1');
+			await n8n.waitForExecution(run, parked);
+			expect(billed()).toHaveLength(14);
+			await simulator.releaseCallbacks();
+			const result = n8n.result(await n8n.waitForExecution(run));
+			expect(result.code).toBe(0);
+			expectOneImageEach(result.output('AceData Cloud Images'), prompts14('Kite'));
+			expect(billed()).toHaveLength(14);
+		});
+
 		test('poll: running out of Max Wait fails naming the task, billed once', async () => {
 			const result = await n8n.run('e2ePollTimeout1');
 			expect(result.code).not.toBe(0);

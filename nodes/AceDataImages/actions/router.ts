@@ -7,6 +7,7 @@ import type { DeliveryRules, Prepared } from '../execution/types';
 import type { Delivery } from '../models/defaults';
 import { reportRun } from '../execution/runReport';
 import { parameterFailure } from '../failure/failure';
+import * as words from '../failure/words';
 import { readConcurrency, readNodeSettings } from '../helpers/parameters';
 import { DELIVERIES } from './delivery';
 import { emitOutcomes } from './delivery/emit';
@@ -35,10 +36,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		const { resource, operation } = readNodeSettings(this);
 		const found = OPERATIONS[resource]?.[operation];
 		if (!found)
-			throw parameterFailure(
-				'operation',
-				`The operation "${operation}" of "${resource}" is not supported`,
-			);
+			throw parameterFailure('operation', words.operationNotSupported(operation, resource));
 		module = found;
 		concurrency = readConcurrency(this);
 		if (resource === 'image') {

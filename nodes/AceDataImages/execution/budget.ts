@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { Failure } from '../failure/failure';
+import * as words from '../failure/words';
 import { readImageCap, readImageCount } from '../helpers/parameters';
 import { labelOf } from '../models/defaults';
 import type { Journal } from './journal';
@@ -34,11 +35,7 @@ export class ImageBudget {
 			if (!journal.hasEarlierJobFor(itemIndex)) asking += readImageCount(ctx, itemIndex) ?? 0;
 		}
 		if (journal.imagesAsked() + asking <= this.cap) return undefined;
-		const what = `${count} item${count === 1 ? '' : 's'} × Number of Images`;
-		return this.failure(
-			journal,
-			`this run asks for ${asking}${journal.imagesAsked() > 0 ? ' more' : ''} images (${what})`,
-		);
+		return this.failure(journal, words.runAsks(asking, journal.imagesAsked() > 0, count));
 	}
 
 	/** The refusal of a request that would pass the cap (undefined: within it). */
@@ -46,25 +43,17 @@ export class ImageBudget {
 		if (this.cap === undefined || (!this.closed && journal.imagesAsked() + images <= this.cap))
 			return undefined;
 		this.closed = true;
-		return this.failure(
-			journal,
-			`this item would ask for ${images}${journal.imagesAsked() > 0 ? ' more' : ''}`,
-		);
+		return this.failure(journal, words.itemAsks(images, journal.imagesAsked() > 0));
 	}
 
 	private failure(journal: Journal, why: string): Failure {
-		const asked = journal.imagesAsked();
-		const before =
-			asked > 0
-				? ` and this execution has already asked AceData for ${asked} image${asked === 1 ? '' : 's'}`
-				: '';
 		return new Failure({
 			kind: 'parameter',
 			code: 'max_images_per_run',
-			text: `${labelOf('maxImagesPerRun')} is ${this.cap}${before}: ${why}`,
+			text: words.capReached(labelOf('maxImagesPerRun'), this.cap, journal.imagesAsked(), why),
 			parameter: 'maxImagesPerRun',
 			billing: 'none',
-			hint: 'Nothing was sent to AceData for it and nothing was billed. Raise Max Images per Run if the run is meant to make that many, or check what feeds the node (a loop, a split).',
+			hint: words.CAP_REACHED_HINT,
 		});
 	}
 }

@@ -1,4 +1,5 @@
 import type { Failure } from '../failure/failure';
+import * as words from '../failure/words';
 import type { AceDataClient } from '../transport/client';
 import { isMultipartBody } from '../transport/multipart';
 import type { TaskWait } from '../transport/polling';
@@ -21,11 +22,10 @@ export function askedOf(request: ImageRequest): NonNullable<TaskWait['asked']> {
 
 /** A base64 job an earlier try paid for, whose files n8n did not keep by id: AceData cannot give them again. */
 export function paidInEarlierTry(client: AceDataClient, earlier: JournalEntry): Failure {
-	const job = earlier.taskId ? `task ${earlier.taskId}` : `trace ID ${earlier.traceId}`;
 	return client.failure({
 		kind: 'wait',
 		code: 'paid_in_earlier_try',
-		text: `An earlier try of this node already paid for this request (${job}), and AceData answered it with base64 images, which it does not keep: the node does not pay for it again. So that a retry can reuse such images, set Response Format to URL, or let n8n keep binary data on disk (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)`,
+		text: words.paidInEarlierTry(words.jobName(earlier)),
 		taskId: earlier.taskId,
 		traceId: earlier.traceId,
 		billing: 'paid',
@@ -38,7 +38,7 @@ export function lostInEarlierTry(client: AceDataClient, earlier: JournalEntry): 
 	return client.failure({
 		kind: 'wait',
 		code: 'trace_id_ambiguous',
-		text: `An earlier try of this node sent this request and lost its answer, and other jobs carry its trace ID ${earlier.traceId}, so it cannot be looked up safely: the node does not send it again. Check the trace ID with Task › Get, and give every submission a Trace ID of its own`,
+		text: words.lostInEarlierTry(earlier.traceId),
 		traceId: earlier.traceId,
 		billing: 'maybe',
 		saysWhatToDo: true,
@@ -50,7 +50,7 @@ export function sharedTraceJob(client: AceDataClient, wait: TaskWait, taskId: st
 	return client.failure({
 		kind: 'wait',
 		code: 'trace_id_ambiguous',
-		text: `${wait.lostBecause ?? 'The image request failed'}. The job AceData has for trace ID ${wait.traceId} (task ${taskId}) is another item's of this run, so this request's job cannot be found by its trace ID. Check trace ID ${wait.traceId} with Task › Get before submitting again, and give every submission a Trace ID of its own`,
+		text: words.sharedTraceJob(wait.lostBecause, wait.traceId, taskId),
 		traceId: wait.traceId,
 		billing: 'maybe',
 		saysWhatToDo: true,

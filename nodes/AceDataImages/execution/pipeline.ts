@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure, asFailure } from '../failure/failure';
 import { describeFailure, errorItem, stoppingError, type JobState } from '../failure/report';
+import * as words from '../failure/words';
 import { answerOutcome, recordOutcome, type TaskOutcome } from '../helpers/taskOutcome';
 import { AceDataClient } from '../transport/client';
 import { waitForTasks, type TaskWait } from '../transport/polling';
@@ -230,10 +231,9 @@ export class Pipeline {
 			this.fail(itemIndex, failure);
 			return undefined;
 		}
-		const lostBecause = describeFailure(failure.data, {
-			itemIndex,
-			billing: 'none',
-		}).message.replace(/[.\s]+$/, '');
+		const lostBecause = words.withoutFullStop(
+			describeFailure(failure.data, { itemIndex, billing: 'none' }).message,
+		);
 		return {
 			request,
 			client,
@@ -361,7 +361,7 @@ export class Pipeline {
 				this.fail(itemIndex, lostInEarlierTry(client, earlier));
 				return undefined;
 			}
-			wait.lostBecause = 'An earlier try of this node sent this request and lost its answer';
+			wait.lostBecause = words.LOST_IN_EARLIER_TRY;
 			wait.asked = askedOf(request);
 		}
 		return { request: reused, client, wait };
@@ -456,7 +456,7 @@ export class Pipeline {
 		return job.client.failure({
 			kind: 'cancelled',
 			code: 'cancelled',
-			text: 'The node stopped before the job finished',
+			text: words.STOPPED_BEFORE_FINISHED,
 			taskId,
 			traceId,
 		});
@@ -466,7 +466,7 @@ export class Pipeline {
 		return new Failure({
 			kind: 'cancelled',
 			code: 'not_started',
-			text: 'The node stopped before this item was sent to AceData',
+			text: words.STOPPED_BEFORE_SENT,
 			billing: 'none',
 		});
 	}

@@ -1,6 +1,7 @@
 import * as workflow from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 
+import * as words from '../failure/words';
 import { roundAmount } from '../helpers/output';
 import type { Spend } from './ledger';
 
@@ -39,13 +40,16 @@ function noticeHints(items: INodeExecutionData[]): NodeExecutionHint[] {
 	const hints: NodeExecutionHint[] = entries
 		.slice(0, MAX_NOTICE_HINTS)
 		.map(([notice, indexes]) => ({
-			message: `${indexes.length === 1 ? `Item ${indexes[0] + 1}` : `Items ${indexes.map((index) => index + 1).join(', ')}`}: ${notice}`,
+			message: words.itemsNotice(
+				indexes.map((index) => index + 1),
+				notice,
+			),
 			type: 'warning',
 			location: 'outputPane',
 		}));
 	if (entries.length > MAX_NOTICE_HINTS) {
 		hints.push({
-			message: `${entries.length - MAX_NOTICE_HINTS} more notices are on the items (field "notice")`,
+			message: words.moreNotices(entries.length - MAX_NOTICE_HINTS),
 			type: 'warning',
 			location: 'outputPane',
 		});
@@ -57,26 +61,28 @@ const number = (value: number) => value.toLocaleString('en-US');
 
 /** "This run: 6 images from 3 jobs, 0.84 credit, 3,224 tokens (224 in, 3,000 out)", when AceData said any of it. */
 export function spendText(spend: Spend): string | undefined {
-	const costs = Object.entries(spend.cost).map(
-		([currency, amount]) => `${number(roundAmount(amount))} ${currency}`,
+	const costs = Object.entries(spend.cost).map(([currency, amount]) =>
+		words.amountOf(number(roundAmount(amount)), currency),
 	);
 	const tokens = spend.inputTokens + spend.outputTokens;
 	if (spend.jobs === 0 || (costs.length === 0 && tokens === 0)) return undefined;
-	const parts = [
-		`${spend.images} image${spend.images === 1 ? '' : 's'} from ${spend.jobs} job${spend.jobs === 1 ? '' : 's'}`,
-		...costs,
-	];
-	if (tokens > 0)
-		parts.push(
-			`${number(tokens)} tokens (${number(spend.inputTokens)} in, ${number(spend.outputTokens)} out)`,
-		);
-	return `This run: ${parts.join(', ')}, as AceData reported them`;
+	return words.spendLine(
+		spend.images,
+		spend.jobs,
+		costs,
+		tokens > 0
+			? {
+					total: number(tokens),
+					input: number(spend.inputTokens),
+					output: number(spend.outputTokens),
+				}
+			: undefined,
+	);
 }
 
 /** Jobs an earlier try paid for, emitted by this try (n8n's Retry On Fail, or a retried execution). */
 function reuseText(jobs: number): string {
-	const what = jobs === 1 ? '1 job' : `${number(jobs)} jobs`;
-	return `${what} came from an earlier try of this node (Retry On Fail or a retried execution): found at AceData, not sent or billed again (field "fromEarlierTry" on their items)`;
+	return words.reusedJobs(number(jobs), jobs === 1);
 }
 
 /**

@@ -3,6 +3,7 @@
  * (task and trace IDs) and whether AceData may have accepted a billed request. Nothing here is a sentence for the
  * user yet: `report.ts` writes the message once, at the end, from the failure and the item's ledger entry.
  */
+import * as words from './words';
 
 /**
  * What a job may have cost: nothing (AceData did not accept it), possibly (the answer was lost), or surely (AceData
@@ -70,25 +71,15 @@ export function parameterFailure(parameter: string, text: string, hint?: string)
 }
 
 /** What a value the user's expression resolved to looks like, for a message ("undefined", "an object", `"abc"`). */
-export function describeValue(value: unknown): string {
-	if (value === undefined) return 'undefined (an expression that found nothing?)';
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return `an array (${value.length} entries)`;
-	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string')
-		return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-	return JSON.stringify(value) ?? String(value);
-}
+export const describeValue = words.describeValue;
 
 /** Any thrown value as a failure: a bug or a library's error becomes a failure of the item, never a crash. */
 export function asFailure(error: unknown): Failure {
 	if (error instanceof Failure) return error;
-	const text = error instanceof Error && error.message ? error.message : 'an unexpected error';
 	return new Failure({
 		kind: 'answer',
 		code: 'internal_error',
-		text: `The node hit an internal error (${text}); please report it`,
+		text: words.internalError(error instanceof Error ? error.message : undefined),
 	});
 }
 

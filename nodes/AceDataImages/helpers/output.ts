@@ -3,6 +3,7 @@ import type { Readable } from '../transport/stream';
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure } from '../failure/failure';
+import * as words from '../failure/words';
 import type { AceDataClient, NodeContext } from '../transport/client';
 import { transportCode } from '../transport/errors';
 import type { ImageDatum, ImagesAnswer } from '../transport/types';
@@ -92,13 +93,11 @@ function brokenDownload(
 	why?: string,
 ): Failure {
 	if (error instanceof Failure) return error;
-	const words =
-		why ??
-		`the connection dropped before the image was complete (${transportCode(error) ?? 'closed by the host'})`;
+	const reason = why ?? words.connectionDroppedMidImage(transportCode(error));
 	return client.failure({
 		kind: 'download',
 		code: 'download_failed',
-		text: `Could not download the image from ${host}: ${words}. Fetch it again later with Task › Get (it is paid)`,
+		text: words.couldNotDownloadPaid(host, reason),
 	});
 }
 
@@ -108,7 +107,7 @@ function describeHead(head: Uint8Array): string {
 		.toString('latin1')
 		.replace(/[^\x20-\x7e]/g, '.')
 		.trim();
-	return text ? `, it starts with "${text}"` : ', it is empty';
+	return words.fileStart(text);
 }
 
 /** An amount as AceData counts it, without float noise (0.1 + 0.2). */
@@ -204,7 +203,7 @@ async function emitImage(
 			throw client.failure({
 				kind: 'download',
 				code: 'not_an_image',
-				text: `Image ${index + 1} of AceData's answer is base64 that does not decode to a PNG, JPEG, WebP or GIF image`,
+				text: words.base64NotAnImage(index + 1),
 			});
 		}
 		const binary = await ctx.helpers.prepareBinaryData(bytes, name(type), type.mimeType);
@@ -227,7 +226,7 @@ async function emitImage(
 				client,
 				download.host,
 				undefined,
-				`it ended after ${head.length} bytes${download.length !== undefined ? ` of ${download.length}` : ''}, before the image was complete`,
+				words.endedEarly(head.length, download.length),
 			);
 		}
 		if (!type) {
@@ -236,7 +235,7 @@ async function emitImage(
 				kind: 'download',
 				code: 'not_an_image',
 				text: client.scrub(
-					`The file at ${download.host} is not a PNG, JPEG, WebP or GIF image (${download.contentType ?? 'no content type'}${describeHead(head)})`,
+					words.notAnImageFile(download.host, download.contentType, describeHead(head)),
 				),
 			});
 		}
@@ -250,7 +249,7 @@ async function emitImage(
 	throw client.failure({
 		kind: 'answer',
 		code: 'empty_image',
-		text: `AceData answered image ${index} with neither a URL nor base64 data`,
+		text: words.emptyImage(index),
 	});
 }
 
@@ -262,9 +261,7 @@ function imageNotices(context: ImageContext, returned: number): string[] {
 	const notices = [...(context.notices ?? [])];
 	const asked = context.imagesRequested;
 	if (asked !== undefined && returned < asked) {
-		notices.push(
-			`AceData returned ${returned} of the ${asked} images asked for: only the ${returned} returned ${returned === 1 ? 'is' : 'are'} billed (AceData bills the images it makes).`,
-		);
+		notices.push(words.fewerImages(returned, asked));
 	}
 	return notices;
 }
@@ -280,8 +277,7 @@ function describeFile(image: EmittedImage, field: string): void {
 		image.json.width = image.dimensions.width;
 		image.json.height = image.dimensions.height;
 	}
-	const pixels = image.dimensions ? `, ${image.dimensions.width}x${image.dimensions.height}` : '';
-	image.json.file = `The image is attached to this item as a file in the binary field "${field}" (${image.binary.fileName}, ${image.binary.mimeType}${pixels}${image.binary.fileSize ? `, ${image.binary.fileSize}` : ''})`;
+	image.json.file = words.attachedFile(field, image.binary, image.dimensions);
 }
 
 /** Output Layout "Single Item": the job as one item, its images as `data_0`, `data_1`, ..., their metadata in `images`. */
@@ -327,7 +323,7 @@ export async function answerToItems(
 		throw client.failure({
 			kind: 'answer',
 			code: 'no_images',
-			text: 'AceData answered without any image',
+			text: words.NO_IMAGES,
 			traceId: context.traceId ?? answer.traceId,
 			taskId: context.taskId ?? answer.taskId,
 		});

@@ -1,5 +1,6 @@
 import { z } from 'zod/v3';
 
+import * as words from '../failure/words';
 import { HTTP_URL, PARAMETER_LABELS } from './defaults';
 import {
 	ENUM_OPTIONS,
@@ -85,10 +86,10 @@ const SIZE_PATTERN = /^([1-9]\d*)x([1-9]\d*)$/;
 export function sizeProblem(rule: ModelRule, size: string): string | null {
 	const spec = rule.size;
 	if (spec.kind === 'list')
-		return spec.values.includes(size) ? null : `allowed: ${describeSize(spec)}`;
+		return spec.values.includes(size) ? null : words.sizesAllowed(describeSize(spec));
 	if (size === 'auto' || (spec.kind === 'free' && size === '')) return null;
 	const match = SIZE_PATTERN.exec(size);
-	if (!match) return 'use auto or WIDTHxHEIGHT with positive whole numbers, e.g. 1024x1024';
+	if (!match) return words.SIZE_FORMAT;
 	if (spec.kind === 'free') return null;
 	const width = Number(match[1]);
 	const height = Number(match[2]);
@@ -96,13 +97,12 @@ export function sizeProblem(rule: ModelRule, size: string): string | null {
 	const pixels = width * height;
 	const number = (value: number) => value.toLocaleString('en-US');
 	if (width % spec.multipleOf !== 0 || height % spec.multipleOf !== 0)
-		return `both sides must be multiples of ${spec.multipleOf}`;
-	if (long > spec.maxSide) return `the long side must be at most ${spec.maxSide}`;
+		return words.sidesMultipleOf(spec.multipleOf);
+	if (long > spec.maxSide) return words.longSideAtMost(spec.maxSide);
 	if (pixels < spec.minPixels || pixels > spec.maxPixels) {
-		return `the image must have ${number(spec.minPixels)} to ${number(spec.maxPixels)} pixels (this one has ${number(pixels)})`;
+		return words.pixelsBetween(number(spec.minPixels), number(spec.maxPixels), number(pixels));
 	}
-	if (long > spec.maxAspect * Math.min(width, height))
-		return `the aspect ratio must be at most ${spec.maxAspect}:1`;
+	if (long > spec.maxAspect * Math.min(width, height)) return words.aspectAtMost(spec.maxAspect);
 	return null;
 }
 
@@ -119,22 +119,22 @@ function enumField(rule: ModelRule, option: EnumOption) {
 		.superRefine((value, ctx) => {
 			if (value === undefined) return;
 			if (!allowed) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not accepted by ${rule.id}` });
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: words.notAcceptedBy(rule.id) });
 			} else if (!allowed.includes(value)) {
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
-					message: `"${value}" is not accepted by ${rule.id}; allowed: ${allowed.join(', ')}`,
+					message: words.valueNotAccepted(value, rule.id, allowed),
 				});
 			}
 		});
 }
 
-function integer(min: number, max: number, what: string) {
+function integer(min: number, max: number, what: words.Quantity) {
 	return z
-		.number({ invalid_type_error: `must be a number from ${min} to ${max}` })
-		.int(`must be a whole number from ${min} to ${max}`)
-		.min(min, `must be ${what} from ${min} to ${max}`)
-		.max(max, `must be ${what} from ${min} to ${max}`);
+		.number({ invalid_type_error: words.notANumber(min, max) })
+		.int(words.notWhole(min, max))
+		.min(min, words.outOfRange(what, min, max))
+		.max(max, words.outOfRange(what, min, max));
 }
 
 function schemaFor(rule: ModelRule) {
@@ -146,23 +146,23 @@ function schemaFor(rule: ModelRule) {
 	return z
 		.object({
 			...enums,
-			modelId: z.string().trim().min(1, 'is required when the model is Custom Model ID'),
+			modelId: z.string().trim().min(1, words.REQUIRED_FOR_CUSTOM),
 			prompt: z
 				.string()
 				.trim()
-				.min(1, 'is required')
+				.min(1, words.REQUIRED)
 				// Counted in characters as AceData counts them (an emoji is one), not in UTF-16 units.
 				.refine((value) => characterCount(value) <= rule.promptMaxLength, {
-					message: `is too long for ${rule.id}: at most ${rule.promptMaxLength} characters`,
+					message: words.promptTooLong(rule.id, rule.promptMaxLength),
 				}),
 			n:
 				rule.maxImages === 1
 					? z.literal(1, {
 							errorMap: () => ({
-								message: `must be 1 for ${rule.id}: it makes one image per request`,
+								message: words.oneImageOnly(rule.id),
 							}),
 						})
-					: integer(1, rule.maxImages, 'a whole number'),
+					: integer(1, rule.maxImages, 'wholeNumber'),
 			size: z
 				.string()
 				.optional()
@@ -172,20 +172,20 @@ function schemaFor(rule: ModelRule) {
 					if (problem)
 						ctx.addIssue({
 							code: z.ZodIssueCode.custom,
-							message: `"${value}" is not accepted by ${rule.id}: ${problem}`,
+							message: words.sizeNotAccepted(value, rule.id, problem),
 						});
 				}),
-			outputCompression: integer(0, 100, 'a percentage').optional(),
-			partialImages: integer(0, 3, 'a whole number').optional(),
+			outputCompression: integer(0, 100, 'percentage').optional(),
+			partialImages: integer(0, 3, 'wholeNumber').optional(),
 			inputFidelity: z.enum(['high', 'low']).optional(),
 			callbackUrl: z
 				.string()
 				.optional()
 				.refine(
 					(value) => value === undefined || HTTP_URL.test(value),
-					'must be an http(s) URL without spaces',
+					words.CALLBACK_URL_NOT_HTTP,
 				),
-			traceId: z.string().max(200, 'is too long: at most 200 characters').optional(),
+			traceId: z.string().max(200, words.tooLongAtMost(200)).optional(),
 		})
 		.superRefine((input, ctx) => crossFieldIssues(rule, input, ctx));
 }
@@ -208,35 +208,34 @@ function crossFieldIssues(
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['outputCompression'],
-			message: `is not accepted by ${rule.id}`,
+			message: words.notAcceptedBy(rule.id),
 		});
 	} else if (input.outputCompression !== undefined && format !== 'jpeg' && format !== 'webp') {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['outputCompression'],
-			message:
-				'only applies to jpeg or webp output: set Output Format to jpeg or webp, or remove it',
+			message: words.COMPRESSION_NEEDS_JPEG_OR_WEBP,
 		});
 	}
 	if (input.background === 'transparent' && format === 'jpeg') {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['background'],
-			message: 'transparent needs an Output Format with alpha: png or webp',
+			message: words.TRANSPARENT_NEEDS_ALPHA,
 		});
 	}
 	if (input.responseFormat === 'b64_json' && rule.base64SingleImage && input.n !== 1) {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['responseFormat'],
-			message: `b64_json is answered for one image only by ${rule.id}: set Number of Images to 1, or use url`,
+			message: words.base64OneImage(rule.id),
 		});
 	}
 	if (input.partialImages !== undefined && !rule.partialImages) {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['partialImages'],
-			message: `is not accepted by ${rule.id}`,
+			message: words.notAcceptedBy(rule.id),
 		});
 	}
 }
@@ -255,13 +254,13 @@ export function validateImageRequest(input: ImageRequestInput): void {
 	const key = String(issue.path[0] ?? 'prompt');
 	const parameter = key === 'modelId' ? 'customModel' : key;
 	const label = PARAMETER_LABELS[parameter] ?? parameter;
-	throw new ImageRequestValidationError(parameter, `Parameter "${label}" ${issue.message}`);
+	throw new ImageRequestValidationError(parameter, words.parameterSays(label, issue.message));
 }
 
 function refuse(parameter: string, message: string): never {
 	throw new ImageRequestValidationError(
 		parameter,
-		`Parameter "${PARAMETER_LABELS[parameter] ?? parameter}" ${message}`,
+		words.parameterSays(PARAMETER_LABELS[parameter] ?? parameter, message),
 	);
 }
 
@@ -273,7 +272,7 @@ export function checkEditImageSize(model: string, property: string, bytes: numbe
 	if (limit !== undefined && bytes > limit) {
 		refuse(
 			'binaryPropertyNames',
-			`"${property}" is ${(bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limit / MB} MB per image`,
+			words.imageTooLarge(property, (bytes / MB).toFixed(1), model, limit / MB),
 		);
 	}
 }
@@ -282,58 +281,51 @@ export function checkEditImageSize(model: string, property: string, bytes: numbe
 export function validateEditInput(model: string, edit: EditInput): void {
 	const rule = getModelRule(model);
 	const limits = rule.edit;
-	if (!limits) refuse('model', `${model} cannot edit images; choose one of the models in the list`);
+	if (!limits) refuse('model', words.cannotEdit(model));
 	const count = edit.source === 'binary' ? edit.images.length : edit.urls.length;
 	const parameter = edit.source === 'binary' ? 'binaryPropertyNames' : 'imageUrls';
-	if (count === 0) refuse(parameter, 'needs at least one image');
-	if (count > limits.maxImages) {
-		refuse(parameter, `lists ${count} images; ${model} edits at most ${limits.maxImages}`);
-	}
+	if (count === 0) refuse(parameter, words.NEEDS_AN_IMAGE);
+	if (count > limits.maxImages)
+		refuse(parameter, words.tooManyImages(count, model, limits.maxImages));
 	edit.urls.forEach(({ inline }, index) => {
 		if (!inline) return;
-		const which = `holds a data: URL (image ${index + 1})`;
-		if (!inline.format) refuse('imageUrls', `${which} that is not a PNG, JPEG or WebP image`);
+		const position = index + 1;
+		if (!inline.format) refuse('imageUrls', words.dataUrlNotAnImage(position));
 		if (inline.format !== inline.declared)
-			refuse(
-				'imageUrls',
-				`${which} that says image/${inline.declared} but holds a ${inline.format.toUpperCase()} image`,
-			);
+			refuse('imageUrls', words.dataUrlOtherType(position, inline.declared, inline.format));
 		if (limits.maxImageBytes < inline.bytes) {
 			refuse(
 				'imageUrls',
-				`${which} of ${(inline.bytes / MB).toFixed(1)} MB; ${model} accepts at most ${limits.maxImageBytes / MB} MB per image`,
+				words.dataUrlTooLarge(
+					position,
+					(inline.bytes / MB).toFixed(1),
+					model,
+					limits.maxImageBytes / MB,
+				),
 			);
 		}
 		if (limits.squarePngOnly && (inline.format !== 'png' || inline.width !== inline.height))
-			refuse('imageUrls', `${which} that is not a square PNG, as ${model} needs`);
+			refuse('imageUrls', words.dataUrlNotSquarePng(position, model));
 	});
 	for (const image of edit.images) {
 		checkEditImageSize(model, image.property, image.bytes);
-		if (!image.format)
-			refuse('binaryPropertyNames', `"${image.property}" is not a PNG, JPEG, WebP or GIF image`);
+		if (!image.format) refuse('binaryPropertyNames', words.fileNotAnImage(image.property));
 		if (limits.squarePngOnly && (image.format !== 'png' || image.width !== image.height)) {
-			refuse('binaryPropertyNames', `"${image.property}" must be a square PNG for ${model}`);
+			refuse('binaryPropertyNames', words.fileNotSquarePng(image.property, model));
 		}
 	}
 	if (edit.mask) {
-		if (edit.source !== 'binary')
-			refuse('maskBinaryPropertyName', 'works only with images from binary fields');
-		if (!limits.mask) refuse('maskBinaryPropertyName', `is not accepted by ${model}`);
+		if (edit.source !== 'binary') refuse('maskBinaryPropertyName', words.MASK_NEEDS_BINARY);
+		if (!limits.mask) refuse('maskBinaryPropertyName', words.notAcceptedBy(model));
 		if (edit.mask.format !== 'png')
-			refuse(
-				'maskBinaryPropertyName',
-				`"${edit.mask.property}" must be a PNG (with an alpha channel)`,
-			);
+			refuse('maskBinaryPropertyName', words.maskNotPng(edit.mask.property));
 		const first = edit.images[0];
 		if (
 			first?.width &&
 			edit.mask.width &&
 			(first.width !== edit.mask.width || first.height !== edit.mask.height)
 		) {
-			refuse(
-				'maskBinaryPropertyName',
-				`"${edit.mask.property}" is ${edit.mask.width}x${edit.mask.height}; it must be the size of the first image (${first.width}x${first.height})`,
-			);
+			refuse('maskBinaryPropertyName', words.maskOtherSize(edit.mask.property, edit.mask, first));
 		}
 	}
 }

@@ -1,10 +1,8 @@
 import { parameterFailure } from '../failure/failure';
+import * as words from '../failure/words';
 
 /** Where requests go when the credential leaves the Base URL empty. */
 const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
-
-const CREDENTIAL_HINT =
-	'Nothing was sent to AceData and nothing was billed. Fix the Base URL of the AceData Cloud API credential.';
 
 /**
  * The credential's Base URL, checked before the first request: http or https, a host, no query or fragment;
@@ -18,11 +16,7 @@ export function checkBaseUrl(value: unknown): string {
 				? ''
 				: undefined;
 	if (raw === undefined)
-		throw parameterFailure(
-			'baseUrl',
-			'The Base URL of the AceData Cloud API credential must be text',
-			CREDENTIAL_HINT,
-		);
+		throw parameterFailure('baseUrl', words.BASE_URL_NOT_TEXT, words.BASE_URL_HINT);
 	if (raw === '') return DEFAULT_BASE_URL;
 	let url: URL;
 	try {
@@ -30,36 +24,19 @@ export function checkBaseUrl(value: unknown): string {
 	} catch {
 		throw parameterFailure(
 			'baseUrl',
-			`The Base URL of the AceData Cloud API credential ("${raw.slice(0, 100)}") is not a URL: it must start with https:// (e.g. ${DEFAULT_BASE_URL})`,
-			CREDENTIAL_HINT,
+			words.baseUrlNotAUrl(raw, DEFAULT_BASE_URL),
+			words.BASE_URL_HINT,
 		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw parameterFailure(
-			'baseUrl',
-			`The Base URL of the AceData Cloud API credential must start with https:// (it starts with ${url.protocol}//)`,
-			CREDENTIAL_HINT,
-		);
+		throw parameterFailure('baseUrl', words.baseUrlProtocol(url.protocol), words.BASE_URL_HINT);
 	}
-	if (!url.hostname)
-		throw parameterFailure(
-			'baseUrl',
-			'The Base URL of the AceData Cloud API credential has no host',
-			CREDENTIAL_HINT,
-		);
+	if (!url.hostname) throw parameterFailure('baseUrl', words.BASE_URL_NO_HOST, words.BASE_URL_HINT);
 	if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
-		throw parameterFailure(
-			'baseUrl',
-			'The Base URL of the AceData Cloud API credential must not have a query (?…) or fragment (#…)',
-			CREDENTIAL_HINT,
-		);
+		throw parameterFailure('baseUrl', words.BASE_URL_QUERY, words.BASE_URL_HINT);
 	}
 	if (url.username || url.password) {
-		throw parameterFailure(
-			'baseUrl',
-			'The Base URL of the AceData Cloud API credential must not hold a user name or password',
-			CREDENTIAL_HINT,
-		);
+		throw parameterFailure('baseUrl', words.BASE_URL_USER, words.BASE_URL_HINT);
 	}
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -67,8 +44,8 @@ export function checkBaseUrl(value: unknown): string {
 /** The host of a URL (relative ones resolved against `base`), for messages: never its path or query. */
 export function hostOf(url: string, base: string): string {
 	try {
-		return new URL(url, base || undefined).host || 'an unknown address';
+		return new URL(url, base || undefined).host || words.UNKNOWN_ADDRESS;
 	} catch {
-		return 'an unknown address';
+		return words.UNKNOWN_ADDRESS;
 	}
 }

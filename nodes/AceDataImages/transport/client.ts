@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Failure, FailureData } from '../failure/failure';
+import * as words from '../failure/words';
 import { downloadImage, type Download } from './download';
 import { post, send, type CallOptions } from './http';
 import type { MultipartBody } from './multipart';
@@ -81,7 +82,7 @@ export class AceDataClient {
 		throw this.failure({
 			kind: 'answer',
 			code: 'unexpected_answer',
-			text: `AceData answered the image request with JSON the node cannot read (${parsed.problem})`,
+			text: words.unreadableSubmitAnswer(parsed.problem),
 			billing: 'maybe',
 		});
 	}

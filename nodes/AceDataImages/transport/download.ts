@@ -1,6 +1,7 @@
 import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { formatSeconds, type Failure } from '../failure/failure';
+import * as words from '../failure/words';
 import { hostOf } from './baseUrl';
 import { classifyTransportError, transportCode } from './errors';
 import { MAX_RETRIES, backoff, isRetryable, retryAfterMs } from './retry';
@@ -63,15 +64,15 @@ export async function downloadImage(
 				throw session.failure({
 					kind: 'cancelled',
 					code: 'cancelled',
-					text: `The execution was cancelled while downloading the image from ${host}`,
+					text: words.downloadCancelled(host),
 				});
 			}
 			throw downloadFailure(
 				session,
 				host,
 				failure === 'timeout'
-					? `no answer within ${timeoutSeconds(session)} s (the Timeout option)`
-					: (transportCode(sent.error) ?? 'the connection failed'),
+					? words.downloadNoAnswer(timeoutSeconds(session))
+					: words.downloadConnectionFailed(transportCode(sent.error)),
 			);
 		}
 		const { response } = sent;
@@ -84,7 +85,7 @@ export async function downloadImage(
 		throw downloadFailure(
 			session,
 			host,
-			`the image host answered HTTP ${response.statusCode}`,
+			words.imageHostAnswered(response.statusCode),
 			response.statusCode,
 		);
 	}
@@ -124,11 +125,7 @@ function cappedStream(
 	const stream = response.body as Readable;
 	const length = Number(response.headers['content-length']);
 	const tooLarge = () =>
-		downloadFailure(
-			session,
-			host,
-			`it is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (the Max Download Size option)`,
-		);
+		downloadFailure(session, host, words.downloadTooLarge(Math.round(maxBytes / 1024 / 1024)));
 	if (Number.isFinite(length) && length > maxBytes) {
 		stream.destroy?.();
 		throw tooLarge();
@@ -140,15 +137,11 @@ function cappedStream(
 		'abort',
 		() => {
 			cut ??= deadline.aborted
-				? downloadFailure(
-						session,
-						host,
-						`it did not finish within ${timeoutSeconds(session)} s (the Timeout option)`,
-					)
+				? downloadFailure(session, host, words.downloadTooSlow(timeoutSeconds(session)))
 				: session.failure({
 						kind: 'cancelled',
 						code: 'cancelled',
-						text: `The node stopped while downloading the image from ${host}`,
+						text: words.downloadStopped(host),
 					});
 			stream.destroy(cut);
 		},
@@ -175,7 +168,7 @@ function downloadFailure(
 		kind: 'download',
 		httpStatus,
 		code: 'download_failed',
-		text: `Could not download the image from ${host}: ${reason}`,
+		text: words.couldNotDownload(host, reason),
 	});
 }
 

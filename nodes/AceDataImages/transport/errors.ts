@@ -1,3 +1,5 @@
+import * as words from '../failure/words';
+
 /**
  * What went wrong below HTTP, told from the error or its causes (n8n wraps transport errors: the code sits on
  * `cause`). The one place that classifies a transport error; `http.ts` and `download.ts` decide from it whether to retry.
@@ -66,31 +68,6 @@ export function classifyTransportError(error: unknown): TransportFailure {
 	return 'other';
 }
 
-/** Words for transport codes. The raw codes stay out of messages: n8n replaces a message that holds one with its own. */
-const CODE_WORDS: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset',
-	EPIPE: 'connection closed while sending',
-	ENOTFOUND: 'host not found',
-	EAI_AGAIN: 'host name lookup failed',
-	EHOSTUNREACH: 'host unreachable',
-	ENETUNREACH: 'network unreachable',
-	ETIMEDOUT: 'timed out',
-	ECONNABORTED: 'timed out',
-	ERR_INVALID_URL: 'invalid URL',
-	ERR_UNSUPPORTED_PROTOCOL: 'unsupported protocol',
-	ERR_INVALID_PROTOCOL: 'unsupported protocol',
-	ERR_FR_TOO_MANY_REDIRECTS: 'too many redirects',
-	ERR_BAD_RESPONSE: 'a malformed answer',
-	ERR_BAD_REQUEST: 'the request could not be made',
-	ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the end',
-	ERR_STREAM_DESTROYED: 'the connection closed before the end',
-	UND_ERR_SOCKET: 'the connection dropped',
-};
-
-/** A code the node has no words for: said as what it is, never as the raw code (`err assertion`). */
-const UNKNOWN_CODE = 'a network error';
-
 /** What a transport error's code (on the error or one of its causes) means, in words, for messages. */
 export function transportCode(error: unknown): string | undefined {
 	for (
@@ -100,7 +77,7 @@ export function transportCode(error: unknown): string | undefined {
 	) {
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code))
-			return CODE_WORDS[code] ?? UNKNOWN_CODE;
+			return words.transportCodeWords(code);
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { Failure, formatSeconds, type Billing } from '../failure/failure';
+import * as words from '../failure/words';
 import { hostOf } from './baseUrl';
 import { classifyTransportError, transportCode, type TransportFailure } from './errors';
 import { isMultipartBody, type MultipartBody } from './multipart';
@@ -121,9 +122,9 @@ async function openBody(
 		throw session.failure({
 			kind: 'parameter',
 			code: 'input_unreadable',
-			text: `Could not read an input image from n8n's binary store: ${(error as Error)?.message ?? 'unknown error'}`,
+			text: words.inputUnreadable((error as Error)?.message),
 			billing: 'none',
-			hint: 'Nothing was sent to AceData again and nothing more was billed.',
+			hint: words.NOTHING_SENT_AGAIN,
 		});
 	}
 }
@@ -214,7 +215,7 @@ function interpretSuccess(session: Session, status: number, answer: unknown): Ou
 				kind: 'proxy',
 				httpStatus: status,
 				code: 'unexpected_answer',
-				text: `The Base URL answered HTTP ${status} with something that is not AceData's JSON${parsed.text ? `: "${parsed.text}"` : ''}`,
+				text: words.notAceDataJson(status, parsed.text),
 				billing: 'maybe',
 			}),
 		);
@@ -228,7 +229,7 @@ function redirectFailure(session: Session, status: number, headers: IDataObject)
 		kind: 'proxy',
 		httpStatus: status,
 		code: 'redirect',
-		text: `The Base URL answered with a redirect (HTTP ${status}) to ${hostOf(location, session.options.baseUrl)}: the node does not follow it, so the token stays with the Base URL. Set the credential's Base URL to the final address`,
+		text: words.redirectRefused(status, hostOf(location, session.options.baseUrl)),
 		billing: 'none',
 	});
 }
@@ -245,7 +246,7 @@ function statusFailure(session: Session, status: number, answer: unknown): Failu
 			kind: 'proxy',
 			httpStatus: status,
 			code: `http_${status}`,
-			text: `The Base URL answered HTTP ${status} without AceData's error body, so something on the way (a proxy or gateway) refused the call${quote ? `: "${quote}"` : ''}`,
+			text: words.proxyRefused(status, quote),
 			billing,
 		});
 	}
@@ -265,10 +266,10 @@ function blockedByCredential(session: Session): Failure {
 	return new Failure({
 		kind: 'parameter',
 		code: 'domain_not_allowed',
-		text: `n8n did not send the request: the AceData Cloud API credential's Allowed HTTP Request Domains do not include ${host}`,
+		text: words.domainNotAllowed(host),
 		parameter: 'credential',
 		billing: 'none',
-		hint: `Add ${host} to the credential's Allowed Domains (Allowed HTTP Request Domains: Specific Domains), or choose All. Nothing was sent to AceData and nothing was billed.`,
+		hint: words.domainNotAllowedHint(host),
 	});
 }
 
@@ -280,20 +281,17 @@ function networkFailure(
 	attempted: boolean,
 ): Failure {
 	if (failure === 'blocked') return blockedByCredential(session);
-	const what = billed ? 'the image request' : 'the task look-up';
 	// Cancelled before the request left: nothing was sent.
 	const unsent = failure === 'unsent' || (failure === 'cancelled' && !attempted);
-	const maybe = billed && !unsent ? ': AceData may have accepted it' : '';
-	const code = transportCode(error);
-	const text = {
-		cancelled: attempted
-			? `The execution was cancelled during ${what} (${path})${maybe}`
-			: `The execution was cancelled before ${what} was sent`,
-		timeout: `No answer from AceData within ${formatSeconds(timeoutMs / 1000)} s (the Timeout option) for ${what} (${path})${maybe}`,
-		unsent: `Could not connect to ${hostOf(session.options.baseUrl, '')} (${code ?? 'connection refused'}): nothing was sent; check the Base URL and the network`,
-		reset: `The connection to AceData dropped during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,
-		other: `The connection to AceData failed during ${what} (${path}${code ? `, ${code}` : ''})${maybe}`,
-	}[failure];
+	const text = words.networkFailure(failure, {
+		what: words.callWhat(billed),
+		path,
+		attempted,
+		mayHaveAccepted: billed && !unsent,
+		seconds: formatSeconds(timeoutMs / 1000),
+		host: hostOf(session.options.baseUrl, ''),
+		code: transportCode(error),
+	});
 	return session.failure({
 		kind: failure === 'cancelled' ? 'cancelled' : 'transport',
 		code: {

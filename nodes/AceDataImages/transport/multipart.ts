@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import * as words from '../failure/words';
 import type { Readable } from './stream';
 
 /** One file of a multipart body: its bytes in memory, or a stream of them from n8n's binary store. */
@@ -85,9 +86,7 @@ async function* chunks(
 			}
 			// The Content-Length was promised from n8n's record: a store that disagrees must not send a torn body.
 			if (read !== file.size)
-				throw new Error(
-					`The stored image "${file.fileName}" has ${read} bytes, n8n recorded ${file.size}`,
-				);
+				throw new Error(words.storedImageSizeMismatch(file.fileName, read, file.size));
 		}
 		yield crlf;
 	}

@@ -1,4 +1,5 @@
 import { Failure, asFailure, formatSeconds } from '../failure/failure';
+import * as words from '../failure/words';
 import { MAX_POLL_INTERVAL_SECONDS } from '../models/defaults';
 import type { AceDataClient, CallOptions } from './client';
 import type { TaskRecord } from './types';
@@ -131,14 +132,12 @@ function timeoutFor(client: AceDataClient, waits: TaskWait[]): CallOptions {
 
 function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | undefined): Failure {
 	const seconds = formatSeconds(wait.maxWaitSeconds);
-	const lookUp = lastError
-		? ` The last look-up failed: ${lastError.data.text.replace(/[.\s]+$/, '')}.`
-		: '';
+	const lookUp = words.lastLookUpFailed(lastError?.data.text);
 	if (wait.taskId) {
 		return client.failure({
 			kind: 'wait',
 			code: 'poll_timeout',
-			text: `Task ${wait.taskId} is still running after ${seconds} s (Max Wait).${lookUp} It is paid and nothing is lost: fetch its images later with the Task › Get operation and this task ID (do not submit again, it would be billed twice), or raise Max Wait`,
+			text: words.stillRunning(wait.taskId, seconds, lookUp),
 			saysWhatToDo: true,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
@@ -148,7 +147,7 @@ function giveUp(client: AceDataClient, wait: TaskWait, lastError: Failure | unde
 	return client.failure({
 		kind: 'wait',
 		code: 'not_recovered',
-		text: `${wait.lostBecause ?? 'The image request failed'}. AceData could not be asked about the job (trace ID ${wait.traceId}) within ${seconds} s (Max Wait).${lookUp} It may have been accepted and billed: look it up with Task › Get and this trace ID before submitting again`,
+		text: words.notAskedInTime(wait.lostBecause, wait.traceId, seconds, lookUp),
 		saysWhatToDo: true,
 		traceId: wait.traceId,
 		billing: 'maybe',
@@ -161,7 +160,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 		return client.failure({
 			kind: 'wait',
 			code: 'task_not_found',
-			text: `AceData has no record of task ${wait.taskId}, ${seconds} s after it accepted it. Do not submit again: look it up later with Task › Get and this task ID, or ask AceData support about it`,
+			text: words.taskUnknown(wait.taskId, seconds),
 			saysWhatToDo: true,
 			taskId: wait.taskId,
 			traceId: wait.traceId,
@@ -171,7 +170,7 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 	return client.failure({
 		kind: 'wait',
 		code: 'not_recovered',
-		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has no record of a job with trace ID ${wait.traceId} ${seconds} s later, so it was most likely not accepted; check the trace ID in the AceData console (or with Task › Get) before submitting again`,
+		text: words.traceUnknown(wait.lostBecause, wait.traceId, seconds),
 		saysWhatToDo: true,
 		traceId: wait.traceId,
 		billing: 'maybe',
@@ -182,25 +181,28 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
 	const sentAt = wait.sentAt ?? wait.since;
 	if (record.createdAt !== undefined && record.createdAt < sentAt - CLOCK_SKEW_MS) {
-		return `it was created ${new Date(record.createdAt).toISOString()}, before this request was sent (${new Date(sentAt).toISOString()})`;
+		return words.createdBeforeSent(
+			new Date(record.createdAt).toISOString(),
+			new Date(sentAt).toISOString(),
+		);
 	}
 	const asked = wait.asked;
 	if (asked && record.request.model !== undefined && record.request.model !== asked.model) {
-		return `it is for the model ${record.request.model}, not ${asked.model}`;
+		return words.otherModel(record.request.model, asked.model);
 	}
 	if (asked && record.request.prompt !== undefined && record.request.prompt !== asked.prompt)
-		return 'its prompt is another one';
+		return words.OTHER_PROMPT;
 	if (asked?.n !== undefined && record.request.n !== undefined && record.request.n !== asked.n)
-		return `it asked for ${record.request.n} images, not ${asked.n}`;
+		return words.otherCount(record.request.n, asked.n);
 	if (
 		asked?.outputFormat !== undefined &&
 		record.request.outputFormat !== undefined &&
 		record.request.outputFormat !== asked.outputFormat
 	) {
-		return `it asked for ${record.request.outputFormat}, not ${asked.outputFormat}`;
+		return words.otherFormat(record.request.outputFormat, asked.outputFormat);
 	}
 	if (record.createdAt === undefined && record.request.prompt === undefined)
-		return 'it says neither when it was created nor what it was asked';
+		return words.SAYS_NOTHING;
 	return undefined;
 }
 
@@ -240,7 +242,7 @@ function ambiguousTrace(client: AceDataClient, wait: TaskWait, taskIds: string[]
 	return client.failure({
 		kind: 'answer',
 		code: 'trace_id_ambiguous',
-		text: `${wait.lostBecause ?? 'The image request failed'}. AceData has ${taskIds.length} jobs with trace ID ${wait.traceId} (tasks ${taskIds.join(', ')}), so the node cannot tell which one is this request's and emits none of them. One of them may be this request's and paid: check them with Task › Get before submitting again, and give every submission a Trace ID of its own`,
+		text: words.ambiguousTrace(wait.lostBecause, wait.traceId, taskIds),
 		saysWhatToDo: true,
 		traceId: wait.traceId,
 		billing: 'maybe',
@@ -256,18 +258,17 @@ function foreignJob(
 	return client.failure({
 		kind: 'wait',
 		code: 'trace_id_reused',
-		text: `${wait.lostBecause ?? 'The image request failed'}. AceData's job with trace ID ${wait.traceId} (task ${record.id}) is not this request's: ${reason}. This request's job cannot be found by its trace ID: check trace ID ${wait.traceId} in the AceData console before submitting again, and give every submission a Trace ID of its own`,
+		text: words.foreignJob(wait.lostBecause, wait.traceId, record.id, reason),
 		traceId: wait.traceId,
 		billing: 'maybe',
 	});
 }
 
 function cancelledWait(client: AceDataClient, wait: TaskWait): Failure {
-	const what = wait.taskId ? `task ${wait.taskId}` : `the job with trace ID ${wait.traceId}`;
 	return client.failure({
 		kind: 'cancelled',
 		code: 'cancelled',
-		text: `The node stopped while waiting for ${what}. Fetch it later with Task › Get (do not submit again, it is paid)`,
+		text: words.stoppedWaiting(wait.taskId, wait.traceId),
 		saysWhatToDo: true,
 		taskId: wait.taskId,
 		traceId: wait.traceId,

@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 
-import { describeValue } from '../failure/failure';
+import * as words from '../failure/words';
 import { ID_PATTERN } from '../models/defaults';
 import type {
 	Cost,
@@ -51,7 +51,7 @@ function asText(value: unknown): string | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }
 const lenientText = z.unknown().transform(asText);
-const id = text.refine((value) => ID_PATTERN.test(value), { message: 'is not a task ID' });
+const id = text.refine((value) => ID_PATTERN.test(value), { message: words.NOT_A_TASK_ID });
 /** An ID, or undefined: checked directly (a failed zod parse builds an error with a stack, for every stray value). */
 function asId(value: unknown): string | undefined {
 	const text =
@@ -109,7 +109,7 @@ const cost = z.unknown().transform((value): Cost | undefined => {
 const datum = z
 	.object({ url: optionalText, b64_json: optionalText, revised_prompt: lenientText })
 	.refine((entry) => entry.url !== undefined || entry.b64_json !== undefined, {
-		message: 'has neither a URL nor base64 data',
+		message: words.NEITHER_URL_NOR_BASE64,
 	})
 	.transform(
 		(entry): ImageDatum => ({
@@ -202,10 +202,10 @@ function issueText(error: z.ZodError, root: unknown): string {
 			value && typeof value === 'object'
 				? (value as Record<string | number, unknown>)[key]
 				: undefined;
-	const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the answer';
+	const where = words.problemAt(issue.path.map(String));
 	return issue.code === 'custom'
-		? `${where} ${issue.message}`
-		: `${where} is ${describeValue(value)}`;
+		? words.problemSays(where, issue.message)
+		: words.problemIs(where, value);
 }
 
 function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): Parsed<T> {
@@ -229,7 +229,7 @@ function parseImagesAnswer(value: unknown): Parsed<ImagesAnswer> {
  * neither is a problem: whether AceData accepted the job cannot be told from it.
  */
 export function parseSubmitAnswer(value: unknown): Parsed<SubmitAnswer> {
-	if (!isObject(value)) return { ok: false, problem: `the answer is ${describeValue(value)}` };
+	if (!isObject(value)) return { ok: false, problem: words.answerIs(value) };
 	if (value.data !== undefined) {
 		const answer = parseImagesAnswer(value);
 		return answer.ok ? { ok: true, value: { kind: 'images', answer: answer.value } } : answer;
@@ -237,7 +237,7 @@ export function parseSubmitAnswer(value: unknown): Parsed<SubmitAnswer> {
 	const taskId = asId(value.task_id);
 	if (taskId)
 		return { ok: true, value: { kind: 'accepted', taskId, traceId: asId(value.trace_id) } };
-	return { ok: false, problem: 'it holds neither images ("data") nor a task ID ("task_id")' };
+	return { ok: false, problem: words.NEITHER_IMAGES_NOR_TASK };
 }
 
 /** A finished task's response: its images, or AceData's error (a failed task). */
@@ -245,7 +245,7 @@ function taskResult(response: unknown): Parsed<TaskResult> {
 	if (!isObject(response))
 		return {
 			ok: true,
-			value: { kind: 'failed', code: 'task_failed', message: 'the task finished without images' },
+			value: { kind: 'failed', code: 'task_failed', message: words.TASK_WITHOUT_IMAGES },
 		};
 	if ((response.error !== undefined && response.error !== null) || response.success === false) {
 		const error = isObject(response.error) ? response.error : {};
@@ -254,12 +254,12 @@ function taskResult(response: unknown): Parsed<TaskResult> {
 			value: {
 				kind: 'failed',
 				code: asText(error.code) ?? 'task_failed',
-				message: asText(error.message) ?? 'the task finished without images',
+				message: asText(error.message) ?? words.TASK_WITHOUT_IMAGES,
 			},
 		};
 	}
 	const answer = parseImagesAnswer(response);
-	if (!answer.ok) return { ok: false, problem: answer.problem.replace(/^"/, '"response.') };
+	if (!answer.ok) return { ok: false, problem: words.inResponse(answer.problem) };
 	return { ok: true, value: { kind: 'images', answer: answer.value } };
 }
 
@@ -280,8 +280,7 @@ export function parseTaskRecord(value: unknown): RecordParse {
 		(isObject(value) && Object.keys(value).length === 0)
 	)
 		return { kind: 'none' };
-	if (!isObject(value))
-		return { kind: 'invalid', problem: `the record is ${describeValue(value)}` };
+	if (!isObject(value)) return { kind: 'invalid', problem: words.recordIs(value) };
 	const known = asId(value.id);
 	const parsed = parse(taskRecord, value);
 	if (!parsed.ok) return { kind: 'invalid', id: known, problem: parsed.problem };

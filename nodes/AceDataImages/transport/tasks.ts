@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { Failure } from '../failure/failure';
+import * as words from '../failure/words';
 import { post, type CallOptions } from './http';
 import { parseTaskBatch, parseTaskRecord, type RecordParse } from './schemas';
 import type { Session } from './session';
@@ -53,8 +54,7 @@ export async function retrieveTask(
 		await post(session, '/openai/tasks', { action: 'retrieve', id: taskId }, 'transient', call),
 	);
 	const record = recordOrThrow(session, parsed, { taskId });
-	if (record && record.id !== taskId)
-		throw foreignRecord(session, `task ${taskId}`, record.id, { taskId });
+	if (record && record.id !== taskId) throw foreignRecord(session, record.id, { taskId });
 	return record;
 }
 
@@ -74,8 +74,7 @@ export async function retrieveByTrace(
 		),
 	);
 	const record = recordOrThrow(session, parsed, { traceId });
-	if (record && record.traceId !== traceId)
-		throw foreignRecord(session, `trace ID ${traceId}`, record.id, { traceId });
+	if (record && record.traceId !== traceId) throw foreignRecord(session, record.id, { traceId });
 	return record;
 }
 
@@ -241,20 +240,20 @@ function recordOrThrow(session: Session, parsed: RecordParse, ids: TaskIds): Tas
 }
 
 function invalidRecord(session: Session, problem: string, ids: TaskIds): Failure {
-	const what = ids.taskId ? `task ${ids.taskId}` : `trace ID ${ids.traceId}`;
 	return session.failure({
 		kind: 'answer',
 		code: 'invalid_record',
-		text: `AceData's record of ${what} does not fit what the node reads: ${problem}`,
+		text: words.invalidRecord(ids, problem),
 		...ids,
 	});
 }
 
-function foreignRecord(session: Session, asked: string, got: string, ids: TaskIds): Failure {
+/** `ids`: what was asked (a task ID, or a trace ID); `got`: the task whose record came. */
+function foreignRecord(session: Session, got: string, ids: TaskIds): Failure {
 	return session.failure({
 		kind: 'answer',
 		code: 'wrong_record',
-		text: `AceData answered the look-up of ${asked} with the record of another task (${got}); its images were not used`,
+		text: words.foreignRecord(ids, got),
 		...ids,
 	});
 }

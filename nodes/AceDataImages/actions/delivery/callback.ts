@@ -10,6 +10,7 @@ import {
 import type { ImageRequest, ItemOutcome } from '../../execution/types';
 import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
 import { errorItem, stoppingError, type JobState } from '../../failure/report';
+import * as words from '../../failure/words';
 import { isPublicUrl } from '../../helpers/address';
 import { readConcurrency } from '../../helpers/parameters';
 import { runPool } from '../../execution/schedule';
@@ -66,8 +67,8 @@ function check(request: ImageRequest, client: AceDataClient): void {
 	if (isPublicUrl(callbackUrl) || !isPublicUrl(client.baseUrl)) return;
 	throw parameterFailure(
 		'delivery',
-		`AceData cannot call back to this n8n: its address ${new URL(callbackUrl).host} is private or local`,
-		"Nothing was sent to AceData and nothing was billed. Set n8n's WEBHOOK_URL to an address AceData can reach (your public domain or a tunnel; in queue mode on every worker too, which makes the resume URL), or use Poll Until Done.",
+		words.callbackUnreachable(new URL(callbackUrl).host),
+		words.CALLBACK_UNREACHABLE_HINT,
 	);
 }
 
@@ -86,7 +87,7 @@ function maxWaitItem(task: AwaitingTask): INodeExecutionData {
 	const failure = new Failure({
 		kind: 'wait',
 		code: 'callback_timeout',
-		text: `AceData did not call back for task ${task.taskId} within Max Wait (${formatSeconds(task.maxWaitSeconds)} s)`,
+		text: words.noCallbackInTime(task.taskId, formatSeconds(task.maxWaitSeconds)),
 		taskId: task.taskId,
 		traceId: task.traceId,
 	});
@@ -312,7 +313,7 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const known = tasks.find((task) => task.taskId === taskId);
 		if (!known) {
 			return respond(this, 404, {
-				error: 'This callback names no task this execution is waiting for; nothing was resumed',
+				error: words.CALLBACK_NAMES_NO_TASK,
 			});
 		}
 		let settled = await settle(this, slots, tasks);
@@ -332,7 +333,7 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		if (settled.status === 'lookupFailed') {
 			// Not resumed: AceData may send the callback again, another task's callback will look again, or Max Wait ends it.
 			return respond(this, 503, {
-				error: 'Could not look the tasks up at AceData; the execution keeps waiting',
+				error: words.CALLBACK_LOOKUP_FAILED,
 			});
 		}
 		if (settled.status === 'running')
@@ -343,7 +344,7 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	} catch {
 		// Nothing may make n8n drop the parked run: answer, keep waiting (a later callback or Max Wait ends it).
 		return respond(this, 503, {
-			error: 'The callback could not be handled; the execution keeps waiting',
+			error: words.CALLBACK_UNHANDLED,
 		});
 	}
 }

@@ -1,6 +1,7 @@
 import { randomString, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import type { FileIdentity } from '../../helpers/fingerprint';
 import { inspectImage } from '../../helpers/mime';
 import { readImageJob } from '../../helpers/parameters';
@@ -66,7 +67,7 @@ async function readBinary(
 	} catch (error) {
 		throw parameterFailure(
 			'binaryPropertyNames',
-			(error as Error)?.message ?? `No binary field "${property}" on the input item`,
+			(error as Error)?.message ?? words.noBinaryField(property),
 		);
 	}
 	const declared = declaredSize(meta);
@@ -118,7 +119,7 @@ async function readBinary(
  * and it may act), and the item says so, because the edit is billed either way.
  */
 function maskNotice(modelId: string): string {
-	return `AceData promises masks only on the :official models; ${modelId} may have ignored the mask, and the edit is billed either way. For an edit that follows the mask, use an :official model such as gpt-image-2:official.`;
+	return words.maskMayBeIgnored(modelId);
 }
 
 export async function prepare(

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import * as words from '../../failure/words';
 import { recordOutcome, taskContext } from '../../helpers/taskOutcome';
 import { readTaskJob } from '../../helpers/parameters';
 import { AceDataClient } from '../../transport/client';
@@ -57,7 +58,7 @@ export async function prepare(
 		throw client.failure({
 			kind: 'wait',
 			code: 'task_not_found',
-			text: `AceData knows no task or trace ID "${job.idOrTrace}": check the ID and that the credential is the one that submitted it. AceData purges old tasks after its retention period, so an old task may be gone (its image URLs, if you kept them, are not affected)`,
+			text: words.taskOrTraceUnknown(job.idOrTrace),
 			taskId: job.idOrTrace,
 		});
 	}

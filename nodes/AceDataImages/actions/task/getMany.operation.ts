@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { Failure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import { roundAmount } from '../../helpers/output';
 import { readTaskListJob } from '../../helpers/parameters';
 import { recordOutcome, taskContext } from '../../helpers/taskOutcome';
@@ -172,31 +173,19 @@ function listingHints(listing: TaskListing, taskIds: string[] | undefined): stri
 	const hints: string[] = [];
 	const unreadable = listing.records.filter((entry): entry is Failure => entry instanceof Failure);
 	if (unreadable.length) {
-		const ids = unreadable.map((failure) => failure.data.taskId).join(', ');
-		hints.push(
-			`${unreadable.length} task record(s) AceData sent do not fit what the node reads and are left out (${ids}): fetch them with Task › Get`,
-		);
+		hints.push(words.unreadableRecords(unreadable.map((failure) => failure.data.taskId)));
 	}
-	if (listing.dropped)
-		hints.push(
-			`${listing.dropped} record(s) AceData sent were not asked for (another ID, trace ID or time) and are left out`,
-		);
+	if (listing.dropped) hints.push(words.droppedRecords(listing.dropped));
 	const missing = (taskIds ?? []).filter(
 		(id) =>
 			!listing.records.some(
 				(entry) => (entry instanceof Failure ? entry.data.taskId : entry.id) === id,
 			),
 	);
-	if (missing.length)
-		hints.push(
-			`AceData knows ${missing.length} of the task IDs asked for no more (purged after its retention period, or never this account's): ${missing.join(', ')}`,
-		);
+	if (missing.length) hints.push(words.purgedTasks(missing));
 	if (listing.more) {
-		const more =
-			listing.total !== undefined ? `${listing.total - listing.records.length} more` : 'more';
-		hints.push(
-			`Listed ${listing.records.length} tasks: AceData has ${more} for this filter. Raise Limit (up to ${MAX_TASK_LIMIT}), or narrow Created After / Created Before to list the rest`,
-		);
+		const more = listing.total !== undefined ? listing.total - listing.records.length : undefined;
+		hints.push(words.moreTasks(listing.records.length, more, MAX_TASK_LIMIT));
 	}
 	return hints;
 }
@@ -205,7 +194,7 @@ function addHints(ctx: IExecuteFunctions, itemIndex: number, hints: string[]): v
 	if (!hints.length || typeof ctx.addExecutionHints !== 'function') return;
 	ctx.addExecutionHints(
 		...hints.map((message) => ({
-			message: `Item ${itemIndex + 1}: ${message}`,
+			message: words.itemHint(itemIndex + 1, message),
 			type: 'warning' as const,
 			location: 'outputPane' as const,
 		})),

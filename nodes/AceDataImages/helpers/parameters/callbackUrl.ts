@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import { CALLBACK_ITEM_TAG, CALLBACK_WEBHOOK_PATH } from '../../models/defaults';
 
 /**
@@ -24,11 +25,7 @@ export function callbackUrlFor(ctx: IExecuteFunctions, itemIndex: number): strin
 		url = undefined;
 	}
 	if (!url) {
-		throw parameterFailure(
-			'delivery',
-			'n8n did not give this execution a resume URL, so AceData could not call back',
-			'Nothing was sent to AceData and nothing was billed. Use Poll Until Done instead.',
-		);
+		throw parameterFailure('delivery', words.NO_RESUME_URL, words.NO_RESUME_URL_HINT);
 	}
 	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${CALLBACK_WEBHOOK_PATH}`;
 	url.searchParams.set(CALLBACK_ITEM_TAG, String(itemIndex));

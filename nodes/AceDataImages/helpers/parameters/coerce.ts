@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { Failure, describeValue, parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import { MAX_SECONDS, MIN_SECONDS, labelOf } from '../../models/defaults';
 
 /**
@@ -10,10 +11,7 @@ import { MAX_SECONDS, MIN_SECONDS, labelOf } from '../../models/defaults';
 
 /** The refusal of a value: names the parameter, what it must be and what it resolved to. */
 export const refuse = (parameter: string, expected: string, value: unknown): Failure =>
-	parameterFailure(
-		parameter,
-		`Parameter "${labelOf(parameter)}" must be ${expected} (got ${describeValue(value)})`,
-	);
+	parameterFailure(parameter, words.mustBe(labelOf(parameter), expected, describeValue(value)));
 
 /** Unset: undefined, null or empty text. */
 export const isUnset = (value: unknown) => value === undefined || value === null || value === '';
@@ -28,8 +26,7 @@ export function readParameter(
 	try {
 		return ctx.getNodeParameter(name, itemIndex, fallback as never) as unknown;
 	} catch (error) {
-		const reason = (error as Error)?.message ?? 'the expression failed';
-		throw parameterFailure(name, `Parameter "${labelOf(name)}" could not be read: ${reason}`);
+		throw parameterFailure(name, words.couldNotRead(labelOf(name), (error as Error)?.message));
 	}
 }
 
@@ -38,7 +35,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 	const value = readParameter(ctx, 'options', itemIndex, {});
 	if (isUnset(value)) return {};
 	if (typeof value !== 'object' || Array.isArray(value))
-		throw refuse('options', 'a collection of options', value);
+		throw refuse('options', words.OPTIONS_COLLECTION, value);
 	return value as IDataObject;
 }
 
@@ -46,7 +43,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 export function requiredText(parameter: string, value: unknown): string {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	throw refuse(parameter, 'text', value);
+	throw refuse(parameter, words.TEXT, value);
 }
 
 /** Optional text, trimmed: unset (undefined, null, empty) → undefined; a number → its text; other types refused. */
@@ -65,7 +62,7 @@ export function oneOf<T extends string>(
 ): T {
 	if (isUnset(value)) return fallback;
 	if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
-	throw refuse(parameter, `one of ${values.join(', ')}`, value);
+	throw refuse(parameter, words.oneOf(values), value);
 }
 
 /** A boolean, or the text `true` / `false`; unset → the default; anything else refused. */
@@ -73,7 +70,7 @@ export function optionalBoolean(parameter: string, value: unknown, fallback: boo
 	if (isUnset(value)) return fallback;
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
-	throw refuse(parameter, 'true or false', value);
+	throw refuse(parameter, words.TRUE_OR_FALSE, value);
 }
 
 interface NumberRule {
@@ -84,14 +81,10 @@ interface NumberRule {
 	/** `min` itself is not allowed ("above 0"). */
 	exclusiveMin?: boolean;
 	/** What the number counts, for the message: "a number of seconds", "a whole number". */
-	what: string;
+	what: words.Quantity;
 }
 
 const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-
-function rangeText(rule: NumberRule): string {
-	return `${rule.what} ${rule.exclusiveMin ? `above ${rule.min}` : `from ${rule.min}`} ${rule.exclusiveMin ? 'and at most' : 'to'} ${rule.max}`;
-}
 
 /** A number in its range: a number or a numeric string; unset → undefined; anything else refused alike. */
 export function optionalNumber(
@@ -109,7 +102,12 @@ export function optionalNumber(
 		(rule.exclusiveMin ? number > rule.min : number >= rule.min) &&
 		number <= rule.max &&
 		(!rule.integer || Number.isInteger(number));
-	if (!inRange) throw refuse(parameter, rangeText(rule), value);
+	if (!inRange)
+		throw refuse(
+			parameter,
+			words.numberRange(rule.what, rule.min, rule.max, rule.exclusiveMin),
+			value,
+		);
 	return number;
 }
 
@@ -117,7 +115,7 @@ const SECONDS: NumberRule = {
 	min: 0,
 	max: MAX_SECONDS,
 	exclusiveMin: true,
-	what: 'a number of seconds',
+	what: 'seconds',
 };
 
 /** Seconds above 0, at least `min` (shorter cannot reach AceData and back, or gives up before looking). */
@@ -130,7 +128,7 @@ export function optionalSeconds(
 	if (number !== undefined && number < min) {
 		throw parameterFailure(
 			parameter,
-			`Parameter "${labelOf(parameter)}" must be at least ${min} seconds (got ${describeValue(value)})`,
+			words.atLeastSeconds(labelOf(parameter), min, describeValue(value)),
 		);
 	}
 	return number;

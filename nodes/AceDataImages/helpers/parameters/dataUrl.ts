@@ -1,4 +1,5 @@
 import { parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import { HTTP_URL, labelOf } from '../../models/defaults';
 import type { EditUrl } from '../../models/validation';
 import { MAX_HEAD_BYTES, inspectImage } from '../mime';
@@ -6,9 +7,6 @@ import { MAX_HEAD_BYTES, inspectImage } from '../mime';
 /** The base64 data: URLs AceData's JSON edits take besides http(s) URLs (2026). */
 const DATA_URL = /^data:image\/(png|jpeg|webp);base64,/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** A long value cut for a message (a data: URL can hold megabytes). */
-const quoteStart = (value: string) => (value.length > 60 ? `${value.slice(0, 60)}…` : value);
 
 /**
  * One entry of Image URLs: an http(s) URL, or a base64 `data:image/png|jpeg|webp` URL, whose size (from the base64's
@@ -18,15 +16,13 @@ export function imageUrl(parameter: string, value: string): EditUrl {
 	if (HTTP_URL.test(value)) return { url: value };
 	const match = DATA_URL.exec(value);
 	const refuseUrl = (problem: string) =>
-		parameterFailure(parameter, `Parameter "${labelOf(parameter)}" ${problem}`);
+		parameterFailure(parameter, words.parameterSays(labelOf(parameter), problem));
 	if (!match) {
-		throw refuseUrl(
-			`must hold http(s) URLs without spaces or data:image/png|jpeg|webp;base64 URLs: "${quoteStart(value)}" is neither`,
-		);
+		throw refuseUrl(words.notAnImageUrl(value));
 	}
 	const payload = value.slice(match[0].length);
 	if (payload.length === 0 || payload.length % 4 === 1 || !BASE64.test(payload)) {
-		throw refuseUrl(`holds a data: URL whose base64 is not valid: "${quoteStart(value)}"`);
+		throw refuseUrl(words.badBase64(value));
 	}
 	const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
 	const bytes = Math.floor((payload.length * 3) / 4) - padding;

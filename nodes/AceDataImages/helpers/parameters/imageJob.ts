@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import {
 	DEFAULT_BINARY_PROPERTY,
 	DELIVERIES,
@@ -52,7 +53,7 @@ function imageCount(ctx: IExecuteFunctions, itemIndex: number): number {
 			min: 1,
 			max: 10,
 			integer: true,
-			what: 'a whole number',
+			what: 'wholeNumber',
 		}) ?? 1
 	);
 }
@@ -77,8 +78,8 @@ function readUserCallbackUrl(options: IDataObject, delivery: Delivery): string |
 	if (delivery === 'callback' && userCallbackUrl) {
 		throw parameterFailure(
 			'callbackUrl',
-			`Parameter "${labelOf('callbackUrl')}" must be empty with delivery "Wait for AceData's Callback"`,
-			"The node sets the callback to this execution's own resume URL. Nothing was sent to AceData and nothing was billed.",
+			words.callbackUrlMustBeEmpty(labelOf('callbackUrl')),
+			words.CALLBACK_URL_SET_BY_NODE,
 		);
 	}
 	return userCallbackUrl;
@@ -90,7 +91,7 @@ function readTraceId(options: IDataObject): string | undefined {
 	if (traceId !== undefined && traceId.length > MAX_TRACE_ID_LENGTH) {
 		throw parameterFailure(
 			'traceId',
-			`Parameter "${labelOf('traceId')}" is too long: at most ${MAX_TRACE_ID_LENGTH} characters`,
+			words.traceIdTooLong(labelOf('traceId'), MAX_TRACE_ID_LENGTH),
 		);
 	}
 	return traceId;
@@ -133,13 +134,13 @@ export function readImageJob(
 			min: 0,
 			max: 100,
 			integer: true,
-			what: 'a percentage',
+			what: 'percentage',
 		}),
 		partialImages: optionalNumber('partialImages', options.partialImages, {
 			min: 0,
 			max: 3,
 			integer: true,
-			what: 'a whole number',
+			what: 'wholeNumber',
 		}),
 		responseFormat: optionalText('responseFormat', options.responseFormat),
 		inputFidelity:

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { describeValue, parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import { MAX_CONCURRENCY, MAX_IMAGES_CAP, labelOf } from '../../models/defaults';
 import { isUnset, oneOf, optionalNumber, readOptions, readParameter, requiredText } from './coerce';
 
@@ -33,7 +34,7 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 			min: 1,
 			max: MAX_CONCURRENCY,
 			integer: true,
-			what: 'a whole number',
+			what: 'wholeNumber',
 		}) ?? 1
 	);
 }
@@ -42,7 +43,7 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 export function readImageCap(ctx: IExecuteFunctions): number | undefined {
 	const options = readOptions(ctx, 0);
 	const value = options.maxImagesPerRun;
-	const rule = { min: 1, max: MAX_IMAGES_CAP, integer: true, what: 'a whole number' };
+	const rule = { min: 1, max: MAX_IMAGES_CAP, integer: true, what: 'wholeNumber' as const };
 	if (!isUnset(value)) return optionalNumber('maxImagesPerRun', value, rule);
 	// Fails closed: only an option the user did not add means "no cap"; one that resolved to nothing is an error.
 	const written = (ctx.getNode().parameters?.options as IDataObject | undefined)?.maxImagesPerRun;
@@ -50,7 +51,12 @@ export function readImageCap(ctx: IExecuteFunctions): number | undefined {
 		return undefined;
 	throw parameterFailure(
 		'maxImagesPerRun',
-		`Parameter "${labelOf('maxImagesPerRun')}" must be a whole number from 1 to ${MAX_IMAGES_CAP} (got ${describeValue(value)}${typeof written === 'string' ? ` from ${written.trim().replace(/^=/, '')}` : ''})`,
-		'Nothing was sent to AceData and nothing was billed. Remove the option for no cap, or make its expression give a number for every run.',
+		words.maxImagesInvalid(
+			labelOf('maxImagesPerRun'),
+			MAX_IMAGES_CAP,
+			describeValue(value),
+			typeof written === 'string' ? written.trim().replace(/^=/, '') : undefined,
+		),
+		words.MAX_IMAGES_INVALID_HINT,
 	);
 }

@@ -24,7 +24,7 @@ export function readOutputOptions(options: IDataObject): OutputOptions {
 		optionalNumber('maxDownloadMb', options.maxDownloadMb, {
 			min: 1,
 			max: MAX_DOWNLOAD_MB,
-			what: 'a number of MB',
+			what: 'megabytes',
 		}) ?? DEFAULT_MAX_DOWNLOAD_MB;
 	return {
 		binaryPropertyName:

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterFailure } from '../../failure/failure';
+import * as words from '../../failure/words';
 import { DEFAULT_TASK_LIMIT, ID_PATTERN, MAX_TASK_LIMIT, labelOf } from '../../models/defaults';
 import type { OutputOptions } from '../output';
 import {
@@ -40,11 +41,7 @@ interface TaskListJob {
 export function readTaskJob(ctx: IExecuteFunctions, itemIndex: number): TaskJob {
 	const idOrTrace = optionalText('taskId', readParameter(ctx, 'taskId', itemIndex, ''));
 	if (!idOrTrace)
-		throw parameterFailure(
-			'taskId',
-			`Parameter "${labelOf('taskId')}" is required`,
-			'Nothing was looked up.',
-		);
+		throw parameterFailure('taskId', words.required(labelOf('taskId')), words.NOTHING_LOOKED_UP);
 	const options = readOptions(ctx, itemIndex);
 	return {
 		itemIndex,
@@ -58,8 +55,7 @@ export function readTaskJob(ctx: IExecuteFunctions, itemIndex: number): TaskJob 
 function optionalIdList(parameter: string, value: unknown): string[] | undefined {
 	const ids = splitList(parameter, value);
 	for (const id of ids) {
-		if (!ID_PATTERN.test(id))
-			throw refuse(parameter, 'task or trace IDs (no spaces, at most 200 characters each)', id);
+		if (!ID_PATTERN.test(id)) throw refuse(parameter, words.ID_LIST, id);
 	}
 	return ids.length ? [...new Set(ids)] : undefined;
 }
@@ -87,11 +83,7 @@ function readTaskFilter(ctx: IExecuteFunctions, itemIndex: number): TaskFilter {
 		filter.createdAfter === undefined &&
 		filter.createdBefore === undefined
 	) {
-		throw parameterFailure(
-			'taskIds',
-			'Task › Get Many needs Task IDs, Trace IDs, or a time (Created After / Created Before): AceData lists tasks only by them',
-			'Nothing was looked up.',
-		);
+		throw parameterFailure('taskIds', words.GET_MANY_NEEDS_FILTER, words.NOTHING_LOOKED_UP);
 	}
 	if (
 		filter.createdAfter !== undefined &&
@@ -100,8 +92,8 @@ function readTaskFilter(ctx: IExecuteFunctions, itemIndex: number): TaskFilter {
 	) {
 		throw parameterFailure(
 			'createdBefore',
-			`Parameter "${labelOf('createdBefore')}" must not be before Created After`,
-			'Nothing was looked up.',
+			words.createdBeforeTooEarly(labelOf('createdBefore')),
+			words.NOTHING_LOOKED_UP,
 		);
 	}
 	return filter;
@@ -116,7 +108,7 @@ export function readTaskListJob(ctx: IExecuteFunctions, itemIndex: number): Task
 			min: 1,
 			max: MAX_TASK_LIMIT,
 			integer: true,
-			what: 'a whole number',
+			what: 'wholeNumber',
 		}) ?? DEFAULT_TASK_LIMIT;
 	return {
 		itemIndex,

@@ -1,3 +1,4 @@
+import * as words from '../../failure/words';
 import { isUnset, refuse } from './coerce';
 
 /** Dates and times as users give them, read in the workflow's time zone when they carry none. */
@@ -106,25 +107,16 @@ export function optionalTime(
 	} else if (typeof value === 'string') {
 		const text = value.trim();
 		// JavaScript rolls a day that does not exist over into the next month: refused instead, naming what was typed.
-		if (!writtenDateExists(text))
-			throw refuse(parameter, 'a date that exists (2026-02-30 or month 13 do not)', value);
+		if (!writtenDateExists(text)) throw refuse(parameter, words.EXISTING_DATE, value);
 		const zoneless = ZONELESS.exec(text);
 		if (zoneless && !isKnownZone(timeZone)) {
-			throw refuse(
-				parameter,
-				`a date with its zone (e.g. 2026-12-01T10:00:00Z): the workflow's time zone "${timeZone}" is unknown, so a date without one cannot be read (fix it in the workflow's settings)`,
-				value,
-			);
+			throw refuse(parameter, words.zonedDate(timeZone), value);
 		}
 		if (zoneless) ms = wallClockInZone(zoneless, timeZone);
 		else if (/^\d+(\.\d+)?$/.test(text)) return optionalTime(parameter, Number(text), timeZone);
 		else ms = Date.parse(text);
 	}
 	if (ms === undefined || !Number.isFinite(ms) || ms <= 0)
-		throw refuse(
-			parameter,
-			'a date and time (e.g. 2026-12-01T10:00:00, or {{ $now.minus({ hours: 1 }) }})',
-			value,
-		);
+		throw refuse(parameter, words.DATE_AND_TIME, value);
 	return ms;
 }

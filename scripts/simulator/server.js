@@ -64,6 +64,15 @@ function createSimulator(options = {}) {
 		get callbacks() {
 			return state.callbacks;
 		},
+		/** The stored tasks by ID, as the task routes read them (tests backdate `created_at`, in seconds). */
+		get tasks() {
+			return state.tasks;
+		},
+		/** Finishes a stored task now, as its job would (a held callback task calls back). */
+		finishTask(id) {
+			const task = state.tasks.get(id);
+			return task && !task.finished_at ? store.finishTask(task) : undefined;
+		},
 		/** The most billed requests answered at the same time since the last reset. */
 		get maxInFlight() {
 			return state.maxInFlight;

@@ -325,6 +325,7 @@ const LIGHTHOUSE = {
 };
 
 module.exports = {
+	CredentialsHelper,
 	LIGHTHOUSE,
 	callWebhook,
 	runNode,

@@ -129,6 +129,13 @@ export interface Simulator {
 	/** The bytes of every image the billed requests produced, in order. */
 	sentImages(): Buffer[];
 	reset(): void;
+	/** The stored tasks by ID (`created_at`, `finished_at` in seconds; tests backdate them). */
+	readonly tasks: Map<
+		string,
+		{ id: string; trace_id: string; created_at: number; finished_at?: number }
+	>;
+	/** Finishes a stored task now, as its job would. */
+	finishTask(id: string): Promise<void> | undefined;
 	/** Finishes the held tasks (config.holdCallbacks) that `which` selects, each calling back. */
 	releaseCallbacks(
 		which?: (task: { id: string; trace_id: string }) => boolean,

@@ -39,6 +39,12 @@ test('the tarball holds index.js, dist, README, LICENSE and package.json, nothin
 		'dist/nodes/AceDataImages/AceDataImages.node.json',
 		'dist/nodes/AceDataImages/acedata.svg',
 		'dist/nodes/AceDataImages/acedata.dark.svg',
+		'dist/nodes/AceDataImagesTrigger/AceDataImagesTrigger.node.js',
+		'dist/nodes/AceDataImagesTrigger/AceDataImagesTrigger.node.json',
+		'dist/nodes/AceDataImagesTrigger/acedata.svg',
+		'dist/nodes/AceDataImagesPollTrigger/AceDataImagesPollTrigger.node.js',
+		'dist/nodes/AceDataImagesPollTrigger/AceDataImagesPollTrigger.node.json',
+		'dist/nodes/AceDataImagesPollTrigger/acedata.svg',
 		'dist/credentials/AceDataCloudApi.credentials.js',
 		'README.md',
 		'LICENSE',
@@ -53,7 +59,7 @@ test('the tarball holds index.js, dist, README, LICENSE and package.json, nothin
 		expect(files).toContain(entry);
 });
 
-test('the top-level index.js of the tarball exports the node and the credential classes', () => {
+test('the top-level index.js of the tarball exports the nodes (the action node, the two triggers) and the credential classes', () => {
 	// As an app that installed it would have it: n8n-workflow (the peer dependency) beside it.
 	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(packed.dir, 'node_modules'), 'dir');
 	let exported;
@@ -62,7 +68,25 @@ test('the top-level index.js of the tarball exports the node and the credential 
 	} finally {
 		fs.unlinkSync(path.join(packed.dir, 'node_modules'));
 	}
-	expect(Object.keys(exported).sort()).toEqual(['AceDataCloudApi', 'AceDataImages']);
+	expect(Object.keys(exported).sort()).toEqual([
+		'AceDataCloudApi',
+		'AceDataImages',
+		'AceDataImagesPollTrigger',
+		'AceDataImagesTrigger',
+	]);
+	expect(new exported.AceDataImagesTrigger().description).toMatchObject({
+		name: 'aceDataImagesTrigger',
+		displayName: 'AceData Cloud Images Trigger',
+		version: 1,
+		credentials: [{ name: 'aceDataCloudApi', required: true }],
+		webhooks: [expect.objectContaining({ httpMethod: 'POST' })],
+	});
+	expect(new exported.AceDataImagesPollTrigger().description).toMatchObject({
+		name: 'aceDataImagesPollTrigger',
+		version: 1,
+		polling: true,
+		credentials: [{ name: 'aceDataCloudApi', required: true }],
+	});
 	expect(new exported.AceDataImages().description).toMatchObject({
 		name: 'aceDataImages',
 		displayName: 'AceData Cloud Images',

@@ -88,6 +88,10 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	downloadImages: 'Download Images',
 	fileName: 'File Name',
 	maxDownloadMb: 'Max Download Size (MB)',
+	traceIdPrefix: 'Trace ID Starts With',
+	models: 'Models',
+	taskStatus: 'Tasks That',
+	lookBackMinutes: 'Look Back on First Poll (Minutes)',
 	options: 'Options',
 };
 

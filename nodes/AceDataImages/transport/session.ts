@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -13,8 +14,8 @@ import { redact } from './schemas';
 /** The credential every call authenticates with (`AceDataCloudApi.credentials.ts`). */
 export const CREDENTIAL_TYPE = 'aceDataCloudApi';
 
-/** Where the client runs: a node's execution, its webhook (a callback), or the editor loading the model list. */
-export type NodeContext = IExecuteFunctions | IWebhookFunctions;
+/** Where the client runs and emits files: a node's execution, a webhook (a callback), a trigger's poll. */
+export type NodeContext = IExecuteFunctions | IWebhookFunctions | IPollFunctions;
 /** Every context the client runs in: the editor too (the live model list). */
 export type ClientContext = NodeContext | ILoadOptionsFunctions;
 

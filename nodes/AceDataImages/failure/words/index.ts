@@ -12,3 +12,4 @@ export * from './parameters';
 export * from './spend';
 export * from './transport';
 export * from './waiting';
+export * from './triggers';

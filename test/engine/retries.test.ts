@@ -136,6 +136,10 @@ describe('Retry On Fail (n8n-core retries the node in the same execution)', () =
 			taskId: paidFor('Later')[0].taskId,
 			fromEarlierTry: true,
 		});
+		// Said above the output as for the other deliveries.
+		expect(result.hints.map((hint) => hint.message)).toContain(
+			'1 job came from an earlier try of this node (Retry On Fail or a retried execution): found at AceData, not sent or billed again (field "fromEarlierTry" on their items)',
+		);
 	});
 
 	it("Wait for AceData's Callback: the retried run parks on the job the first try paid for", async () => {

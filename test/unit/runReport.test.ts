@@ -15,7 +15,6 @@ const spend = {
 	inputTokens: 20,
 	outputTokens: 3000,
 	cost: { credit: 0.6000000001 },
-	reusedJobs: 0,
 };
 
 test('without accumulateTokenUsage nothing breaks, and the spend is still shown where hints exist', () => {
@@ -45,9 +44,9 @@ test('an n8n without execution hints: nothing is shown and nothing throws', () =
 
 test('no spend line when AceData reported neither cost nor tokens', () => {
 	expect(
-		spendText({ jobs: 1, images: 1, inputTokens: 0, outputTokens: 0, cost: {}, reusedJobs: 0 }),
+		spendText({ jobs: 1, images: 1, inputTokens: 0, outputTokens: 0, cost: {} }),
 	).toBeUndefined();
 	expect(
-		spendText({ jobs: 0, images: 0, inputTokens: 0, outputTokens: 0, cost: {}, reusedJobs: 0 }),
+		spendText({ jobs: 0, images: 0, inputTokens: 0, outputTokens: 0, cost: {} }),
 	).toBeUndefined();
 });

@@ -10,8 +10,6 @@ export interface Spend {
 	outputTokens: number;
 	/** Amount per currency (AceData's records say `credit`). */
 	cost: Record<string, number>;
-	/** Jobs an earlier try of the node paid for, emitted by this one (not in the counts above: they were paid then). */
-	reusedJobs: number;
 }
 
 /** Input and output token counts of an answer's usage (OpenAI's image names, or its chat names). */
@@ -92,14 +90,10 @@ export class Ledger {
 			inputTokens: 0,
 			outputTokens: 0,
 			cost: {},
-			reusedJobs: 0,
 		};
 		for (const [itemIndex, answer] of this.made.entries()) {
 			if (!answer) continue;
-			if (this.jobs[itemIndex].fromEarlierTry) {
-				spend.reusedJobs++;
-				continue;
-			}
+			if (this.jobs[itemIndex].fromEarlierTry) continue;
 			spend.jobs++;
 			spend.images += answer.images.length;
 			const tokens = tokenCounts(answer.usage);

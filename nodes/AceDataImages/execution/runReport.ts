@@ -80,9 +80,18 @@ export function spendText(spend: Spend): string | undefined {
 	);
 }
 
-/** Jobs an earlier try paid for, emitted by this try (n8n's Retry On Fail, or a retried execution). */
-function reuseText(jobs: number): string {
-	return words.reusedJobs(number(jobs), jobs === 1);
+/**
+ * Jobs an earlier try paid for that this try emitted (n8n's Retry On Fail, or a retried execution), whatever the
+ * delivery made of them (images, a submitted task): the input items of the output items that say so.
+ */
+function reusedJobs(items: INodeExecutionData[]): number {
+	const inputs = new Set<number>();
+	for (const item of items) {
+		if (item.json.fromEarlierTry !== true || item.json.error !== undefined) continue;
+		const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+		inputs.add(typeof paired === 'object' && paired ? paired.item : 0);
+	}
+	return inputs.size;
 }
 
 /**
@@ -102,7 +111,12 @@ export function reportRun(ctx: IExecuteFunctions, items: INodeExecutionData[], s
 	const hints = noticeHints(items);
 	const text = spendText(spend);
 	if (text) hints.push({ message: text, type: 'info', location: 'outputPane' });
-	if (spend.reusedJobs > 0)
-		hints.push({ message: reuseText(spend.reusedJobs), type: 'info', location: 'outputPane' });
+	const reused = reusedJobs(items);
+	if (reused > 0)
+		hints.push({
+			message: words.reusedJobs(number(reused), reused === 1),
+			type: 'info',
+			location: 'outputPane',
+		});
 	if (hints.length) ctx.addExecutionHints(...hints);
 }

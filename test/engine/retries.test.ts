@@ -3,7 +3,7 @@
  * execution (a new one that starts from the failed one's saved data, node contexts included), a loop's next run.
  * A job is paid once whatever n8n does: counted on the wire, at the simulator.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import {
 	binaryBytes,
@@ -212,6 +212,68 @@ describe('A retried execution (the executions list: Retry)', () => {
 		expect(byItem(retried, 1)[0].json.fromEarlierTry).toBeUndefined();
 	});
 
+	it('the same failed execution retried twice (its Retry is still offered after a failed retry): the second retry finds what the first paid for', async () => {
+		const three = prompts('First', 'Second', 'Third');
+		const settings = { options: { concurrency: 1, pollInterval: 0.05 } };
+		refuseOnce('Second');
+		const original = await generate(settings, { items: three });
+		expect(original.error?.message).toContain('balance is used up');
+		// Retry 1 starts from the original's node context: pays Second, then Third is refused.
+		refuseOnce('Third');
+		const first = await generate(settings, {
+			items: three,
+			mode: 'retry',
+			contextData: original.contextData,
+		});
+		expect(first.error?.message).toContain('balance is used up');
+		expect(paidFor('Second')).toHaveLength(1);
+		// Retry 2 starts from the original's context too (n8n copies the failed execution's, not retry 1's).
+		const second = await generate(settings, {
+			items: three,
+			mode: 'retry',
+			contextData: original.contextData,
+		});
+		expect(second.error).toBeUndefined();
+		expect(sentFor('First')).toHaveLength(1);
+		expect(sentFor('Second').map((entry) => entry.status)).toEqual([403, 200]);
+		expect(paidFor('Third')).toHaveLength(1);
+		expect(second.items.map((item) => [item.json.taskId, item.json.fromEarlierTry])).toEqual([
+			[paidFor('First')[0].taskId, true],
+			[paidFor('Second')[0].taskId, true],
+			[paidFor('Third')[0].taskId, undefined],
+		]);
+		// The node's trace IDs: the same request of the same item carries the same one in every retry.
+		expect(new Set(sentFor('Second').map((entry) => entry.body?.trace_id)).size).toBe(1);
+	});
+
+	it('a retried execution that cannot ask AceData about a sibling retry sends nothing for that item', async () => {
+		const failed = await failedRun();
+		// Only the look-up of Second's trace ID fails (item 0's paid job is still found by its task ID).
+		const traceId = String(sentFor('Second')[0].body?.trace_id);
+		simulator.inject({
+			path: '/openai/tasks',
+			code: 'api_error',
+			status: 500,
+			times: 100,
+			taskIds: [traceId],
+		});
+		const retried = await generate(
+			{ options: { concurrency: 1, pollInterval: 0.05 } },
+			{
+				items: prompts('First', 'Second'),
+				mode: 'retry',
+				contextData: failed.contextData,
+				continueOnFail: true,
+			},
+		);
+		expect(sentFor('Second')).toHaveLength(1); // the refused one of the failed run only
+		const [second] = byItem(retried, 1);
+		expect(second.json).toMatchObject({ code: 'earlier_retry_unknown', billing: 'none' });
+		expect(String(second.json.error)).toContain(
+			'This is a retried execution, and the node could not ask AceData whether another retry of the same execution already paid for this request',
+		);
+	});
+
 	it('a request the user changed before retrying (the current workflow) is a new job', async () => {
 		const failed = await failedRun();
 		await generate(
@@ -315,5 +377,49 @@ describe('Base64 images with n8n keeping binary data on disk', () => {
 			taskId: paidFor('Stored')[0].taskId,
 		});
 		expect(stored.binary?.data.id).toEqual(expect.any(String));
+	});
+
+	it("a retried execution copies the failed one's files into its own store: deleting the failed execution loses nothing", async () => {
+		const store = await useFilesystemBinaryStore();
+		simulator.config.gptImageAnswer = 'b64_json';
+		refuseOnce('Refused');
+		const parameters = {
+			resource: 'image',
+			operation: 'generate',
+			model: 'gpt-image-1',
+			prompt: '={{ $json.prompt }}',
+			n: 1,
+			size: '1024x1024',
+			delivery: 'wait',
+			options: { concurrency: 1 },
+		};
+		const items = prompts('Stored', 'Refused');
+		const failed = await runNode({
+			parameters,
+			items,
+			credentials: credentials(),
+			executionId: 'failed-execution',
+		});
+		expect(failed.error?.message).toContain('balance is used up');
+		const retried = await runNode({
+			parameters,
+			items,
+			credentials: credentials(),
+			mode: 'retry',
+			contextData: failed.contextData,
+			executionId: 'retried-execution',
+		});
+		expect(retried.error).toBeUndefined();
+		expect(paidFor('Stored')).toHaveLength(1);
+		const [stored] = byItem(retried, 0);
+		expect(stored.json.fromEarlierTry).toBe(true);
+		const id = String(stored.binary?.data.id);
+		expect(id).toContain('retried-execution');
+		// The failed execution is deleted (by a user, or n8n's pruning): its files go with it.
+		const journal = JSON.stringify(failed.contextData);
+		const original = /filesystem[^"]*failed-execution[^"]*/.exec(journal)?.[0];
+		expect(original).toBeDefined();
+		store.remove({ id: original } as IBinaryData);
+		expect(await store.read(stored.binary?.data as IBinaryData)).toEqual(simulator.sentImages()[0]);
 	});
 });

@@ -30,6 +30,8 @@ export interface RunOptions {
 	contextData?: IDataObject;
 	/** How many runs of the node came before this one in the execution (a loop): its run index. */
 	earlierRuns?: number;
+	/** The execution's ID (default '1'): where its binary files are stored. */
+	executionId?: string;
 }
 
 export interface RunResult {

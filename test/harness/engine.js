@@ -111,6 +111,7 @@ async function runNode({
 	mode = 'manual',
 	contextData,
 	earlierRuns = 0,
+	executionId = '1',
 }) {
 	const node = {
 		id: 'c0ffee00-0000-4000-8000-000000000001',
@@ -133,7 +134,7 @@ async function runNode({
 		nodeTypes,
 		settings: {},
 	});
-	const hooks = new ExecutionLifecycleHooks(mode, '1', {
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'engine-test',
 		nodes: [node],
 		connections: {},
@@ -144,6 +145,7 @@ async function runNode({
 	const additionalData = {
 		credentialsHelper: new CredentialsHelper(credentials),
 		hooks,
+		executionId,
 		executeWorkflow: async () => {
 			throw new Error('not supported in engine tests');
 		},

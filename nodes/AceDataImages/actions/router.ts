@@ -15,7 +15,7 @@ import * as edit from './image/edit.operation';
 import * as generate from './image/generate.operation';
 import * as get from './task/get.operation';
 import * as getMany from './task/getMany.operation';
-import type { OperationModule } from './types';
+import type { OperationModule, RunSettings } from './types';
 
 const OPERATIONS: Record<string, Record<string, OperationModule>> = {
 	image: { generate, edit },
@@ -32,6 +32,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const pipeline = new Pipeline(this, inputs.length, this.continueOnFail(), rulesOf);
 	let module: OperationModule;
 	let concurrency: number;
+	const run: RunSettings = { rulesOf };
 	try {
 		const { resource, operation } = readNodeSettings(this);
 		const found = OPERATIONS[resource]?.[operation];
@@ -45,6 +46,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const journal = Journal.open(this);
 			const budget = ImageBudget.read(this);
 			pipeline.useJournal(journal, budget);
+			run.traceSeed = journal.traceSeed;
 			const refused = this.continueOnFail()
 				? undefined
 				: budget.runRefusal(this, journal, inputs.length);
@@ -54,7 +56,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return [pipeline.failAll(error)];
 	}
 	const prepare = async (itemIndex: number, signal: AbortSignal): Promise<Prepared> =>
-		await module.prepare.call(this, itemIndex, signal, rulesOf);
+		await module.prepare.call(this, itemIndex, signal, run);
 	const outcomes = await pipeline.run(prepare, concurrency);
 	// Delivery is read per item: a run with any parking item (Callback) parks, its other items ending as their own
 	// (an accepted Submit item becomes its task); otherwise the outcomes become the output.

@@ -1,8 +1,11 @@
-import type { Failure } from '../failure/failure';
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { Failure, asFailure } from '../failure/failure';
 import * as words from '../failure/words';
 import type { AceDataClient } from '../transport/client';
 import { isMultipartBody } from '../transport/multipart';
 import type { TaskWait } from '../transport/polling';
+import type { TaskRecord } from '../transport/types';
 import type { JournalEntry } from './journal';
 import type { ImageRequest } from './types';
 
@@ -55,4 +58,69 @@ export function sharedTraceJob(client: AceDataClient, wait: TaskWait, taskId: st
 		billing: 'maybe',
 		saysWhatToDo: true,
 	});
+}
+
+/**
+ * In a retried execution: the job another retry of the same failed execution already paid for this very request, found
+ * by its derived trace ID (free; retries of one execution do not share their node contexts, only the trace IDs they
+ * derive alike). Undefined when there is none; a failure, sending nothing, when AceData could not be asked.
+ */
+export async function siblingRetryJob(
+	client: AceDataClient,
+	request: ImageRequest,
+): Promise<JournalEntry | Failure | undefined> {
+	const found: unknown = await client
+		.retrieveByTrace(request.traceId)
+		.catch((error: unknown) => asFailure(error));
+	if (found instanceof Failure)
+		return client.failure({
+			kind: 'wait',
+			code: 'earlier_retry_unknown',
+			text: words.siblingUnknown(request.traceId, words.withoutFullStop(found.data.text)),
+			traceId: request.traceId,
+			billing: 'none',
+			saysWhatToDo: true,
+		});
+	const record = found as TaskRecord | null;
+	if (!record) return undefined;
+	return {
+		traceId: record.traceId ?? request.traceId,
+		taskId: record.id,
+		billing: 'paid',
+		sentAt: record.createdAt ?? Date.now(),
+		images: request.imagesAsked,
+		answer: 'record',
+	};
+}
+
+/**
+ * The files an earlier try stored for a base64 job, as this execution's items. Kept in another execution (a retried
+ * execution reuses the failed one's), they are copied into this one's binary store: deleting or pruning the failed
+ * execution would take them along. Undefined when they can no longer be read.
+ */
+export async function keptItemsHere(
+	ctx: IExecuteFunctions,
+	earlier: JournalEntry,
+	executionId: string | undefined,
+): Promise<INodeExecutionData[] | undefined> {
+	const items = earlier.items ?? [];
+	if (earlier.keptIn === executionId) return items;
+	const copied: INodeExecutionData[] = [];
+	for (const item of items) {
+		const binary: Record<string, IBinaryData> = {};
+		for (const [field, stored] of Object.entries(item.binary ?? {})) {
+			const copy: unknown = await copyStored(ctx, stored).catch((error: unknown) => error);
+			if (copy instanceof Error || !copy) return undefined;
+			binary[field] = copy as IBinaryData;
+		}
+		copied.push({ ...item, binary });
+	}
+	return copied;
+}
+
+async function copyStored(ctx: IExecuteFunctions, stored: IBinaryData): Promise<IBinaryData> {
+	const bytes = await ctx.helpers.binaryToBuffer(
+		await ctx.helpers.getBinaryStream(stored.id ?? ''),
+	);
+	return await ctx.helpers.prepareBinaryData(bytes, stored.fileName, stored.mimeType);
 }

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { TraceSeed } from '../helpers/traceId';
+
 /**
  * What this node has paid for in the current workflow execution, kept where n8n keeps it across its own re-runs of
  * the node: the node's context (`getContext('node')`). n8n hands the same context to every try of Retry On Fail and
@@ -32,10 +34,17 @@ export interface JournalEntry {
 	answer?: JobAnswer;
 	/** Base64 answers whose files n8n keeps out of line (they have an id): the items as emitted. */
 	items?: INodeExecutionData[];
+	/** The execution whose binary store holds those files (a retried execution copies them into its own). */
+	keptIn?: string;
 }
 
 interface JournalState {
 	version: number;
+	/**
+	 * Random, made with the journal and copied with it into every try and retried execution: node-made trace IDs
+	 * derive from it, so the same request of the same item carries the same trace ID in all of them.
+	 */
+	lineage: string;
 	/** The run these jobs belong to (a loop's runs have their own). */
 	runIndex: number;
 	/** Images asked by the earlier runs of this node in this execution (a loop). */
@@ -88,11 +97,19 @@ function readEntry(value: unknown): JournalEntry | undefined {
 		images: whole(value.images),
 		answer: value.answer === 'record' || value.answer === 'base64' ? value.answer : undefined,
 		items: keptItems(value.items),
+		keptIn: typeof value.keptIn === 'string' ? value.keptIn : undefined,
 	};
 }
 
+const LINEAGE = /^[0-9a-f]{12,32}$/;
+const newLineage = () => crypto.randomUUID().replace(/-/g, '');
+
 function readState(stored: unknown, runIndex: number): JournalState {
-	const fresh: JournalState = { version: VERSION, runIndex, imagesBefore: 0, jobs: {} };
+	const lineage =
+		isRecord(stored) && typeof stored.lineage === 'string' && LINEAGE.test(stored.lineage)
+			? stored.lineage
+			: newLineage();
+	const fresh: JournalState = { version: VERSION, lineage, runIndex, imagesBefore: 0, jobs: {} };
 	if (!isRecord(stored) || stored.version !== VERSION || !isRecord(stored.jobs)) return fresh;
 	const jobs: Record<string, JournalEntry> = {};
 	for (const [key, value] of Object.entries(stored.jobs)) {
@@ -118,6 +135,8 @@ export class Journal {
 		private readonly state: JournalState,
 		/** Jobs an earlier try paid for, found at the start of this one. */
 		private readonly earlier: ReadonlySet<string>,
+		/** This execution's ID (where the files this try stores are kept). */
+		readonly executionId: string | undefined,
 	) {}
 
 	/** The journal in n8n's node context (a fresh one in memory where n8n gives no context). */
@@ -125,7 +144,12 @@ export class Journal {
 		const context = nodeContext(ctx);
 		const state = readState(context?.[JOURNAL_KEY], runIndexOf(ctx));
 		if (context) context[JOURNAL_KEY] = state;
-		return new Journal(state, new Set(Object.keys(state.jobs)));
+		return new Journal(state, new Set(Object.keys(state.jobs)), executionIdOf(ctx));
+	}
+
+	/** What node-made trace IDs derive from in this run: the same in every try and retried execution of it. */
+	get traceSeed(): TraceSeed {
+		return { lineage: this.state.lineage, runIndex: this.state.runIndex };
 	}
 
 	/** The job an earlier try paid (or may have paid) for this exact request of this item. */
@@ -198,12 +222,23 @@ export class Journal {
 				(binary) => typeof binary.id === 'string' && binary.id !== '',
 			),
 		);
-		if (byId)
-			entry.items = items.map((item) => ({
-				json: item.json,
-				binary: item.binary,
-				pairedItem: item.pairedItem,
-			}));
+		if (!byId) return;
+		entry.keptIn = this.executionId;
+		entry.items = items.map((item) => ({
+			json: item.json,
+			binary: item.binary,
+			pairedItem: item.pairedItem,
+		}));
+	}
+}
+
+/** The execution's ID; undefined where n8n does not give one. */
+function executionIdOf(ctx: IExecuteFunctions): string | undefined {
+	try {
+		const id: unknown = typeof ctx.getExecutionId === 'function' ? ctx.getExecutionId() : undefined;
+		return typeof id === 'string' && id !== '' ? id : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

@@ -8,7 +8,14 @@ import { AceDataClient } from '../transport/client';
 import { waitForTasks, type TaskWait } from '../transport/polling';
 import type { ImagesAnswer, SubmitAnswer, TaskRecord } from '../transport/types';
 import type { Delivery } from '../models/defaults';
-import { askedOf, lostInEarlierTry, paidInEarlierTry, sharedTraceJob } from './earlierTry';
+import {
+	askedOf,
+	lostInEarlierTry,
+	paidInEarlierTry,
+	sharedTraceJob,
+	keptItemsHere,
+	siblingRetryJob,
+} from './earlierTry';
 import { ImageBudget } from './budget';
 import { Journal, keyOf, type JournalEntry } from './journal';
 import { Ledger } from './ledger';
@@ -35,6 +42,8 @@ export class Pipeline {
 	private firstFailure?: { itemIndex: number; failure: Failure };
 	private journal?: Journal;
 	private budget?: ImageBudget;
+	/** A retried execution (the executions list's Retry): another retry of the same one may have paid already. */
+	private retriedExecution = false;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -58,6 +67,7 @@ export class Pipeline {
 	useJournal(journal: Journal, budget: ImageBudget): void {
 		this.journal = journal;
 		this.budget = budget;
+		this.retriedExecution = executionMode(this.ctx) === 'retry';
 	}
 
 	/** Ends every wait, look-up and download of this run: the execution was cancelled, or an item failed. */
@@ -187,7 +197,21 @@ export class Pipeline {
 		}
 		if (earlier) {
 			answered();
-			return this.reuse(request, client, key, earlier);
+			return await this.reuse(request, client, key, earlier);
+		}
+		if (this.retriedExecution && request.traceIdMadeByNode) {
+			const sibling = await siblingRetryJob(client, request);
+			if (sibling instanceof Failure) {
+				answered();
+				this.fail(itemIndex, sibling);
+				return undefined;
+			}
+			if (sibling) {
+				answered();
+				this.journal?.sending(key, sibling.traceId, sibling.images);
+				this.journal?.accepted(key, sibling, 'record');
+				return await this.reuse(request, client, key, sibling);
+			}
 		}
 		const refused = this.journal && this.budget?.refusal(this.journal, request.imagesAsked);
 		if (refused) {
@@ -311,12 +335,12 @@ export class Pipeline {
 	 * An earlier try of this run (n8n's Retry On Fail, or a retried execution) paid for this very request: it is not
 	 * sent again. Its job is found (free) and ends as its delivery would have ended it; the item says it was reused.
 	 */
-	private reuse(
+	private async reuse(
 		request: ImageRequest,
 		client: AceDataClient,
 		key: string,
 		earlier: JournalEntry,
-	): PendingJob | undefined {
+	): Promise<PendingJob | undefined> {
 		const { itemIndex } = request;
 		this.ledger.reused(itemIndex, earlier);
 		const reused: ImageRequest = {
@@ -325,8 +349,11 @@ export class Pipeline {
 			context: { ...request.context, fromEarlierTry: true },
 		};
 		if (earlier.answer === 'base64') {
-			if (earlier.items) {
-				const items = earlier.items.map((item) => ({
+			const kept = earlier.items
+				? await keptItemsHere(this.ctx, earlier, this.journal?.executionId)
+				: undefined;
+			if (kept) {
+				const items = kept.map((item) => ({
 					...item,
 					json: { ...item.json, fromEarlierTry: true },
 					pairedItem: { item: itemIndex },
@@ -487,5 +514,14 @@ export class Pipeline {
 		}
 		this.firstFailure ??= { itemIndex, failure };
 		this.stop.abort();
+	}
+}
+
+/** The execution's mode (`retry` for a retried execution); undefined where n8n does not say. */
+function executionMode(ctx: IExecuteFunctions): string | undefined {
+	try {
+		return typeof ctx.getMode === 'function' ? ctx.getMode() : undefined;
+	} catch {
+		return undefined;
 	}
 }

@@ -16,6 +16,8 @@ export interface ImageRequest {
 	body: IDataObject | MultipartBody;
 	headers?: IDataObject;
 	traceId: string;
+	/** The trace ID is the node's (derived, see `helpers/traceId.ts`), not one the user set. */
+	traceIdMadeByNode: boolean;
 	/** The digest of the exact request (endpoint, fields but the node-made ones, files): the same across n8n's tries. */
 	fingerprint: string;
 	/** Images it asks for (Number of Images): what Max Images per Run counts. */

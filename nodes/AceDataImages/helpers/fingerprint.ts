@@ -17,7 +17,7 @@ export interface FingerprintSource {
 }
 
 /** JSON with object keys sorted, so that the same request always gives the same text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
 	if (value && typeof value === 'object') {
 		const entries = Object.entries(value as Record<string, unknown>)

@@ -13,8 +13,8 @@ import {
 	type EditInput,
 } from '../../models/validation';
 import { multipartBody, type FilePart, type FileSource } from '../../transport/multipart';
-import type { DeliveryRules, Prepared } from '../../execution/types';
-import type { Delivery } from '../../models/defaults';
+import type { Prepared } from '../../execution/types';
+import type { RunSettings } from '../types';
 import { assertValid, fieldsFor, imageRequest } from './request';
 import { imageProperties } from './shared.description';
 
@@ -126,11 +126,11 @@ export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	_signal: AbortSignal,
-	rulesOf: (delivery: Delivery) => DeliveryRules,
+	run: RunSettings,
 ): Promise<Prepared> {
-	const job = readImageJob(this, itemIndex, 'edit');
+	const job = readImageJob(this, itemIndex, 'edit', run.traceSeed);
 	const sources = job.edit ?? { source: 'binary' as const, properties: [] };
-	const fields = fieldsFor(job, rulesOf);
+	const fields = fieldsFor(job, run.rulesOf);
 	const edit: EditInput = { source: sources.source, images: [], urls: [] };
 	const parts: FilePart[] = [];
 	const identities: FileIdentity[] = [];

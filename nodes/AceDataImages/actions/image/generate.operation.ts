@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readImageJob } from '../../helpers/parameters';
-import type { DeliveryRules, Prepared } from '../../execution/types';
-import type { Delivery } from '../../models/defaults';
+import type { Prepared } from '../../execution/types';
+import type { RunSettings } from '../types';
 import { fieldsFor, imageRequest } from './request';
 import { imageProperties } from './shared.description';
 
@@ -12,9 +12,9 @@ export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	_signal: AbortSignal,
-	rulesOf: (delivery: Delivery) => DeliveryRules,
+	run: RunSettings,
 ): Promise<Prepared> {
-	const job = readImageJob(this, itemIndex, 'generate');
-	const fields = fieldsFor(job, rulesOf);
+	const job = readImageJob(this, itemIndex, 'generate', run.traceSeed);
+	const fields = fieldsFor(job, run.rulesOf);
 	return { kind: 'request', request: await imageRequest(job, 'generations', fields, { fields }) };
 }

@@ -58,6 +58,7 @@ export async function imageRequest(
 		body,
 		headers: parts.headers,
 		traceId: job.input.traceId as string,
+		traceIdMadeByNode: !job.traceIdGiven,
 		fingerprint: await requestFingerprint({
 			endpoint,
 			fields: parts.fields,

@@ -19,3 +19,7 @@ export const sharedTraceJob = (
 	taskId: string,
 ) =>
 	`${lostBecause ?? 'The image request failed'}. The job AceData has for trace ID ${traceId} (task ${taskId}) is another item's of this run, so this request's job cannot be found by its trace ID. Check trace ID ${traceId} with Task › Get before submitting again, and give every submission a Trace ID of its own`;
+
+/** A retried execution could not ask AceData whether another retry of the same execution paid for this request. */
+export const siblingUnknown = (traceId: string, why: string) =>
+	`This is a retried execution, and the node could not ask AceData whether another retry of the same execution already paid for this request (trace ID ${traceId}): ${why}. So that it is not paid twice, it was not sent. Retry again in a moment, or look the trace ID up with Task › Get`;

@@ -11,6 +11,7 @@ import {
 } from '../../models/defaults';
 import type { EditUrl, ImageRequestInput } from '../../models/validation';
 import type { OutputOptions } from '../output';
+import { derivedTraceId, type TraceSeed } from '../traceId';
 import { callbackUrlFor } from './callbackUrl';
 import {
 	oneOf,
@@ -67,9 +68,18 @@ export function readImageCount(ctx: IExecuteFunctions, itemIndex: number): numbe
 	}
 }
 
-/** A trace ID for a billed request the user gave none for: how AceData can be asked about it if the answer is lost. */
-function newTraceId(): string {
-	return crypto.randomUUID();
+/**
+ * A trace ID for a billed request the user gave none for: how AceData can be asked about it if the answer is lost.
+ * Derived from the run's seed and what the item asks (not the callback URL, which is each execution's own), so that a
+ * retried execution can find what a sibling retry paid for; random where there is no seed.
+ */
+function newTraceId(
+	seed: TraceSeed | undefined,
+	itemIndex: number,
+	input: ImageRequestInput,
+): string {
+	if (!seed) return crypto.randomUUID();
+	return derivedTraceId(seed, itemIndex, { ...input, traceId: undefined, callbackUrl: undefined });
 }
 
 /** The user's Callback URL option: refused with delivery Callback, where the node sets the callback itself. */
@@ -102,6 +112,7 @@ export function readImageJob(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	operation: 'generate' | 'edit',
+	traceSeed?: TraceSeed,
 ): ImageJob {
 	const model = requiredText('model', readParameter(ctx, 'model', itemIndex)).trim();
 	const customModel =
@@ -146,8 +157,9 @@ export function readImageJob(
 		inputFidelity:
 			operation === 'edit' ? optionalText('inputFidelity', options.inputFidelity) : undefined,
 		callbackUrl: delivery === 'callback' ? callbackUrlFor(ctx, itemIndex) : userCallbackUrl,
-		traceId: traceId ?? newTraceId(),
+		traceId: traceId ?? '',
 	};
+	input.traceId = traceId ?? newTraceId(traceSeed, itemIndex, input);
 	const job: ImageJob = {
 		itemIndex,
 		input,

@@ -41,6 +41,8 @@ export function describeFailure(
 	const acedataWords = failure.kind === 'api' || failure.kind === 'task';
 	let message = acedataWords ? words.adviceFor(failure.code, failure.text, billed) : failure.text;
 	if (billed && !failure.saysWhatToDo) message = words.andThen(message, whatToDo(job));
+	else if (failure.kind === 'download' && !failure.saysWhatToDo)
+		message = words.andThen(message, words.DOWNLOAD_WHAT_TO_DO);
 	const taskId = job.taskId ?? failure.taskId;
 	const traceId = job.traceId ?? failure.traceId;
 	const parts =
@@ -55,6 +57,11 @@ export function describeFailure(
 					failure.hint,
 				];
 	return { message, description: words.details(parts) };
+}
+
+/** What a free look-up's item says of a finished task whose images could not be emitted (Get Many, the triggers). */
+export function lookupFailureMessage(failure: FailureData): string {
+	return describeFailure(failure, { itemIndex: 0, billing: 'none' }).message;
 }
 
 /** The node's error for a failed item (Continue On Fail off): n8n shows its message and description. */

@@ -134,3 +134,42 @@ export function inspectImage(head: Uint8Array): {
 	if (read === 'more') return { type, needsMore: head.length < MAX_HEAD_BYTES };
 	return { type, dimensions: read, needsMore: false };
 }
+
+/** The last bytes of a file the end check reads. */
+export const TAIL_BYTES = 16;
+
+const PNG_END = [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * Whether a file of this type is whole: it ends as its format ends (PNG's IEND chunk, JPEG's end-of-image marker,
+ * GIF's trailer) or is as long as its header says (WebP's RIFF size). A download cut short with a clean end and no
+ * declared length is caught here. `head`: the file's first bytes; `tail`: its last (up to TAIL_BYTES); `total`: its length.
+ */
+export function endsComplete(
+	type: ImageType,
+	head: Uint8Array,
+	tail: Uint8Array,
+	total: number,
+): boolean {
+	switch (type.extension) {
+		case 'png':
+			return (
+				tail.length >= PNG_END.length &&
+				PNG_END.every((byte, index) => tail[tail.length - PNG_END.length + index] === byte)
+			);
+		case 'jpg':
+			// The end-of-image marker, perhaps followed by padding some encoders add.
+			for (let index = tail.length - 2; index >= 0; index--)
+				if (tail[index] === 0xff && tail[index + 1] === 0xd9) return true;
+			return false;
+		case 'gif':
+			return tail[tail.length - 1] === 0x3b;
+		case 'webp': {
+			if (head.length < 8) return false;
+			const riff = head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24);
+			return total >= (riff >>> 0) + 8;
+		}
+		default:
+			return true;
+	}
+}

@@ -1,4 +1,4 @@
-import type { Readable } from '../transport/stream';
+import { watchTail, type Readable } from '../transport/stream';
 
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -8,7 +8,14 @@ import type { AceDataClient, NodeContext } from '../transport/client';
 import { transportCode } from '../transport/errors';
 import type { ImageDatum, ImagesAnswer } from '../transport/types';
 import { buildFileName } from './fileName';
-import { MAX_HEAD_BYTES, inspectImage, type Dimensions, type ImageType } from './mime';
+import {
+	MAX_HEAD_BYTES,
+	TAIL_BYTES,
+	endsComplete,
+	inspectImage,
+	type Dimensions,
+	type ImageType,
+} from './mime';
 
 export type OutputLayout = 'itemPerImage' | 'singleItem';
 
@@ -239,11 +246,22 @@ async function emitImage(
 				),
 			});
 		}
+		const seen = ended
+			? { total: head.length, tail: head }
+			: watchTail(download.stream, head, TAIL_BYTES);
 		const binary = await ctx.helpers
 			.prepareBinaryData(ended ? head : download.stream, name(type), type.mimeType)
 			.catch((error: unknown) => {
 				throw reason(error);
 			});
+		// A body that ended cleanly but short (no declared length to hold it to) is no whole image.
+		if (!endsComplete(type, head, seen.tail.subarray(-TAIL_BYTES), seen.total))
+			throw brokenDownload(
+				client,
+				download.host,
+				undefined,
+				words.endedEarly(seen.total, download.length),
+			);
 		return { json, binary, dimensions };
 	}
 	throw client.failure({

@@ -13,6 +13,7 @@ import {
 	type ClientContext,
 	type ClientOptions,
 	type CreateOptions,
+	timeoutMsOf,
 } from './session';
 import * as tasks from './tasks';
 import type { SubmitAnswer, TaskRecord } from './types';
@@ -53,6 +54,14 @@ export class AceDataClient {
 
 	withItem(itemIndex: number): AceDataClient {
 		return new AceDataClient(this.session.ctx, { ...this.session.options, itemIndex });
+	}
+
+	/** The same client with an item's own Timeout (its option, or the default when it set none). */
+	withTimeout(timeoutSeconds: number | undefined): AceDataClient {
+		return new AceDataClient(this.session.ctx, {
+			...this.session.options,
+			timeoutMs: timeoutMsOf(timeoutSeconds),
+		});
 	}
 
 	/** The same client, stopped early by `signal` (free calls and waits only). */

@@ -38,6 +38,11 @@ export interface CreateOptions {
 	signal?: AbortSignal;
 }
 
+/** A Timeout option in ms: the item's own, or the default when it set none. */
+export function timeoutMsOf(timeoutSeconds: number | undefined): number {
+	return (timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000;
+}
+
 /** The client's options from the item's credential: the Base URL checked, the token kept for scrubbing, the Timeout. */
 export async function readClientOptions(
 	ctx: ClientContext,
@@ -48,11 +53,10 @@ export async function readClientOptions(
 		CREDENTIAL_TYPE,
 		itemIndex,
 	);
-	const seconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
 	return {
 		baseUrl: checkBaseUrl(credentials.baseUrl),
 		token: typeof credentials.apiToken === 'string' ? credentials.apiToken : '',
-		timeoutMs: seconds * 1000,
+		timeoutMs: timeoutMsOf(timeoutSeconds),
 		itemIndex,
 		signal,
 	};

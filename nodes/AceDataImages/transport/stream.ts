@@ -31,3 +31,24 @@ export function capStream(
 		return push(chunk, encoding);
 	};
 }
+
+/** What passed through a stream: its byte count and last bytes (read once the stream has ended). */
+export interface StreamTail {
+	total: number;
+	tail: Buffer;
+}
+
+/** Keeps count of the bytes a stream delivers after `alreadyRead`, and its last `keep` bytes, as capStream does. */
+export function watchTail(stream: Readable, alreadyRead: Buffer, keep: number): StreamTail {
+	const target = stream as Readable & { push(chunk: unknown, encoding?: string): boolean };
+	const push = target.push.bind(target);
+	const seen: StreamTail = { total: alreadyRead.length, tail: alreadyRead.subarray(-keep) };
+	target.push = (chunk: unknown, encoding?: string) => {
+		if (Buffer.isBuffer(chunk)) {
+			seen.total += chunk.length;
+			seen.tail = Buffer.concat([seen.tail, chunk.subarray(-keep)]).subarray(-keep);
+		}
+		return push(chunk, encoding);
+	};
+	return seen;
+}

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { Failure } from '../failure/failure';
+import { lookupFailureMessage } from '../failure/report';
 import type { OutputOptions } from '../helpers/output';
 import { recordOutcome, taskContext } from '../helpers/taskOutcome';
 import type { AceDataClient, NodeContext } from '../transport/client';
@@ -28,7 +29,10 @@ function failedTaskJson(record: TaskRecord, failure: Failure, taskFailed: boolea
 		taskId: record.id,
 		traceId: record.traceId ?? null,
 		status: taskFailed ? 'failed' : 'succeeded',
-		failure: { code: failure.data.code, message: failure.data.text },
+		failure: {
+			code: failure.data.code,
+			message: taskFailed ? failure.data.text : lookupFailureMessage(failure.data),
+		},
 	};
 	const model =
 		(record.result?.kind === 'images' ? record.result.answer.model : undefined) ??

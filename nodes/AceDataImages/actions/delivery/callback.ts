@@ -166,7 +166,7 @@ async function settle(
 				? { kind: 'failed' as const, failure: record, taskFailed: false }
 				: await recordOutcome(
 						ctx,
-						client.withItem(task.itemIndex),
+						client.withItem(task.itemIndex).withTimeout(task.timeoutSeconds),
 						record,
 						{ ...task.context, taskId: task.taskId, traceId: task.traceId },
 						task.output,

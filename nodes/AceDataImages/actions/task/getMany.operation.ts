@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { Failure } from '../../failure/failure';
+import { lookupFailureMessage } from '../../failure/report';
 import * as words from '../../failure/words';
 import { roundAmount } from '../../helpers/output';
 import { readTaskListJob } from '../../helpers/parameters';
@@ -164,7 +165,7 @@ export async function prepare(
 
 /** A finished task whose images could not be emitted: its listing item, saying why (`failure`, as a failed task). */
 function withFailure(item: INodeExecutionData, failure: Failure): INodeExecutionData {
-	item.json.failure = { code: failure.data.code, message: failure.data.text };
+	item.json.failure = { code: failure.data.code, message: lookupFailureMessage(failure.data) };
 	return item;
 }
 

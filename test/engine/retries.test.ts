@@ -8,7 +8,6 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import {
 	binaryBytes,
 	imageRunner,
-	runNode,
 	useFilesystemBinaryStore,
 	type RunResult,
 } from '../harness/engine';
@@ -354,22 +353,10 @@ describe('Base64 images with n8n keeping binary data on disk', () => {
 		await useFilesystemBinaryStore();
 		simulator.config.gptImageAnswer = 'b64_json';
 		refuseOnce('Refused');
-		const result = await runNode({
-			parameters: {
-				resource: 'image',
-				operation: 'generate',
-				model: 'gpt-image-1',
-				prompt: '={{ $json.prompt }}',
-				n: 1,
-				size: '1024x1024',
-				delivery: 'wait',
-				options: {},
-			},
-			items: prompts('Refused', 'Stored'),
-			credentials: credentials(),
-			continueOnFail: true,
-			settings: RETRY,
-		});
+		const result = await generate(
+			{},
+			{ items: prompts('Refused', 'Stored'), continueOnFail: true, settings: RETRY },
+		);
 		expect(paidFor('Stored')).toHaveLength(1);
 		const [stored] = byItem(result, 1);
 		expect(stored.json).toMatchObject({
@@ -383,28 +370,12 @@ describe('Base64 images with n8n keeping binary data on disk', () => {
 		const store = await useFilesystemBinaryStore();
 		simulator.config.gptImageAnswer = 'b64_json';
 		refuseOnce('Refused');
-		const parameters = {
-			resource: 'image',
-			operation: 'generate',
-			model: 'gpt-image-1',
-			prompt: '={{ $json.prompt }}',
-			n: 1,
-			size: '1024x1024',
-			delivery: 'wait',
-			options: { concurrency: 1 },
-		};
+		const settings = { options: { concurrency: 1 } };
 		const items = prompts('Stored', 'Refused');
-		const failed = await runNode({
-			parameters,
-			items,
-			credentials: credentials(),
-			executionId: 'failed-execution',
-		});
+		const failed = await generate(settings, { items, executionId: 'failed-execution' });
 		expect(failed.error?.message).toContain('balance is used up');
-		const retried = await runNode({
-			parameters,
+		const retried = await generate(settings, {
 			items,
-			credentials: credentials(),
 			mode: 'retry',
 			contextData: failed.contextData,
 			executionId: 'retried-execution',

@@ -205,12 +205,8 @@ async function runNode({
 	};
 }
 
-/**
- * What n8n does when a callback reaches a parked execution: the node's webhook() runs in a real WebhookContext over
- * the parked run data. Returns its answer, the status and body it sent itself, and the items it resumes with.
- */
-async function callWebhook(result, body, query = {}) {
-	const { workflow, node, additionalData } = result.context;
+/** An HTTP response as a webhook sees it (status().json()), recording what the node sent. */
+function recordingResponse() {
 	const sent = {};
 	const response = {
 		status(code) {
@@ -222,6 +218,16 @@ async function callWebhook(result, body, query = {}) {
 			return response;
 		},
 	};
+	return { sent, response };
+}
+
+/**
+ * What n8n does when a callback reaches a parked execution: the node's webhook() runs in a real WebhookContext over
+ * the parked run data. Returns its answer, the status and body it sent itself, and the items it resumes with.
+ */
+async function callWebhook(result, body, query = {}) {
+	const { workflow, node, additionalData } = result.context;
+	const { sent, response } = recordingResponse();
 	const data = {
 		...additionalData,
 		httpRequest: { body, query, headers: {}, params: {} },
@@ -328,6 +334,7 @@ const LIGHTHOUSE = {
 
 module.exports = {
 	CredentialsHelper,
+	recordingResponse,
 	LIGHTHOUSE,
 	callWebhook,
 	runNode,

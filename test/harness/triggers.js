@@ -5,7 +5,7 @@
 const { PollContext, WebhookContext } = require('n8n-core');
 const { Workflow } = require('n8n-workflow');
 
-const { CredentialsHelper } = require('./engine');
+const { CredentialsHelper, recordingResponse } = require('./engine');
 
 function load(relative) {
 	return process.env.JEST_WORKER_ID
@@ -112,17 +112,7 @@ function webhookTrigger({ credentials, parameters = {}, staticData = {} }) {
 		state,
 		async call(body) {
 			const workflow = workflowWith(trigger, node, state.saved);
-			const sent = {};
-			const response = {
-				status(code) {
-					sent.status = code;
-					return response;
-				},
-				json(payload) {
-					sent.body = payload;
-					return response;
-				},
-			};
+			const { sent, response } = recordingResponse();
 			const data = {
 				...additionalData(credentials()),
 				httpRequest: { body, query: {}, headers: {}, params: {} },

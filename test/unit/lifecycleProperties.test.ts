@@ -44,6 +44,7 @@ import {
 
 import { check } from '../harness/check';
 import { AceDataImages } from '../../nodes/AceDataImages/AceDataImages.node';
+import { canonical } from '../../nodes/AceDataImages/helpers/fingerprint';
 
 jest.mock('n8n-workflow', () => {
 	const actual = jest.requireActual('n8n-workflow');
@@ -326,18 +327,6 @@ function itemAsks(
 
 /** Paid: AceData made it and it did not fail (AceData does not bill failed tasks). */
 const paid = (job: Job) => job.plan.final !== 'failed';
-
-/** JSON with sorted keys. */
-function canonical(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>)
-			.filter(([, entry]) => entry !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonical(entry)}`).join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
-}
 
 /** A multipart form as the wire sees it: its text fields, and a digest of each file part (name and bytes). */
 function parseMultipart(

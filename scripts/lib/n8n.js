@@ -415,7 +415,8 @@ class N8n {
 			.replaceAll('__OUTPUT_DIR__', this.outputDir)
 			.replaceAll('/home/node/.n8n-files/acedata-images', this.outputDir)
 			.replaceAll('__CREDENTIAL_ID__', CREDENTIAL_ID)
-			.replaceAll('__CALLBACK_URL__', `${this.serverUrl}/webhook/acedata-e2e-callback`);
+			.replaceAll('__CALLBACK_URL__', `${this.serverUrl}/webhook/acedata-e2e-callback`)
+			.replaceAll('__SERVER_URL__', this.serverUrl);
 	}
 
 	get serverUrl() {

@@ -35,6 +35,8 @@ const DEFAULTS = {
 	taskPolls: 2,
 	/** ...or this long after submission, whichever comes first (0: polls only). */
 	taskSeconds: 0,
+	/** A callback body grown by this many bytes (as base64 images would grow it), per task: (task) => bytes; none: as is. */
+	callbackPadding: undefined,
 	/** Delay before a callback is POSTed (the task finishes then). */
 	callbackDelayMs: 100,
 	/** Tasks with a callback URL do not finish by themselves: releaseCallbacks() finishes them (and calls back). */

@@ -85,7 +85,10 @@ function createStore({ config, files, url }) {
 			return;
 		}
 		try {
-			const payload = Buffer.from(JSON.stringify(body));
+			const padding = config.callbackPadding?.(task) ?? 0;
+			const payload = Buffer.from(
+				JSON.stringify(padding > 0 ? { ...body, padding: 'A'.repeat(padding) } : body),
+			);
 			entry.status = await new Promise((resolve, reject) => {
 				const req = http.request(
 					task.callbackUrl,

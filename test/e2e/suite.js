@@ -54,6 +54,8 @@ function domainWorkflows() {
 function defineSuite(version) {
 	describe(`n8n ${version}`, () => {
 		const simulator = createSimulator({ token: TOKEN });
+		// Each test starts from the simulator's own settings (a test's page shape or padding never leaks into the next).
+		const defaults = { ...simulator.config };
 		let n8n;
 		// A failing test ends with what each node of its executions emitted (items, keys, binaries, errors).
 		const test = annotatedTest(() => n8n);
@@ -88,11 +90,12 @@ function defineSuite(version) {
 			// One served n8n for the whole suite: workflows run through its REST API as the editor runs them.
 			await n8n.activate('e2eCallbackRecv1');
 			await n8n.activate('e2ePollCancel01');
+			await n8n.activate('e2eTrigCallback1');
 			await n8n.start();
 		});
 		beforeEach(() => {
 			simulator.reset();
-			simulator.config.taskPolls = 2;
+			Object.assign(simulator.config, defaults, { taskPolls: 2 });
 		});
 		// A test that failed before its execution ended must not leave it running into the next test's simulator.
 		afterEach(async () => {
@@ -507,6 +510,37 @@ function defineSuite(version) {
 			noToken(result);
 		});
 
+		test('the same failed execution retried twice (n8n still offers its Retry after a failed retry): the second retry finds what the first paid for', async () => {
+			simulator.inject(
+				{ path: '/openai/images/', prompt: 'A stork', code: 'used_up', times: 1 },
+				{ path: '/openai/images/', prompt: 'A swan', code: 'used_up', times: 1 },
+			);
+			const failed = await n8n.run('e2eRetryTwice001');
+			expect(failed.code).not.toBe(0);
+			const retry = async () => {
+				const { id } = await n8n.session.call('POST', `/executions/${failed.executionId}/retry`, {
+					loadWorkflow: false,
+				});
+				return n8n.result(await n8n.waitForExecution(String(id)));
+			};
+			const first = await retry(); // pays the stork, the swan is refused
+			expect(first.code).not.toBe(0);
+			const second = await retry(); // from the original's data again
+			expect(second.code).toBe(0);
+			expect(sentFor('An ibis')).toHaveLength(1);
+			expect(sentFor('A stork').map((entry) => entry.status)).toEqual([403, 200]);
+			expect(sentFor('A swan').map((entry) => entry.status)).toEqual([403, 200]);
+			expect(
+				second
+					.output('AceData Cloud Images')
+					.map((item) => [item.json.prompt, item.json.taskId, item.json.fromEarlierTry]),
+			).toEqual([
+				['An ibis', paidFor('An ibis')[0].taskId, true],
+				['A stork', paidFor('A stork')[0].taskId, true],
+				['A swan', paidFor('A swan')[0].taskId, undefined],
+			]);
+		});
+
 		test('Max Images per Run from an expression that resolves to nothing stops the node before anything is sent', async () => {
 			const result = await n8n.run('e2eCapNothing001');
 			expect(result.code).not.toBe(0);
@@ -747,6 +781,94 @@ function defineSuite(version) {
 			await new Promise((resolve) => setTimeout(resolve, window));
 			expect(simulator.requests.length - atStop).toBeLessThanOrEqual(1);
 			expect(billed()).toHaveLength(1);
+		});
+
+		test("the triggers: AceData's callback starts the trigger's workflow once per finished task with its files; a repeated or forged callback starts nothing; a callback over n8n's body limit is refused, and the polling trigger picks its task up", async () => {
+			const HUGE = 17 * 1024 * 1024; // over n8n's default payload limit (16 MB)
+			simulator.config.callbackPadding = (task) =>
+				task.request?.prompt === 'A huge callback' ? HUGE : 0;
+			const runsOf = async (workflowId, before) =>
+				(await n8n.executionIds(workflowId)).filter((id) => !before.includes(id));
+			const before = await n8n.executionIds('e2eTrigCallback1');
+			const submitted = await n8n.run('e2eTrigSubmit001');
+			expect(submitted.code).toBe(0);
+			const job = (prompt) => billed().find((entry) => entry.body.prompt === prompt);
+			const callbackOf = (prompt) =>
+				simulator.callbacks.find((entry) => entry.taskId === job(prompt).taskId);
+			await until(
+				() =>
+					simulator.callbacks.length === 3 &&
+					simulator.callbacks.every((entry) => entry.status !== undefined || entry.error),
+				{ what: 'the three callbacks answered', timeoutMs: 60000 },
+			);
+			expect(callbackOf('A heron for the trigger').status).toBe(200);
+			expect(callbackOf("Not this workflow's").status).toBe(200); // filtered out: answered, nothing starts
+			const huge = callbackOf('A huge callback');
+			// n8n refuses the body before any node sees it (its body parser: an error status, 500 in 1.x and 2.x).
+			expect([huge.status >= 400, huge.error]).toEqual([true, undefined]);
+
+			const [started] = await until(
+				async () => {
+					const runs = await runsOf('e2eTrigCallback1', before);
+					return runs.length ? runs : undefined;
+				},
+				{ what: 'the trigger to start its workflow' },
+			);
+			const run = n8n.result(await n8n.waitForExecution(started));
+			expect(run.code).toBe(0);
+			const [heron] = run.output('AceData Callback');
+			expect([heron.json.taskId, heron.json.traceId, heron.binary.data.fileName]).toEqual([
+				job('A heron for the trigger').taskId,
+				'e2e-trigger-heron',
+				'a-heron-for-the-trigger-1.png',
+			]);
+			expect(sha(n8n.binaryBytes(heron.binary.data))).toBe(
+				job('A heron for the trigger').images[0].sha256,
+			);
+			// AceData calls again (a retry, a replay), and someone forges a callback: neither starts anything.
+			const post = (body) =>
+				n8n.request(callbackOf('A heron for the trigger').url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
+			expect((await post(callbackOf('A heron for the trigger').body)).status).toBe(200);
+			const forged = await post({
+				success: true,
+				task_id: 'a-task-of-someone-else',
+				data: { data: [{ url: 'https://evil.example/x.png' }] },
+			});
+			expect(forged.status).toBe(404);
+			expect(await runsOf('e2eTrigCallback1', before)).toEqual([started]);
+
+			// The polling trigger, activated now (Look Back 10 minutes): its first poll emits both of this workflow's
+			// finished tasks, the huge one included, once.
+			const pollBefore = await n8n.executionIds('e2eTrigPoll00001');
+			const workflow = await n8n.session.call('GET', '/workflows/e2eTrigPoll00001');
+			await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/activate', {
+				versionId: workflow.versionId,
+			});
+			try {
+				const [polled] = await until(
+					async () => {
+						const runs = await runsOf('e2eTrigPoll00001', pollBefore);
+						return runs.length ? runs : undefined;
+					},
+					{ what: "the polling trigger's first poll (every minute)", timeoutMs: 150000 },
+				);
+				const result = n8n.result(await n8n.waitForExecution(polled));
+				const items = result.output('AceData Task Finished');
+				expect(items.map((item) => item.json.taskId).sort()).toEqual(
+					[job('A heron for the trigger').taskId, job('A huge callback').taskId].sort(),
+				);
+				const hugeItem = items.find((item) => item.json.taskId === job('A huge callback').taskId);
+				expect(sha(n8n.binaryBytes(hugeItem.binary.data))).toBe(
+					job('A huge callback').images[0].sha256,
+				);
+				noToken({ stdout: JSON.stringify([run.data, result.data]), stderr: '' });
+			} finally {
+				await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/deactivate', {});
+			}
 		});
 
 		test('edit from binaries made inside n8n: exact bytes, file names, types from the bytes, the mask part', async () => {

@@ -441,7 +441,16 @@ describe('Spend adds up', () => {
 				n: 1,
 			});
 			expect(result.items[0].json.cost).toBeUndefined();
-			expect(JSON.stringify(task(result)?.hints ?? [])).not.toMatch(/∞|Infinity|NaN/);
+			const spendLine = (task(result)?.hints ?? []).find((hint) =>
+				hint.message.startsWith('This run:'),
+			);
+			expect(spendLine?.message).not.toMatch(/∞|Infinity|NaN|credit/);
+			// Said on the item and above the output: the run's spend leaves this job's cost out.
+			const notice = `AceData reported a cost the node cannot read (${JSON.stringify({ amount, currency: 'credit' })}): it is left out of "cost" and of the run's spend`;
+			expect(result.items[0].json.notice).toBe(notice);
+			expect(JSON.stringify(task(result)?.hints ?? [])).toContain(
+				'AceData reported a cost the node cannot read',
+			);
 		},
 	);
 });

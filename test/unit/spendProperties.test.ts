@@ -289,12 +289,17 @@ describe('cost in what AceData sends', () => {
 				});
 				expect(parsed.kind).toBe('record');
 				if (parsed.kind !== 'record') return;
-				const { cost: read, result } = parsed.record;
+				const { cost: read, costUnreadable, result } = parsed.record;
 				if (read) {
 					expect(Number.isFinite(read.amount) && read.amount >= 0).toBe(true);
 					expect(typeof read.currency).toBe('string');
 				}
-				expect(result?.kind === 'images' ? result.answer.cost : undefined).toEqual(read);
+				// Anything sent that is no cost is said, never silently dropped: one or the other, or nothing at all.
+				expect([read !== undefined, costUnreadable !== undefined]).not.toEqual([true, true]);
+				if (value !== undefined && value !== null && !read)
+					expect(typeof costUnreadable === 'string' && costUnreadable.length <= 61).toBe(true);
+				const answer = result?.kind === 'images' ? result.answer : undefined;
+				expect([answer?.cost, answer?.costUnreadable]).toEqual([read, costUnreadable]);
 			}),
 			{ numRuns: 3000, seed: SEED },
 		);

@@ -275,12 +275,13 @@ async function emitImage(
  * What the user should know about an item's images: the notices decided before the request, and fewer images than
  * asked (AceData returns and bills only the images it made). Not an error: the images that came are emitted.
  */
-function imageNotices(context: ImageContext, returned: number): string[] {
+function imageNotices(context: ImageContext, returned: number, answer: ImagesAnswer): string[] {
 	const notices = [...(context.notices ?? [])];
 	const asked = context.imagesRequested;
 	if (asked !== undefined && returned < asked) {
 		notices.push(words.fewerImages(returned, asked));
 	}
+	if (answer.costUnreadable) notices.push(words.costUnreadable(answer.costUnreadable));
 	return notices;
 }
 
@@ -359,7 +360,7 @@ export async function answerToItems(
 	const counts: IDataObject = {};
 	if (context.imagesRequested !== undefined) counts.imagesRequested = context.imagesRequested;
 	counts.imagesReturned = images.length;
-	const notices = imageNotices(context, images.length);
+	const notices = imageNotices(context, images.length, answer);
 	if (notices.length) counts.notice = notices.join(' ');
 
 	if (output.outputLayout === 'singleItem')

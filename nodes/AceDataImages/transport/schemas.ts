@@ -90,8 +90,31 @@ const MAX_AMOUNT = 1e9;
 /** A decimal amount as text (`0.35`, `12`): not `0x10`, `1e3` or `Infinity`, which `Number()` would also read. */
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** `{ amount, currency }`: a number, or decimal text, from 0 to MAX_AMOUNT; anything else is no cost. */
-const cost = z.unknown().transform((value): Cost | undefined => {
+/** What a cost field holds: a cost, one the node cannot read (as text, to say so), or nothing. */
+type CostField = { cost?: Cost; costUnreadable?: string };
+
+/** What AceData sent, as short text for a notice (scrubbed later with the rest of the answer's strings). */
+function quoteCost(value: unknown): string {
+	let text: string;
+	try {
+		text = JSON.stringify(value) ?? String(value);
+	} catch {
+		text = String(value);
+	}
+	return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * `{ amount, currency }`: a number, or decimal text, from 0 to MAX_AMOUNT. Anything else present is no cost, and is
+ * kept as text so that the items say a cost was left out (rather than a spend that silently does not add up).
+ */
+const cost = z.unknown().transform((value): CostField => {
+	if (value === undefined || value === null) return {};
+	const read = readCost(value);
+	return read ? { cost: read } : { costUnreadable: quoteCost(value) };
+});
+
+function readCost(value: unknown): Cost | undefined {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const record = value as Record<string, unknown>;
 	const raw = record.amount;
@@ -104,7 +127,7 @@ const cost = z.unknown().transform((value): Cost | undefined => {
 	if (!Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT) return undefined;
 	const currency = asText(record.currency);
 	return { amount, currency: currency && currency.length <= 20 ? currency : 'credit' };
-});
+}
 
 const datum = z
 	.object({ url: optionalText, b64_json: optionalText, revised_prompt: lenientText })
@@ -138,7 +161,7 @@ const imagesAnswer = z
 			images: answer.data,
 			model: answer.model,
 			usage: answer.usage,
-			...(answer.cost ? { cost: answer.cost } : {}),
+			...answer.cost,
 			created: answer.created,
 			taskId: answer.task_id,
 			traceId: answer.trace_id,
@@ -299,10 +322,10 @@ export function parseTaskRecord(value: unknown): RecordParse {
 		if (!result.ok) return { kind: 'invalid', id: raw.id, problem: result.problem };
 		record.result = result.value;
 		record.finishedAt = toMs(raw.finished_at);
-		if (raw.cost) record.cost = raw.cost;
+		Object.assign(record, raw.cost);
 		// The record's cost is the job's: its images carry it wherever they are emitted from.
-		if (raw.cost && result.value.kind === 'images' && !result.value.answer.cost)
-			result.value.answer.cost = raw.cost;
+		const answer = result.value.kind === 'images' ? result.value.answer : undefined;
+		if (answer && !answer.cost && !answer.costUnreadable) Object.assign(answer, raw.cost);
 	}
 	return { kind: 'record', record };
 }

@@ -26,6 +26,8 @@ export interface ImagesAnswer {
 	usage?: TokenUsage;
 	/** The whole job's cost, from the answer or (more often) its task record. */
 	cost?: Cost;
+	/** A cost AceData (or a proxy) sent that the node cannot read, as text: left out, and said so. */
+	costUnreadable?: string;
 	created?: number;
 	taskId?: string;
 	traceId?: string;
@@ -54,6 +56,8 @@ export interface TaskRecord {
 	finishedAt?: number;
 	/** What it cost (finished records, when AceData says). */
 	cost?: Cost;
+	/** A cost the node cannot read, as text (see `ImagesAnswer.costUnreadable`). */
+	costUnreadable?: string;
 	/** Set once the task is finished. */
 	result?: TaskResult;
 }

@@ -117,6 +117,7 @@ function taskItem(record: TaskRecord, itemIndex: number): INodeExecutionData {
 	json.finishedAt = iso(record.finishedAt) ?? null;
 	const cost = record.cost ?? (result?.kind === 'images' ? result.answer.cost : undefined);
 	if (cost) json.cost = { amount: roundAmount(cost.amount), currency: cost.currency };
+	else if (record.costUnreadable) json.notice = words.costUnreadable(record.costUnreadable);
 	if (result?.kind === 'images' && result.answer.usage) json.usage = result.answer.usage;
 	return { json, pairedItem: { item: itemIndex } };
 }

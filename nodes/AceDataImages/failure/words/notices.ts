@@ -34,3 +34,7 @@ export const purgedTasks = (ids: string[]) =>
 /** `more`: how many more AceData has, when it says. */
 export const moreTasks = (listed: number, more: number | undefined, max: number) =>
 	`Listed ${listed} tasks: AceData has ${more !== undefined ? `${more} more` : 'more'} for this filter. Raise Limit (up to ${max}), or narrow Created After / Created Before to list the rest`;
+
+/** A cost AceData sent that the node cannot read (`quoted`: what it sent, cut): left out of the spend, and said so. */
+export const costUnreadable = (quoted: string) =>
+	`AceData reported a cost the node cannot read (${quoted}): it is left out of "cost" and of the run's spend`;

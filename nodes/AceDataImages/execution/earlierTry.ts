@@ -6,6 +6,7 @@ import type { AceDataClient } from '../transport/client';
 import { isMultipartBody } from '../transport/multipart';
 import type { TaskWait } from '../transport/polling';
 import type { TaskRecord } from '../transport/types';
+import { taskWaitFor, type Finishing, type PendingJob } from './finish';
 import type { JournalEntry } from './journal';
 import type { ImageRequest } from './types';
 
@@ -123,4 +124,68 @@ async function copyStored(ctx: IExecuteFunctions, stored: IBinaryData): Promise<
 		await ctx.helpers.getBinaryStream(stored.id ?? ''),
 	);
 	return await ctx.helpers.prepareBinaryData(bytes, stored.fileName, stored.mimeType);
+}
+
+/**
+ * An earlier try of this run (n8n's Retry On Fail, or a retried execution) paid for this very request: it is not
+ * sent again. Its job is found (free) and ends as its delivery would have ended it; the item says it was reused.
+ */
+export async function reuseEarlierJob(
+	run: Finishing,
+	request: ImageRequest,
+	client: AceDataClient,
+	key: string,
+	earlier: JournalEntry,
+): Promise<PendingJob | undefined> {
+	const { itemIndex } = request;
+	run.items.ledger.reused(itemIndex, earlier);
+	const reused: ImageRequest = {
+		...request,
+		traceId: earlier.traceId,
+		context: { ...request.context, fromEarlierTry: true },
+	};
+	if (earlier.answer === 'base64') {
+		const kept = earlier.items
+			? await keptItemsHere(run.ctx, earlier, run.journal?.executionId)
+			: undefined;
+		if (kept) {
+			const items = kept.map((item) => ({
+				...item,
+				json: { ...item.json, fromEarlierTry: true },
+				pairedItem: { item: itemIndex },
+			}));
+			run.items.set(itemIndex, { kind: 'items', items });
+			run.items.ledger.emitted(itemIndex);
+			return undefined;
+		}
+		run.items.fail(itemIndex, paidInEarlierTry(client, earlier));
+		return undefined;
+	}
+	if (earlier.taskId && run.rulesOf(request.delivery).doneWhen === 'accepted') {
+		run.items.set(itemIndex, {
+			kind: 'accepted',
+			request: reused,
+			client,
+			taskId: earlier.taskId,
+			traceId: earlier.traceId,
+		});
+		return undefined;
+	}
+	// Max Wait counts from now; a record found by trace ID must still be younger than the first request.
+	const wait: TaskWait = {
+		...taskWaitFor(run, request, key, Date.now()),
+		taskId: earlier.taskId,
+		traceId: earlier.traceId,
+		sentAt: earlier.sentAt,
+	};
+	if (!earlier.taskId) {
+		// Found by its trace ID only if no other job carries it (a Trace ID the user set for several items).
+		if (run.journal?.traceShared(key, earlier.traceId)) {
+			run.items.fail(itemIndex, lostInEarlierTry(client, earlier));
+			return undefined;
+		}
+		wait.lostBecause = words.LOST_IN_EARLIER_TRY;
+		wait.asked = askedOf(request);
+	}
+	return { request: reused, client, wait };
 }

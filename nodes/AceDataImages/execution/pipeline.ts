@@ -1,32 +1,26 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Failure, asFailure } from '../failure/failure';
-import { describeFailure, errorItem, stoppingError, type JobState } from '../failure/report';
+import { describeFailure } from '../failure/report';
 import * as words from '../failure/words';
-import { answerOutcome, recordOutcome, type TaskOutcome } from '../helpers/taskOutcome';
 import { AceDataClient } from '../transport/client';
-import { waitForTasks, type TaskWait } from '../transport/polling';
-import type { ImagesAnswer, SubmitAnswer, TaskRecord } from '../transport/types';
+import type { SubmitAnswer } from '../transport/types';
 import type { Delivery } from '../models/defaults';
-import {
-	askedOf,
-	lostInEarlierTry,
-	paidInEarlierTry,
-	sharedTraceJob,
-	keptItemsHere,
-	siblingRetryJob,
-} from './earlierTry';
+import { askedOf, reuseEarlierJob, siblingRetryJob } from './earlierTry';
 import { ImageBudget } from './budget';
-import { Journal, keyOf, type JournalEntry } from './journal';
-import { Ledger } from './ledger';
-import { runPipeline, runPool, type PipelineSignals } from './schedule';
+import { Journal, keyOf } from './journal';
+import type { Ledger } from './ledger';
+import { RunOutcomes } from './outcomes';
+import {
+	emitAnswer,
+	finishPending,
+	stoppedWaiting,
+	taskWaitFor,
+	type Finishing,
+	type PendingJob,
+} from './finish';
+import { runPipeline, type PipelineSignals } from './schedule';
 import type { DeliveryRules, ImageRequest, ItemOutcome, Prepared } from './types';
-
-interface PendingJob {
-	request: ImageRequest;
-	client: AceDataClient;
-	wait: TaskWait;
-}
 
 /**
  * The life of every input item of one execution, in one place: prepared (parameters read and checked), its billed
@@ -36,10 +30,8 @@ interface PendingJob {
  * item is sent. `prepare` is the operation's; everything else is here.
  */
 export class Pipeline {
-	private readonly stop = new AbortController();
-	private readonly outcomes: Array<ItemOutcome | undefined>;
-	readonly ledger: Ledger;
-	private firstFailure?: { itemIndex: number; failure: Failure };
+	/** Each item's outcome as it ends, the ledger of its job, and the run's stop. */
+	private readonly items: RunOutcomes;
 	private journal?: Journal;
 	private budget?: ImageBudget;
 	/** A retried execution (the executions list's Retry): another retry of the same one may have paid already. */
@@ -48,16 +40,24 @@ export class Pipeline {
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		count: number,
-		private readonly continueOnFail: boolean,
+		continueOnFail: boolean,
 		/** Each delivery's rules, as the router knows them. */
 		private readonly rulesOf: (delivery: Delivery) => DeliveryRules,
 	) {
-		this.outcomes = Array.from({ length: count }, () => undefined);
-		this.ledger = new Ledger(count);
+		this.items = new RunOutcomes(count, continueOnFail);
+	}
+
+	get ledger(): Ledger {
+		return this.items.ledger;
 	}
 
 	private doneWhen(request: ImageRequest): DeliveryRules['doneWhen'] {
 		return this.rulesOf(request.delivery).doneWhen;
+	}
+
+	/** What finishing a job needs of this run. */
+	private finishing(): Finishing {
+		return { ctx: this.ctx, items: this.items, journal: this.journal, rulesOf: this.rulesOf };
 	}
 
 	/**
@@ -66,13 +66,19 @@ export class Pipeline {
 	 */
 	useJournal(journal: Journal, budget: ImageBudget): void {
 		this.journal = journal;
+		this.items.journal = journal;
 		this.budget = budget;
 		this.retriedExecution = executionMode(this.ctx) === 'retry';
 	}
 
 	/** Ends every wait, look-up and download of this run: the execution was cancelled, or an item failed. */
 	get signal(): AbortSignal {
-		return this.stop.signal;
+		return this.items.signal;
+	}
+
+	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter): its error items. */
+	failAll(error: unknown): INodeExecutionData[] {
+		return this.items.failAll(this.ctx.getNode(), error);
 	}
 
 	async run(
@@ -83,13 +89,13 @@ export class Pipeline {
 			typeof this.ctx.getExecutionCancelSignal === 'function'
 				? this.ctx.getExecutionCancelSignal()
 				: undefined;
-		const onCancel = () => this.stop.abort();
-		if (execution?.aborted) this.stop.abort();
+		const onCancel = () => this.items.abort();
+		if (execution?.aborted) this.items.abort();
 		execution?.addEventListener('abort', onCancel, { once: true });
 		try {
 			const pending: PendingJob[] = [];
 			await runPipeline(
-				this.outcomes.length,
+				this.items.count,
 				concurrency,
 				async (itemIndex, signals) => {
 					const job = await this.start(prepare, itemIndex, signals);
@@ -98,49 +104,14 @@ export class Pipeline {
 				() => this.signal.aborted,
 			);
 			if (pending.length > 0 && !this.signal.aborted)
-				await this.finishPending(pending, concurrency);
-			else for (const job of pending) this.fail(job.request.itemIndex, this.stoppedWaiting(job));
+				await finishPending(this.finishing(), pending, concurrency);
+			else
+				for (const job of pending)
+					this.items.fail(job.request.itemIndex, stoppedWaiting(this.ledger, job));
 		} finally {
 			execution?.removeEventListener('abort', onCancel);
 		}
-		if (this.firstFailure) {
-			const { itemIndex, failure } = this.firstFailure;
-			throw stoppingError(this.ctx.getNode(), failure.data, this.ledger.job(itemIndex), [
-				...this.ledger.jobs,
-				...this.earlierJobsNotFound(),
-			]);
-		}
-		// Items never started (the run was cancelled): each still ends as one outcome, and it cost nothing.
-		return this.outcomes.map(
-			(outcome, itemIndex) => outcome ?? this.failedOutcome(itemIndex, this.notStarted()),
-		);
-	}
-
-	/** Jobs earlier tries paid for that this try did not reach or no longer asks for: still paid, so still named. */
-	private earlierJobsNotFound(): JobState[] {
-		return (this.journal?.unclaimedEarlierJobs() ?? [])
-			.filter(({ itemIndex, entry }) => this.ledger.job(itemIndex)?.traceId !== entry.traceId)
-			.map(({ itemIndex, entry }) => ({
-				itemIndex,
-				billing: entry.billing,
-				taskId: entry.taskId,
-				traceId: entry.traceId,
-				fromEarlierTry: true,
-			}));
-	}
-
-	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter): its error items. */
-	failAll(error: unknown): INodeExecutionData[] {
-		const failure = asFailure(error);
-		// Jobs earlier tries paid for are still named, though nothing is sent now.
-		if (!this.continueOnFail)
-			throw stoppingError(
-				this.ctx.getNode(),
-				failure.data,
-				this.ledger.job(0),
-				this.earlierJobsNotFound(),
-			);
-		return this.outcomes.map((_, itemIndex) => errorItem(failure.data, this.ledger.job(itemIndex)));
+		return this.items.finish(this.ctx.getNode());
 	}
 
 	private async start(
@@ -161,11 +132,11 @@ export class Pipeline {
 				this.rulesOf(prepared.request.delivery).check?.(prepared.request, client);
 			}
 		} catch (error) {
-			this.fail(itemIndex, error);
+			this.items.fail(itemIndex, error);
 			return undefined;
 		}
 		if (prepared.kind === 'items') {
-			this.outcomes[itemIndex] = { kind: 'items', items: prepared.items };
+			this.items.set(itemIndex, { kind: 'items', items: prepared.items });
 			return undefined;
 		}
 		signals.ready();
@@ -192,31 +163,31 @@ export class Pipeline {
 		// earlier try paid for stays in the ledger, so the node's error names it.
 		if (this.signal.aborted) {
 			if (earlier) this.ledger.reused(itemIndex, earlier);
-			this.fail(itemIndex, this.notStarted());
+			this.items.fail(itemIndex, this.items.notStarted());
 			return undefined;
 		}
 		if (earlier) {
 			answered();
-			return await this.reuse(request, client, key, earlier);
+			return await reuseEarlierJob(this.finishing(), request, client, key, earlier);
 		}
 		if (this.retriedExecution && request.traceIdMadeByNode) {
 			const sibling = await siblingRetryJob(client, request);
 			if (sibling instanceof Failure) {
 				answered();
-				this.fail(itemIndex, sibling);
+				this.items.fail(itemIndex, sibling);
 				return undefined;
 			}
 			if (sibling) {
 				answered();
 				this.journal?.sending(key, sibling.traceId, sibling.images);
 				this.journal?.accepted(key, sibling, 'record');
-				return await this.reuse(request, client, key, sibling);
+				return await reuseEarlierJob(this.finishing(), request, client, key, sibling);
 			}
 		}
 		const refused = this.journal && this.budget?.refusal(this.journal, request.imagesAsked);
 		if (refused) {
 			answered();
-			this.fail(itemIndex, refused);
+			this.items.fail(itemIndex, refused);
 			return undefined;
 		}
 		this.journal?.sending(key, request.traceId, request.imagesAsked);
@@ -246,13 +217,13 @@ export class Pipeline {
 		if (failure.data.billing === 'none' || failure.data.billing === undefined) {
 			this.journal?.notAccepted(key);
 			this.ledger.notAccepted(itemIndex);
-			this.fail(itemIndex, failure);
+			this.items.fail(itemIndex, failure);
 			return undefined;
 		}
 		// The answer was lost: AceData may have the job. A stopped run reports it; an item sharing its trace ID with
 		// another could find the other's job; otherwise look it up by trace ID (free) instead of paying again.
 		if (this.signal.aborted || this.ledger.traceShared(itemIndex)) {
-			this.fail(itemIndex, failure);
+			this.items.fail(itemIndex, failure);
 			return undefined;
 		}
 		const lostBecause = words.withoutFullStop(
@@ -262,7 +233,7 @@ export class Pipeline {
 			request,
 			client,
 			wait: {
-				...this.waitFor(request, key, sentAt),
+				...taskWaitFor(this.finishing(), request, key, sentAt),
 				traceId: request.traceId,
 				lostBecause,
 				asked: askedOf(request),
@@ -289,7 +260,7 @@ export class Pipeline {
 				(image) => image.b64Json !== undefined && !image.url,
 			);
 			this.journal?.accepted(key, ids, base64 ? 'base64' : 'record');
-			await this.emit(request, client, answer.answer, key);
+			await emitAnswer(this.finishing(), request, client, answer.answer, key);
 			return undefined;
 		}
 		this.ledger.accepted(itemIndex, {
@@ -303,217 +274,24 @@ export class Pipeline {
 		);
 		const traceId = this.ledger.job(itemIndex).traceId;
 		if (this.doneWhen(request) === 'accepted') {
-			this.outcomes[itemIndex] = {
+			this.items.set(itemIndex, {
 				kind: 'accepted',
 				request,
 				client,
 				taskId: answer.taskId,
 				traceId,
-			};
+			});
 			return undefined;
 		}
 		return {
 			request,
 			client,
-			wait: { ...this.waitFor(request, key, sentAt), taskId: answer.taskId, traceId },
+			wait: {
+				...taskWaitFor(this.finishing(), request, key, sentAt),
+				taskId: answer.taskId,
+				traceId,
+			},
 		};
-	}
-
-	private waitFor(request: ImageRequest, key: string, since: number): TaskWait {
-		const { itemIndex, wait } = request;
-		return {
-			itemIndex,
-			key,
-			since,
-			intervalSeconds: wait.intervalSeconds,
-			maxWaitSeconds: wait.maxWaitSeconds,
-			until: this.doneWhen(request),
-		};
-	}
-
-	/**
-	 * An earlier try of this run (n8n's Retry On Fail, or a retried execution) paid for this very request: it is not
-	 * sent again. Its job is found (free) and ends as its delivery would have ended it; the item says it was reused.
-	 */
-	private async reuse(
-		request: ImageRequest,
-		client: AceDataClient,
-		key: string,
-		earlier: JournalEntry,
-	): Promise<PendingJob | undefined> {
-		const { itemIndex } = request;
-		this.ledger.reused(itemIndex, earlier);
-		const reused: ImageRequest = {
-			...request,
-			traceId: earlier.traceId,
-			context: { ...request.context, fromEarlierTry: true },
-		};
-		if (earlier.answer === 'base64') {
-			const kept = earlier.items
-				? await keptItemsHere(this.ctx, earlier, this.journal?.executionId)
-				: undefined;
-			if (kept) {
-				const items = kept.map((item) => ({
-					...item,
-					json: { ...item.json, fromEarlierTry: true },
-					pairedItem: { item: itemIndex },
-				}));
-				this.outcomes[itemIndex] = { kind: 'items', items };
-				this.ledger.emitted(itemIndex);
-				return undefined;
-			}
-			this.fail(itemIndex, paidInEarlierTry(client, earlier));
-			return undefined;
-		}
-		if (earlier.taskId && this.doneWhen(request) === 'accepted') {
-			this.outcomes[itemIndex] = {
-				kind: 'accepted',
-				request: reused,
-				client,
-				taskId: earlier.taskId,
-				traceId: earlier.traceId,
-			};
-			return undefined;
-		}
-		// Max Wait counts from now; a record found by trace ID must still be younger than the first request.
-		const wait: TaskWait = {
-			...this.waitFor(request, key, Date.now()),
-			taskId: earlier.taskId,
-			traceId: earlier.traceId,
-			sentAt: earlier.sentAt,
-		};
-		if (!earlier.taskId) {
-			// Found by its trace ID only if no other job carries it (a Trace ID the user set for several items).
-			if (this.journal?.traceShared(key, earlier.traceId)) {
-				this.fail(itemIndex, lostInEarlierTry(client, earlier));
-				return undefined;
-			}
-			wait.lostBecause = words.LOST_IN_EARLIER_TRY;
-			wait.asked = askedOf(request);
-		}
-		return { request: reused, client, wait };
-	}
-
-	/** One shared wait for every pending job of the run, then their images, in input order. */
-	private async finishPending(pending: PendingJob[], concurrency: number): Promise<void> {
-		const client = pending[0].client.withSignal(this.signal);
-		const outcomes = await waitForTasks(
-			client,
-			pending.map((job) => job.wait),
-		);
-		pending.sort((a, b) => a.request.itemIndex - b.request.itemIndex);
-		await runPool(pending.length, concurrency, async (index) => {
-			const job = pending[index];
-			const { itemIndex } = job.request;
-			const outcome = outcomes.get(itemIndex);
-			if (!outcome) return this.fail(itemIndex, this.stoppedWaiting(job));
-			if ('failure' in outcome) return this.fail(itemIndex, outcome.failure);
-			await this.finishFound(job, outcome.record);
-		});
-	}
-
-	/** A job a look-up found (by task ID, or by trace ID after a lost answer): AceData has it, so it is paid. */
-	private async finishFound(job: PendingJob, record: TaskRecord): Promise<void> {
-		const { request, client } = job;
-		const { itemIndex } = request;
-		// Found by trace ID, a job another item already has is not this one's too (one Trace ID set for several items).
-		if (
-			!job.wait.taskId &&
-			this.ledger.jobs.some((other) => other.itemIndex !== itemIndex && other.taskId === record.id)
-		) {
-			this.fail(itemIndex, sharedTraceJob(client, job.wait, record.id));
-			return;
-		}
-		this.ledger.accepted(itemIndex, { taskId: record.id, traceId: record.traceId });
-		if (job.wait.key)
-			this.journal?.accepted(
-				job.wait.key,
-				{ taskId: record.id, traceId: record.traceId },
-				'record',
-			);
-		const { taskId, traceId } = this.ledger.job(itemIndex);
-		if (this.doneWhen(request) === 'accepted') {
-			this.outcomes[itemIndex] = { kind: 'accepted', request, client, taskId: record.id, traceId };
-			return;
-		}
-		const outcome = await recordOutcome(
-			this.ctx,
-			client.withSignal(this.signal),
-			record,
-			{ ...request.context, taskId, traceId },
-			request.output,
-		);
-		this.settle(itemIndex, outcome);
-	}
-
-	private async emit(
-		request: ImageRequest,
-		client: AceDataClient,
-		answer: ImagesAnswer,
-		key: string,
-	): Promise<void> {
-		const { itemIndex } = request;
-		const { taskId, traceId } = this.ledger.job(itemIndex);
-		const outcome = await answerOutcome(
-			this.ctx,
-			client.withSignal(this.signal),
-			answer,
-			{ ...request.context, taskId, traceId },
-			request.output,
-		);
-		this.settle(itemIndex, outcome);
-		if (outcome.kind === 'images') this.journal?.keepItems(key, outcome.items);
-	}
-
-	/** A finished job's outcome becomes the item's: its images, or its failure (a task that failed at AceData). */
-	private settle(itemIndex: number, outcome: TaskOutcome): void {
-		if (outcome.kind === 'images') {
-			this.outcomes[itemIndex] = { kind: 'items', items: outcome.items };
-			this.ledger.emitted(itemIndex, outcome.answer);
-			return;
-		}
-		if (outcome.kind === 'failed') {
-			if (outcome.taskFailed) this.ledger.taskFailed(itemIndex);
-			this.fail(itemIndex, outcome.failure);
-		}
-	}
-
-	private stoppedWaiting(job: PendingJob): Failure {
-		const { taskId, traceId } = this.ledger.job(job.request.itemIndex);
-		return job.client.failure({
-			kind: 'cancelled',
-			code: 'cancelled',
-			text: words.STOPPED_BEFORE_FINISHED,
-			taskId,
-			traceId,
-		});
-	}
-
-	private notStarted(): Failure {
-		return new Failure({
-			kind: 'cancelled',
-			code: 'not_started',
-			text: words.STOPPED_BEFORE_SENT,
-			billing: 'none',
-		});
-	}
-
-	private failedOutcome(itemIndex: number, failure: Failure): ItemOutcome {
-		return { kind: 'failed', item: errorItem(failure.data, this.ledger.job(itemIndex)) };
-	}
-
-	/** The item's outcome is this failure: an error item (Continue On Fail), or the node stops, naming the paid jobs. */
-	private fail(itemIndex: number, error: unknown): void {
-		const failure = asFailure(error);
-		const job = this.ledger.job(itemIndex);
-		if (!job.taskId && failure.data.taskId && job.billing !== 'none')
-			job.taskId = failure.data.taskId;
-		if (this.continueOnFail) {
-			this.outcomes[itemIndex] = this.failedOutcome(itemIndex, failure);
-			return;
-		}
-		this.firstFailure ??= { itemIndex, failure };
-		this.stop.abort();
 	}
 }
 

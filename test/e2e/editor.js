@@ -86,6 +86,18 @@ function defineEditorTests(version, context) {
 				);
 		}
 		await shot('1-search-nano-banana');
+		// The two triggers are found by the package's name too.
+		await page.keyboard.press('Control+A');
+		await page.keyboard.type('AceData');
+		const names = page.getByTestId('node-creator-item-name');
+		await names
+			.filter({ hasText: /^AceData Cloud Images Trigger$/ })
+			.first()
+			.waitFor();
+		await names
+			.filter({ hasText: /^AceData Cloud Images Task Finished/ })
+			.first()
+			.waitFor();
 		expect(found).toEqual({
 			AceData: true,
 			image: true,
@@ -100,7 +112,7 @@ function defineEditorTests(version, context) {
 		await page.keyboard.type('AceData');
 		await page
 			.getByTestId('node-creator-item-name')
-			.filter({ hasText: 'AceData Cloud Images' })
+			.filter({ hasText: /^AceData Cloud Images$/ })
 			.click();
 		await page.getByText('Generate images', { exact: true }).click();
 		await page.getByTestId('ndv').waitFor();

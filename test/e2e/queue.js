@@ -18,6 +18,7 @@ const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 function defineQueueSuite(VERSION) {
 	describe(`n8n ${VERSION} in queue mode (main + worker, Redis, Postgres, binary data in the database)`, () => {
 		const simulator = createSimulator({ token: TOKEN });
+		const defaults = { ...simulator.config };
 		let redis;
 		let postgres;
 		let n8n;
@@ -33,12 +34,13 @@ function defineQueueSuite(VERSION) {
 				queue: { redis, postgres },
 			});
 			await n8n.setup();
+			await n8n.activate('e2eTrigCallback1');
 			await n8n.start();
 			await n8n.startWorker();
 		});
 		beforeEach(() => {
 			simulator.reset();
-			simulator.config.taskPolls = 2;
+			Object.assign(simulator.config, defaults, { taskPolls: 2 });
 		});
 		// A test that failed before its execution ended must not leave it running into the next test's simulator.
 		afterEach(async () => {
@@ -180,6 +182,58 @@ function defineQueueSuite(VERSION) {
 			expect(written.map(sha)).toEqual(bytes.map(sha));
 			expect(billed()).toHaveLength(3);
 			noToken(result);
+		});
+
+		test('the triggers in queue mode: the callback reaches main, the polling trigger polls on main, their executions run on the worker with the files in the database', async () => {
+			simulator.config.callbackPadding = (task) =>
+				task.request?.prompt === 'A huge callback' ? 17 * 1024 * 1024 : 0;
+			const runsOf = async (workflowId, before) =>
+				(await n8n.executionIds(workflowId)).filter((id) => !before.includes(id));
+			const before = await n8n.executionIds('e2eTrigCallback1');
+			const submitted = await n8n.run('e2eTrigSubmit001');
+			expect(submitted.code).toBe(0);
+			const job = (prompt) => billed().find((entry) => entry.body.prompt === prompt);
+			const [started] = await until(
+				async () => {
+					const runs = await runsOf('e2eTrigCallback1', before);
+					return runs.length ? runs : undefined;
+				},
+				{ what: 'the callback trigger to start its workflow' },
+			);
+			const run = n8n.result(await n8n.waitForExecution(started));
+			expect(run.code).toBe(0);
+			expect(workerRuns(started)).toBe(1);
+			const [heron] = run.output('AceData Callback');
+			expect(heron.json.taskId).toBe(job('A heron for the trigger').taskId);
+			expect(heron.binary.data.id).toMatch(/^database:/);
+			expect(sha(await n8n.storedBytes(heron.binary.data))).toBe(
+				job('A heron for the trigger').images[0].sha256,
+			);
+
+			const pollBefore = await n8n.executionIds('e2eTrigPoll00001');
+			const workflow = await n8n.session.call('GET', '/workflows/e2eTrigPoll00001');
+			await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/activate', {
+				versionId: workflow.versionId,
+			});
+			try {
+				const [polled] = await until(
+					async () => {
+						const runs = await runsOf('e2eTrigPoll00001', pollBefore);
+						return runs.length ? runs : undefined;
+					},
+					{ what: "the polling trigger's first poll (every minute)", timeoutMs: 150000 },
+				);
+				const result = n8n.result(await n8n.waitForExecution(polled));
+				expect(workerRuns(polled)).toBe(1);
+				const items = result.output('AceData Task Finished');
+				expect(items.map((item) => item.json.taskId).sort()).toEqual(
+					[job('A heron for the trigger').taskId, job('A huge callback').taskId].sort(),
+				);
+				for (const item of items) expect(item.binary.data.id).toMatch(/^database:/);
+				noToken(result);
+			} finally {
+				await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/deactivate', {});
+			}
 		});
 	});
 }

@@ -45,7 +45,7 @@ export class AceDataImagesPollTrigger implements INodeType {
 					typeOptions: { minValue: 0, maxValue: 10080 },
 					default: 0,
 					description:
-						'How far back the first poll after activation looks for finished tasks. 0: only tasks created from activation on.',
+						'How far back the first poll after activation looks for finished tasks. 0: tasks created from activation on (a minute earlier too, so that a difference between the clocks of n8n and AceData loses nothing).',
 				},
 			]),
 		],

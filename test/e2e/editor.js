@@ -86,18 +86,6 @@ function defineEditorTests(version, context) {
 				);
 		}
 		await shot('1-search-nano-banana');
-		// The two triggers are found by the package's name too.
-		await page.keyboard.press('Control+A');
-		await page.keyboard.type('AceData');
-		const names = page.getByTestId('node-creator-item-name');
-		await names
-			.filter({ hasText: /^AceData Cloud Images Trigger$/ })
-			.first()
-			.waitFor();
-		await names
-			.filter({ hasText: /^AceData Cloud Images Task Finished/ })
-			.first()
-			.waitFor();
 		expect(found).toEqual({
 			AceData: true,
 			image: true,

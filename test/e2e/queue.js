@@ -206,9 +206,12 @@ function defineQueueSuite(VERSION) {
 			const [heron] = run.output('AceData Callback');
 			expect(heron.json.taskId).toBe(job('A heron for the trigger').taskId);
 			expect(heron.binary.data.id).toMatch(/^database:/);
-			expect(sha(await n8n.storedBytes(heron.binary.data))).toBe(
-				job('A heron for the trigger').images[0].sha256,
-			);
+			// The next node, on the worker, reads the exact file from the database store.
+			const read = (result) =>
+				result
+					.output('Extract From File')
+					.map((item) => sha(Buffer.from(item.json.base64, 'base64')));
+			expect(read(run)).toEqual([job('A heron for the trigger').images[0].sha256]);
 
 			const pollBefore = await n8n.executionIds('e2eTrigPoll00001');
 			const workflow = await n8n.session.call('GET', '/workflows/e2eTrigPoll00001');
@@ -230,6 +233,14 @@ function defineQueueSuite(VERSION) {
 					[job('A heron for the trigger').taskId, job('A huge callback').taskId].sort(),
 				);
 				for (const item of items) expect(item.binary.data.id).toMatch(/^database:/);
+				expect(read(result).sort()).toEqual(
+					items
+						.map(
+							(item) =>
+								billed().find((entry) => entry.taskId === item.json.taskId).images[0].sha256,
+						)
+						.sort(),
+				);
 				noToken(result);
 			} finally {
 				await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/deactivate', {});

@@ -138,6 +138,8 @@ function defineSuite(version) {
 			});
 			const types = (await response.json()).map((type) => type.name);
 			expect(types).toContain('n8n-nodes-acedata-images.aceDataImages');
+			expect(types).toContain('n8n-nodes-acedata-images.aceDataImagesTrigger');
+			expect(types).toContain('n8n-nodes-acedata-images.aceDataImagesPollTrigger');
 			expect(types.some((name) => name.startsWith('CUSTOM.'))).toBe(false);
 		});
 
@@ -825,6 +827,10 @@ function defineSuite(version) {
 			expect(sha(n8n.binaryBytes(heron.binary.data))).toBe(
 				job('A heron for the trigger').images[0].sha256,
 			);
+			// The next node reads the same file.
+			expect(
+				run.output('Extract From File').map((item) => sha(Buffer.from(item.json.base64, 'base64'))),
+			).toEqual([job('A heron for the trigger').images[0].sha256]);
 			// AceData calls again (a retry, a replay), and someone forges a callback: neither starts anything.
 			const post = (body) =>
 				n8n.request(callbackOf('A heron for the trigger').url, {

@@ -203,6 +203,38 @@ describe('the callback (webhook) trigger', () => {
 		noToken([first, again]);
 	});
 
+	it('callbacks handled at the same time (n8n saves static data whole, last writer wins): each task starts once, and the saved memory holds them all', async () => {
+		const tasks = [
+			await submit('Together 1'),
+			await submit('Together 2'),
+			await submit('Together 3'),
+		];
+		for (const id of tasks) await simulator.finishTask(id);
+		const trigger = webhookTrigger({ credentials });
+		// Three different tasks at once, then a repeat of each, then five repeats of the first at once.
+		const first = await Promise.all(tasks.map((task_id) => trigger.call({ task_id })));
+		expect(first.map((result) => result.body?.started)).toEqual([true, true, true]);
+		const again = await Promise.all(tasks.map((task_id) => trigger.call({ task_id })));
+		expect(again.map((result) => result.body?.reason)).toEqual(Array(3).fill('already received'));
+		const burst = await Promise.all(
+			Array.from({ length: 5 }, () => trigger.call({ task_id: tasks[0] })),
+		);
+		expect(burst.filter((result) => result.body?.started)).toHaveLength(0);
+		const saved = JSON.stringify(trigger.state.saved);
+		for (const id of tasks) expect(saved).toContain(id);
+	});
+
+	it('the same new task called back five times at once starts the workflow once', async () => {
+		const taskId = await submit('Five at once');
+		await simulator.finishTask(taskId);
+		const trigger = webhookTrigger({ credentials });
+		const results = await Promise.all(
+			Array.from({ length: 5 }, () => trigger.call({ task_id: taskId })),
+		);
+		expect(results.filter((result) => result.body?.started === true)).toHaveLength(1);
+		expect(results.filter((result) => result.items?.length)).toHaveLength(1);
+	});
+
 	it('never trusts the body: a URL in it is not fetched; a body without a task, or naming a task the account does not have, starts nothing', async () => {
 		const trigger = webhookTrigger({ credentials });
 		const forged = await trigger.call({

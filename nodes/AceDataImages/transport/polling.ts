@@ -2,6 +2,7 @@ import { Failure, asFailure, formatSeconds } from '../failure/failure';
 import * as words from '../failure/words';
 import { MAX_POLL_INTERVAL_SECONDS } from '../models/defaults';
 import type { AceDataClient, CallOptions } from './client';
+import { findByTrace, foreignJob, foreignReason } from './traceLookup';
 import type { TaskRecord } from './types';
 
 /** Polls back off from the first interval by this factor up to the ceiling. */
@@ -18,11 +19,6 @@ const MIN_GRACE_MS = 500;
 const MAX_GRACE_MS = 60_000;
 /** A look-up never waits less than this, even right before a deadline. */
 const MIN_LOOKUP_TIMEOUT_MS = 1000;
-/**
- * A record found by trace ID may say it was created this much before the node sent the request: AceData's clock and
- * n8n's may differ a little, and AceData may round its time down to the second. An older record is another job.
- */
-const CLOCK_SKEW_MS = 3000;
 
 /** One item's job to wait for: by task ID, or by trace ID while a lost submission is being recovered. */
 export interface TaskWait {
@@ -67,7 +63,8 @@ function graceMs(wait: TaskWait): number {
 	return Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, GRACE_POLLS * wait.intervalSeconds * 1000));
 }
 
-type LookupResult = TaskRecord | null | Failure;
+/** What a look-up found: the record, nothing (AceData does not know it), or why it could not be asked. */
+export type LookupResult = TaskRecord | null | Failure;
 
 /** Asks for `ids` (one `retrieve` for one id, `retrieve_batch` for several); the failure when the request failed. */
 async function lookUp(
@@ -177,93 +174,6 @@ function unknownJob(client: AceDataClient, wait: TaskWait): Failure {
 	});
 }
 
-/** Why a record found by trace ID is not this submission's job, or undefined when it is. */
-function foreignReason(record: TaskRecord, wait: TaskWait): string | undefined {
-	const sentAt = wait.sentAt ?? wait.since;
-	if (record.createdAt !== undefined && record.createdAt < sentAt - CLOCK_SKEW_MS) {
-		return words.createdBeforeSent(
-			new Date(record.createdAt).toISOString(),
-			new Date(sentAt).toISOString(),
-		);
-	}
-	const asked = wait.asked;
-	if (asked && record.request.model !== undefined && record.request.model !== asked.model) {
-		return words.otherModel(record.request.model, asked.model);
-	}
-	if (asked && record.request.prompt !== undefined && record.request.prompt !== asked.prompt)
-		return words.OTHER_PROMPT;
-	if (asked?.n !== undefined && record.request.n !== undefined && record.request.n !== asked.n)
-		return words.otherCount(record.request.n, asked.n);
-	if (
-		asked?.outputFormat !== undefined &&
-		record.request.outputFormat !== undefined &&
-		record.request.outputFormat !== asked.outputFormat
-	) {
-		return words.otherFormat(record.request.outputFormat, asked.outputFormat);
-	}
-	if (record.createdAt === undefined && record.request.prompt === undefined)
-		return words.SAYS_NOTHING;
-	return undefined;
-}
-
-/** Most records with one trace ID asked for, to tell whether the one found is the only one. */
-const TRACE_CANDIDATES = 10;
-
-/**
- * The job of a lost answer, by its trace ID: AceData's record, if it is this request's. A trace ID the user reused
- * can name several jobs: the record found is this one's only if no other job carries the trace ID (one listing by
- * trace ID, free), otherwise the item fails naming every candidate, paid for nothing more.
- */
-async function findByTrace(client: AceDataClient, wait: TaskWait): Promise<LookupResult> {
-	const traceId = wait.traceId as string;
-	try {
-		const record = await client.retrieveByTrace(traceId, timeoutFor(client, [wait]));
-		if (!record || foreignReason(record, wait)) return record;
-		const { records } = await client.listTasks(
-			{ traceIds: [traceId] },
-			TRACE_CANDIDATES,
-			timeoutFor(client, [wait]),
-		);
-		const ids = [
-			record.id,
-			...records
-				.filter(
-					(entry): entry is TaskRecord => !(entry instanceof Failure) && entry.id !== record.id,
-				)
-				.map((entry) => entry.id),
-		];
-		return ids.length === 1 ? record : ambiguousTrace(client, wait, ids);
-	} catch (error) {
-		return asFailure(error);
-	}
-}
-
-function ambiguousTrace(client: AceDataClient, wait: TaskWait, taskIds: string[]): Failure {
-	return client.failure({
-		kind: 'answer',
-		code: 'trace_id_ambiguous',
-		text: words.ambiguousTrace(wait.lostBecause, wait.traceId, taskIds),
-		saysWhatToDo: true,
-		traceId: wait.traceId,
-		billing: 'maybe',
-	});
-}
-
-function foreignJob(
-	client: AceDataClient,
-	wait: TaskWait,
-	record: TaskRecord,
-	reason: string,
-): Failure {
-	return client.failure({
-		kind: 'wait',
-		code: 'trace_id_reused',
-		text: words.foreignJob(wait.lostBecause, wait.traceId, record.id, reason),
-		traceId: wait.traceId,
-		billing: 'maybe',
-	});
-}
-
 function cancelledWait(client: AceDataClient, wait: TaskWait): Failure {
 	return client.failure({
 		kind: 'cancelled',
@@ -332,7 +242,7 @@ async function lookUpRound(
 	}
 	const byTrace = new Map<number, LookupResult>();
 	for (const wait of pending.filter((candidate) => !candidate.taskId)) {
-		byTrace.set(wait.itemIndex, await findByTrace(client, wait));
+		byTrace.set(wait.itemIndex, await findByTrace(client, wait, timeoutFor(client, [wait])));
 	}
 	return (wait) => (wait.taskId ? results.get(wait.taskId) : byTrace.get(wait.itemIndex));
 }

@@ -6,30 +6,15 @@ import { abortableWait } from '../transport/retry';
 import { parseCallbackBody } from '../transport/schemas';
 import type { TaskRecord } from '../transport/types';
 import { passes, readTriggerSettings } from './settings';
+import { claim, release } from './received';
 import { finishedTaskItems } from './taskItems';
 
-/** Where the webhook trigger remembers the tasks it has received, in the workflow's static data. */
-const SEEN_KEY = 'acedataSeenTasks';
-/** How many received task IDs are remembered (the oldest are forgotten first). */
-export const MAX_SEEN_TASKS = 2000;
 /** A callback can come just before AceData's record says finished: looked at again this often, this far apart. */
 const LOOK_AGAIN = { times: 3, ms: 1000 };
-/** Callbacks being handled in this process, per workflow and task: a repeat that arrives meanwhile starts nothing. */
-const RECEIVING = new Set<string>();
-
 /** The answer AceData gets, and whether the workflow starts. */
 function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
-}
-
-function seenList(staticData: IDataObject): string[] {
-	const value = staticData[SEEN_KEY];
-	return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
-}
-
-function remember(staticData: IDataObject, taskId: string): void {
-	staticData[SEEN_KEY] = [...seenList(staticData), taskId].slice(-MAX_SEEN_TASKS);
 }
 
 /**
@@ -40,40 +25,45 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 	const { taskId } = parseCallbackBody(this.getBodyData());
 	if (!taskId) return answer(this, 400, { received: false, reason: 'no task_id in the body' });
 	const staticData = this.getWorkflowStaticData('node');
-	const key = `${this.getWorkflow().id ?? ''}:${taskId}`;
-	if (seenList(staticData).includes(taskId) || RECEIVING.has(key))
+	const workflowId = String(this.getWorkflow().id ?? '');
+	if (!claim(staticData, workflowId, taskId))
 		return answer(this, 200, { received: true, started: false, reason: 'already received' });
-	RECEIVING.add(key);
-	try {
-		return await startOnFinished(this, staticData, taskId);
-	} finally {
-		RECEIVING.delete(key);
-	}
+	const answered: unknown = await startOnFinished(this, taskId).catch((error: unknown) => error);
+	// Nothing started and AceData may call again (still running, unknown, not looked up, or the node failed): forgotten.
+	const started = !(answered instanceof Error) && (answered as Answered).keep;
+	if (!started) release(staticData, workflowId, taskId);
+	if (answered instanceof Error) throw answered;
+	return (answered as Answered).response;
 }
 
-async function startOnFinished(
-	ctx: IWebhookFunctions,
-	staticData: IDataObject,
-	taskId: string,
-): Promise<IWebhookResponseData> {
+/** What a callback came to: the answer, and whether the task is now received (started, or filtered out). */
+interface Answered {
+	response: IWebhookResponseData;
+	keep: boolean;
+}
+
+async function startOnFinished(ctx: IWebhookFunctions, taskId: string): Promise<Answered> {
 	const settings = readTriggerSettings(ctx.getNodeParameter('options', {}));
 	const client = await AceDataClient.create(ctx, {
 		itemIndex: 0,
 		timeoutSeconds: settings.timeoutSeconds,
 	});
 	const found = await lookUp(client, taskId);
+	const forget = (response: IWebhookResponseData) => ({ response, keep: false });
 	if (found instanceof Failure)
-		return answer(ctx, 503, { received: false, reason: 'the task could not be looked up' });
-	if (!found) return answer(ctx, 404, { received: false, reason: 'no such task' });
+		return forget(answer(ctx, 503, { received: false, reason: 'the task could not be looked up' }));
+	if (!found) return forget(answer(ctx, 404, { received: false, reason: 'no such task' }));
 	if (!found.result)
-		return answer(ctx, 202, { received: true, started: false, reason: 'still running' });
-	remember(staticData, taskId);
+		return forget(answer(ctx, 202, { received: true, started: false, reason: 'still running' }));
 	if (!passes(found, settings.filters))
-		return answer(ctx, 200, { received: true, started: false, reason: 'filtered out' });
+		return {
+			response: answer(ctx, 200, { received: true, started: false, reason: 'filtered out' }),
+			keep: true,
+		};
 	// AceData has its answer before the images are downloaded; the workflow starts with them.
 	answer(ctx, 200, { received: true, started: true });
 	const items = await finishedTaskItems(ctx, client, found, settings.output);
-	return { noWebhookResponse: true, workflowData: [items] };
+	return { response: { noWebhookResponse: true, workflowData: [items] }, keep: true };
 }
 
 /** The task's record, looked at again briefly while it is still running; a failed look-up as its failure. */

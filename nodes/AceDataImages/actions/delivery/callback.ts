@@ -8,19 +8,19 @@ import {
 } from 'n8n-workflow';
 
 import type { ImageRequest, ItemOutcome } from '../../execution/types';
-import { Failure, asFailure, formatSeconds, parameterFailure } from '../../failure/failure';
-import { errorItem, stoppingError, type JobState } from '../../failure/report';
+import { Failure, asFailure, parameterFailure } from '../../failure/failure';
+import { errorItem, stoppingError } from '../../failure/report';
 import * as words from '../../failure/words';
 import { isPublicUrl } from '../../helpers/address';
 import { readConcurrency } from '../../helpers/parameters';
 import { runPool } from '../../execution/schedule';
-import type { ImageContext, OutputOptions } from '../../helpers/output';
 import { recordOutcome } from '../../helpers/taskOutcome';
-import { INTERNAL_KEY, MAX_CONCURRENCY } from '../../models/defaults';
+import { INTERNAL_KEY } from '../../models/defaults';
 import { AceDataClient, type CallOptions, type NodeContext } from '../../transport/client';
 import { parseCallbackBody } from '../../transport/schemas';
 import type { TaskRecord } from '../../transport/types';
 import { emitOutcomes } from './emit';
+import { maxWaitItem, paidJob, readParked, type AwaitingTask } from './parked';
 import type { DeliveryPolicy, RunEnding } from './types';
 
 /**
@@ -45,22 +45,6 @@ const NUDGE_FIRST_MS = 1500;
 const NUDGE_RETRY_MS = 3000;
 const NUDGE_ATTEMPTS = 5;
 
-/** What the resume needs of one awaiting task (kept under INTERNAL_KEY in the parked run data). */
-export interface AwaitingTask {
-	taskId: string;
-	traceId?: string;
-	itemIndex: number;
-	/** Its place in the parked input (where its item is; not read back from the stored state). */
-	slot: number;
-	context: ImageContext;
-	output: OutputOptions;
-	timeoutSeconds?: number;
-	maxWaitSeconds: number;
-	callbackUrl: string;
-	/** The run's Concurrency: how many of its images the resume downloads at once. */
-	concurrency?: number;
-}
-
 /** AceData must reach n8n to call back: a loopback or private n8n address with a public Base URL can never work. */
 function check(request: ImageRequest, client: AceDataClient): void {
 	const callbackUrl = request.callbackUrl ?? '';
@@ -70,49 +54,6 @@ function check(request: ImageRequest, client: AceDataClient): void {
 		words.callbackUnreachable(new URL(callbackUrl).host),
 		words.CALLBACK_UNREACHABLE_HINT,
 	);
-}
-
-function paidJob(task: AwaitingTask, taskFailed = false): JobState {
-	return {
-		itemIndex: task.itemIndex,
-		billing: 'paid',
-		taskId: task.taskId,
-		traceId: task.traceId,
-		taskFailed,
-	};
-}
-
-/** The error item Max Wait leaves for a task AceData never called back for. */
-function maxWaitItem(task: AwaitingTask): INodeExecutionData {
-	const failure = new Failure({
-		kind: 'wait',
-		code: 'callback_timeout',
-		text: words.noCallbackInTime(task.taskId, formatSeconds(task.maxWaitSeconds)),
-		taskId: task.taskId,
-		traceId: task.traceId,
-	});
-	return errorItem(failure.data, paidJob(task));
-}
-
-/** A parked item's internal state, read back from n8n: checked like anything else that crosses a boundary. */
-function readAwaiting(item: unknown): AwaitingTask | undefined {
-	const state =
-		item && typeof item === 'object' ? (item as Record<string, unknown>)[INTERNAL_KEY] : undefined;
-	if (!state || typeof state !== 'object' || Array.isArray(state)) return undefined;
-	const task = state as unknown as AwaitingTask;
-	const ok =
-		typeof task.taskId === 'string' &&
-		Number.isInteger(task.itemIndex) &&
-		!!task.context &&
-		typeof task.context.prompt === 'string' &&
-		!!task.output &&
-		typeof task.output.binaryPropertyName === 'string';
-	if (!ok) return undefined;
-	const concurrency =
-		Number.isInteger(task.concurrency) && (task.concurrency as number) >= 1
-			? Math.min(task.concurrency as number, MAX_CONCURRENCY)
-			: 1;
-	return { ...task, concurrency };
 }
 
 type Settled =
@@ -279,33 +220,6 @@ function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): IWe
 	return { noWebhookResponse: true };
 }
 
-/** The parked run as n8n kept it: one slot per parked item, and the tasks still awaited. */
-function readParked(ctx: IWebhookFunctions): {
-	slots: INodeExecutionData[][];
-	tasks: AwaitingTask[];
-} {
-	const input = ctx.evaluateExpression('{{ $input.all() }}', 0) as unknown;
-	const items = Array.isArray(input) ? (input as INodeExecutionData[]) : [];
-	const tasks = items
-		.map((item, slot) => ({ task: readAwaiting(item), slot }))
-		.filter((entry): entry is { task: AwaitingTask; slot: number } => entry.task !== undefined)
-		.map(({ task, slot }) => ({ ...task, slot }));
-	// The resumed items are clean: the internal key is dropped with the error item it sat on.
-	return { slots: items.map((item) => [withoutInternal(item)]), tasks };
-}
-
-function withoutInternal(item: INodeExecutionData): INodeExecutionData {
-	if (!item || typeof item !== 'object' || !(INTERNAL_KEY in item)) return item;
-	const clean = { ...item };
-	delete clean[INTERNAL_KEY];
-	return clean;
-}
-
-/**
- * A callback from AceData (or anybody with the URL). It never throws: whatever is posted, it answers, and the run
- * keeps every item's outcome. Refused (and nothing resumed) unless it names a task of this execution; otherwise the
- * execution resumes once every task is finished, with each item's images or error item.
- */
 async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	try {
 		const { taskId, recheck } = parseCallbackBody(this.getBodyData());

@@ -66,7 +66,7 @@ export function whatToDo(job: JobWords): string {
 
 /** A free look-up (Task › Get, Get Many, a trigger) whose images could not be downloaded. */
 export const DOWNLOAD_WHAT_TO_DO =
-	'Nothing was billed by this look-up: try again later. A link that keeps failing may have expired (AceData keeps its images for a limited time), and then the images cannot be had again';
+	'Nothing was billed by this look-up: fetch the images again later with Task › Get and this task ID. A link that keeps failing may have expired (AceData keeps its images for a limited time), and then the images cannot be had again';
 
 /** A sentence without its full stop, to go on with another. */
 export const withoutFullStop = (text: string) => text.replace(/[.\s]+$/, '');

@@ -33,6 +33,35 @@ type EditSources =
 	| { source: 'binary'; properties: string[]; maskProperty?: string }
 	| { source: 'url'; urls: EditUrl[]; maskProperty?: string };
 
+/** The Options that shape the images (quality, style, format, ...), as the request carries them. */
+function readImageOptions(
+	options: IDataObject,
+	operation: 'generate' | 'edit',
+): Partial<ImageRequestInput> {
+	return {
+		quality: optionalText('quality', options.quality),
+		style: optionalText('style', options.style),
+		background: optionalText('background', options.background),
+		moderation: optionalText('moderation', options.moderation),
+		outputFormat: optionalText('outputFormat', options.outputFormat),
+		outputCompression: optionalNumber('outputCompression', options.outputCompression, {
+			min: 0,
+			max: 100,
+			integer: true,
+			what: 'percentage',
+		}),
+		partialImages: optionalNumber('partialImages', options.partialImages, {
+			min: 0,
+			max: 3,
+			integer: true,
+			what: 'wholeNumber',
+		}),
+		responseFormat: optionalText('responseFormat', options.responseFormat),
+		inputFidelity:
+			operation === 'edit' ? optionalText('inputFidelity', options.inputFidelity) : undefined,
+	};
+}
+
 /** Everything one input item asks of an image operation. */
 export interface ImageJob {
 	itemIndex: number;
@@ -136,26 +165,7 @@ export function readImageJob(
 		prompt: requiredText('prompt', readParameter(ctx, 'prompt', itemIndex, '')),
 		n,
 		size: optionalText('size', readParameter(ctx, 'size', itemIndex, '')),
-		quality: optionalText('quality', options.quality),
-		style: optionalText('style', options.style),
-		background: optionalText('background', options.background),
-		moderation: optionalText('moderation', options.moderation),
-		outputFormat: optionalText('outputFormat', options.outputFormat),
-		outputCompression: optionalNumber('outputCompression', options.outputCompression, {
-			min: 0,
-			max: 100,
-			integer: true,
-			what: 'percentage',
-		}),
-		partialImages: optionalNumber('partialImages', options.partialImages, {
-			min: 0,
-			max: 3,
-			integer: true,
-			what: 'wholeNumber',
-		}),
-		responseFormat: optionalText('responseFormat', options.responseFormat),
-		inputFidelity:
-			operation === 'edit' ? optionalText('inputFidelity', options.inputFidelity) : undefined,
+		...readImageOptions(options, operation),
 		callbackUrl: delivery === 'callback' ? callbackUrlFor(ctx, itemIndex) : userCallbackUrl,
 		traceId: traceId ?? '',
 	};

@@ -273,13 +273,17 @@ describe('A retried execution (the executions list: Retry)', () => {
 		);
 	});
 
-	it('a request the user changed before retrying (the current workflow) is a new job', async () => {
+	it('a request the user changed before retrying (the current workflow) is a new job; the job it no longer asks for is named', async () => {
 		const failed = await failedRun();
-		await generate(
+		const retried = await generate(
 			{ options: { concurrency: 1, pollInterval: 0.05, quality: 'low' } },
 			{ items: prompts('First', 'Second'), mode: 'retry', contextData: failed.contextData },
 		);
+		expect(retried.error).toBeUndefined();
 		expect(paidFor('First')).toHaveLength(2);
+		expect(retried.hints.map((hint) => hint.message)).toContain(
+			`A job an earlier try of this node paid for is no longer asked for by this run (the request changed since): task ${paidFor('First')[0].taskId}. It is paid: fetch the images with Task › Get if you need them`,
+		);
 	});
 
 	it("a loop's next run (another run index) makes new jobs", async () => {

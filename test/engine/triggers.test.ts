@@ -301,3 +301,36 @@ describe('the callback (webhook) trigger', () => {
 		]);
 	});
 });
+
+describe("the triggers with the credential's Allowed HTTP Request Domains (n8n 2.x)", () => {
+	const restricted = (allowedDomains: string) => () => ({
+		...credentials(),
+		allowedHttpRequestDomains: 'domains',
+		allowedDomains,
+	});
+
+	it('allowed: both look the task up and download its image (the image host needs no listing: downloads carry no credential)', async () => {
+		const taskId = await submit('Allowed');
+		await simulator.finishTask(taskId);
+		const polled = await pollTrigger({ credentials: restricted('127.0.0.1') }).poll();
+		expect(polled.items?.map((item) => item.binary?.data?.mimeType)).toEqual(['image/png']);
+		const called = await webhookTrigger({ credentials: restricted('127.0.0.1') }).call({
+			task_id: taskId,
+		});
+		expect([called.status, called.items?.length]).toEqual([200, 1]);
+	});
+
+	it('not allowed: the poll fails naming the host to add, and the callback is answered 503, nothing started', async () => {
+		const taskId = await submit('Not allowed');
+		await simulator.finishTask(taskId);
+		const polled = await pollTrigger({ credentials: restricted('api.acedata.cloud') }).poll();
+		expect(polled.error?.message).toMatch(
+			/Allowed HTTP Request Domains do not include 127\.0\.0\.1/,
+		);
+		const called = await webhookTrigger({ credentials: restricted('api.acedata.cloud') }).call({
+			task_id: taskId,
+		});
+		expect([called.status, called.items]).toEqual([503, undefined]);
+		noToken([polled.error?.message, called.body]);
+	});
+});

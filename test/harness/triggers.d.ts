@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 interface TriggerOptions {
-	credentials: () => { apiToken: string; baseUrl: string };
+	credentials: () => { apiToken: string; baseUrl: string; [key: string]: unknown };
 	parameters?: INodeParameters;
 	staticData?: IDataObject;
 }

@@ -68,6 +68,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		parking?.kind === 'accepted'
 			? await DELIVERIES[parking.request.delivery].endRun(this, outcomes, ending)
 			: await emitOutcomes(outcomes);
-	reportRun(this, items, pipeline.ledger.spend());
+	reportRun(this, items, pipeline.ledger.spend(), pipeline.earlierJobsNotAskedFor());
 	return [items];
 }

@@ -111,7 +111,7 @@ export class RunOutcomes {
 	}
 
 	/** Jobs earlier tries paid for that this try did not reach or no longer asks for: still paid, so still named. */
-	private earlierJobsNotFound(): JobState[] {
+	earlierJobsNotFound(): JobState[] {
 		return (this.journal?.unclaimedEarlierJobs() ?? [])
 			.filter(({ itemIndex, entry }) => this.ledger.job(itemIndex)?.traceId !== entry.traceId)
 			.map(({ itemIndex, entry }) => ({

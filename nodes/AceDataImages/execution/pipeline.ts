@@ -76,6 +76,11 @@ export class Pipeline {
 		return this.items.signal;
 	}
 
+	/** Jobs earlier tries paid for that this run did not ask for again (the request changed): still paid, so named. */
+	earlierJobsNotAskedFor(): Array<{ taskId?: string; traceId?: string }> {
+		return this.items.earlierJobsNotFound();
+	}
+
 	/** Only for a failure of the whole node before any item ran (an invalid node-level parameter): its error items. */
 	failAll(error: unknown): INodeExecutionData[] {
 		return this.items.failAll(this.ctx.getNode(), error);

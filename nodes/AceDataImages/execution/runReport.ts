@@ -98,7 +98,12 @@ function reusedJobs(items: INodeExecutionData[]): number {
  * What a run tells n8n besides its items: its tokens into n8n's token accounting, and above the output (where the
  * running n8n shows hints) the items' notices and what the run cost.
  */
-export function reportRun(ctx: IExecuteFunctions, items: INodeExecutionData[], spend: Spend): void {
+export function reportRun(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	spend: Spend,
+	notAskedAgain: Array<{ taskId?: string; traceId?: string }> = [],
+): void {
 	const accumulate = tokenAccounting();
 	if (accumulate && spend.inputTokens + spend.outputTokens > 0) {
 		try {
@@ -111,6 +116,12 @@ export function reportRun(ctx: IExecuteFunctions, items: INodeExecutionData[], s
 	const hints = noticeHints(items);
 	const text = spendText(spend);
 	if (text) hints.push({ message: text, type: 'info', location: 'outputPane' });
+	if (notAskedAgain.length)
+		hints.push({
+			message: words.earlierJobsNotAskedAgain(notAskedAgain.map((job) => words.jobName(job))),
+			type: 'warning',
+			location: 'outputPane',
+		});
 	const reused = reusedJobs(items);
 	if (reused > 0)
 		hints.push({

@@ -23,3 +23,7 @@ export const sharedTraceJob = (
 /** A retried execution could not ask AceData whether another retry of the same execution paid for this request. */
 export const siblingUnknown = (traceId: string, why: string) =>
 	`This is a retried execution, and the node could not ask AceData whether another retry of the same execution already paid for this request (trace ID ${traceId}): ${why}. So that it is not paid twice, it was not sent. Retry again in a moment, or look the trace ID up with Task › Get`;
+
+/** `jobs`: `jobName` of each job an earlier try paid for that this run no longer asks for (its request changed). */
+export const earlierJobsNotAskedAgain = (jobs: string[]) =>
+	`${jobs.length === 1 ? 'A job' : `${jobs.length} jobs`} an earlier try of this node paid for ${jobs.length === 1 ? 'is' : 'are'} no longer asked for by this run (the request changed since): ${jobs.join(', ')}. ${jobs.length === 1 ? 'It is' : 'They are'} paid: fetch the images with Task › Get if you need them`;

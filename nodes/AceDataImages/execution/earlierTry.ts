@@ -99,7 +99,7 @@ export async function siblingRetryJob(
  * execution reuses the failed one's), they are copied into this one's binary store: deleting or pruning the failed
  * execution would take them along. Undefined when they can no longer be read.
  */
-export async function keptItemsHere(
+async function keptItemsHere(
 	ctx: IExecuteFunctions,
 	earlier: JournalEntry,
 	executionId: string | undefined,

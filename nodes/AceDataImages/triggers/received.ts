@@ -11,7 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 /** Where the static data keeps them. */
 const SEEN_KEY = 'acedataSeenTasks';
 /** How many received task IDs are remembered per workflow (the oldest are forgotten first). */
-export const MAX_SEEN_TASKS = 2000;
+const MAX_SEEN_TASKS = 2000;
 
 /** This process's memory: workflow → task IDs, oldest first. */
 const RECEIVED = new Map<string, Set<string>>();

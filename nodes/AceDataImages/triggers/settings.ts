@@ -31,7 +31,7 @@ export interface TriggerSettings {
 }
 
 /** The longest look-back of a first poll: a week (AceData keeps task records for a limited time). */
-export const MAX_LOOK_BACK_MINUTES = 7 * 24 * 60;
+const MAX_LOOK_BACK_MINUTES = 7 * 24 * 60;
 
 /** The Options collection as n8n resolved it: an object, or nothing; anything else is refused naming it. */
 export function readTriggerSettings(raw: unknown): TriggerSettings {

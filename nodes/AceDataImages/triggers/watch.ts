@@ -14,9 +14,9 @@ export interface WatchState {
 }
 
 /** AceData's clock and n8n's may differ: each window starts this much earlier (a handled task is not emitted again). */
-export const CLOCK_TOLERANCE_MS = 60_000;
+const CLOCK_TOLERANCE_MS = 60_000;
 /** A task still running after a day is no longer waited for (AceData's jobs finish or fail within minutes). */
-export const MAX_WATCH_MS = 24 * 60 * 60 * 1000;
+const MAX_WATCH_MS = 24 * 60 * 60 * 1000;
 /** The most tasks one poll lists (AceData's pages of 50, the transport's page cap). */
 export const MAX_TASKS_PER_POLL = 5000;
 

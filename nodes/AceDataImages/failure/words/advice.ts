@@ -88,7 +88,7 @@ export const details = (parts: Array<string | undefined>) => parts.filter(Boolea
 export const othersPaid = (others: number) =>
 	`${others} other item(s) already have paid jobs: fetch them with Task › Get (IDs in the details), or retry this execution (the node finds them instead of paying again), instead of running the workflow again`;
 
-export const paidJobLine = (job: JobWords) =>
+const paidJobLine = (job: JobWords) =>
 	job.taskId
 		? `item ${job.itemIndex}: ${job.taskId}`
 		: `item ${job.itemIndex}: trace ID ${job.traceId}${job.billing === 'maybe' ? ' (may have been accepted)' : ''}`;

@@ -102,7 +102,13 @@ function defineEditorTests(version, context) {
 			.getByTestId('node-creator-item-name')
 			.filter({ hasText: /^AceData Cloud Images$/ })
 			.click();
-		await page.getByText('Generate images', { exact: true }).click();
+		// The package's triggers share the panel (n8n groups aceDataImagesTrigger with aceDataImages): its Actions
+		// section may open folded under the Triggers.
+		const generate = page.getByText('Generate images', { exact: true });
+		const actions = page.getByText(/^Actions \(\d+\)$/);
+		await generate.or(actions).first().waitFor();
+		if (!(await generate.isVisible())) await actions.click();
+		await generate.click();
 		await page.getByTestId('ndv').waitFor();
 		await page.getByTestId('node-credentials-select').waitFor();
 		// The list is loaded from AceData (GET /openai/models); the field then shows the model's name.

@@ -245,6 +245,62 @@ describe('A retried execution (the executions list: Retry)', () => {
 		expect(new Set(sentFor('Second').map((entry) => entry.body?.trace_id)).size).toBe(1);
 	});
 
+	it("base64, retried twice: the sibling retry's job is found but AceData's record cuts its base64 short: the item names the paid job, no broken file, nothing paid again", async () => {
+		simulator.config.gptImageAnswer = 'b64_json';
+		// AceData's task records keep only the start of base64 images.
+		simulator.inject({
+			path: '/openai/tasks',
+			times: 1000,
+			patchRecord: (record: Record<string, unknown>) => {
+				const response = record.response as { data?: Array<Record<string, unknown>> } | undefined;
+				return {
+					...record,
+					response: response && {
+						...response,
+						data: response.data?.map((datum) =>
+							typeof datum.b64_json === 'string'
+								? { ...datum, b64_json: datum.b64_json.slice(0, 1000) }
+								: datum,
+						),
+					},
+				};
+			},
+		});
+		await useFilesystemBinaryStore(); // so that First's files can be reused
+		const three = prompts('First', 'Second', 'Third');
+		const settings = { options: { concurrency: 1, pollInterval: 0.05 } };
+		refuseOnce('Second');
+		const original = await generate(settings, { items: three, executionId: 'original' });
+		refuseOnce('Third');
+		const first = await generate(settings, {
+			items: three,
+			mode: 'retry',
+			contextData: original.contextData,
+			executionId: 'retry-1',
+		});
+		expect(first.error?.message).toContain('balance is used up');
+		expect(paidFor('Second')).toHaveLength(1);
+		const second = await generate(settings, {
+			items: three,
+			mode: 'retry',
+			contextData: original.contextData,
+			continueOnFail: true,
+			executionId: 'retry-2',
+		});
+		expect(sentFor('Second').map((entry) => entry.status)).toEqual([403, 200]);
+		const [item] = byItem(second, 1);
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toMatchObject({
+			code: 'incomplete_image',
+			billing: 'paid',
+			taskId: paidFor('Second')[0].taskId,
+			fromEarlierTry: true,
+		});
+		expect(String(item.json.error)).toContain(
+			"AceData's task records keep only the start of base64 images",
+		);
+	});
+
 	it('a retried execution that cannot ask AceData about a sibling retry sends nothing for that item', async () => {
 		const failed = await failedRun();
 		// Only the look-up of Second's trace ID fails (item 0's paid job is still found by its task ID).

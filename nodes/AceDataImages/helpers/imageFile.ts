@@ -40,6 +40,14 @@ export async function storeBase64(
 			text: words.base64NotAnImage(index + 1),
 		});
 	}
+	// Cut short (AceData's records truncate base64; a proxy may too): no whole image, whatever its header says.
+	if (!endsComplete(type, bytes, bytes.subarray(-TAIL_BYTES), bytes.length)) {
+		throw client.failure({
+			kind: 'download',
+			code: 'incomplete_image',
+			text: words.base64Incomplete(index + 1, bytes.length),
+		});
+	}
 	const binary = await ctx.helpers.prepareBinaryData(bytes, name(type), type.mimeType);
 	return { binary, dimensions };
 }

@@ -127,6 +127,9 @@ export const couldNotDownloadPaid = (host: string, reason: string) =>
 export const connectionDroppedMidImage = (code: string | undefined) =>
 	`the connection dropped before the image was complete (${code ?? 'closed by the host'})`;
 
+export const base64Incomplete = (number: number, bytes: number) =>
+	`Image ${number} of AceData's answer is base64 cut short (${bytes} bytes, the image's end is missing): AceData's task records keep only the start of base64 images`;
+
 export const endedEarly = (bytes: number, declared: number | undefined) =>
 	`it ended after ${bytes} bytes${declared !== undefined ? ` of ${declared}` : ''}, before the image was complete`;
 

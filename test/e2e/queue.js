@@ -11,7 +11,13 @@ const { createSimulator } = require('../../scripts/simulator/server');
 const { N8n, parked } = require('../../scripts/lib/n8n');
 const { startPostgres, startRedis } = require('../../scripts/lib/services');
 const { TOKEN } = require('./suite');
-const { annotatedTest, until } = require('./support');
+const {
+	annotatedTest,
+	extractedShas,
+	firstNewExecution,
+	until,
+	whileActive,
+} = require('./support');
 
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
@@ -187,19 +193,11 @@ function defineQueueSuite(VERSION) {
 		test('the triggers in queue mode: the callback reaches main, the polling trigger polls on main, their executions run on the worker with the files in the database', async () => {
 			simulator.config.callbackPadding = (task) =>
 				task.request?.prompt === 'A huge callback' ? 17 * 1024 * 1024 : 0;
-			const runsOf = async (workflowId, before) =>
-				(await n8n.executionIds(workflowId)).filter((id) => !before.includes(id));
 			const before = await n8n.executionIds('e2eTrigCallback1');
 			const submitted = await n8n.run('e2eTrigSubmit001');
 			expect(submitted.code).toBe(0);
 			const job = (prompt) => billed().find((entry) => entry.body.prompt === prompt);
-			const [started] = await until(
-				async () => {
-					const runs = await runsOf('e2eTrigCallback1', before);
-					return runs.length ? runs : undefined;
-				},
-				{ what: 'the callback trigger to start its workflow' },
-			);
+			const started = await firstNewExecution(n8n, 'e2eTrigCallback1', before);
 			const run = n8n.result(await n8n.waitForExecution(started));
 			expect(run.code).toBe(0);
 			expect(workerRuns(started)).toBe(1);
@@ -207,25 +205,14 @@ function defineQueueSuite(VERSION) {
 			expect(heron.json.taskId).toBe(job('A heron for the trigger').taskId);
 			expect(heron.binary.data.id).toMatch(/^database:/);
 			// The next node, on the worker, reads the exact file from the database store.
-			const read = (result) =>
-				result
-					.output('Extract From File')
-					.map((item) => sha(Buffer.from(item.json.base64, 'base64')));
-			expect(read(run)).toEqual([job('A heron for the trigger').images[0].sha256]);
+			expect(extractedShas(run, sha)).toEqual([job('A heron for the trigger').images[0].sha256]);
 
 			const pollBefore = await n8n.executionIds('e2eTrigPoll00001');
-			const workflow = await n8n.session.call('GET', '/workflows/e2eTrigPoll00001');
-			await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/activate', {
-				versionId: workflow.versionId,
-			});
-			try {
-				const [polled] = await until(
-					async () => {
-						const runs = await runsOf('e2eTrigPoll00001', pollBefore);
-						return runs.length ? runs : undefined;
-					},
-					{ what: "the polling trigger's first poll (every minute)", timeoutMs: 150000 },
-				);
+			await whileActive(n8n, 'e2eTrigPoll00001', async () => {
+				const polled = await firstNewExecution(n8n, 'e2eTrigPoll00001', pollBefore, {
+					what: "the polling trigger's first poll (every minute)",
+					timeoutMs: 150000,
+				});
 				const result = n8n.result(await n8n.waitForExecution(polled));
 				expect(workerRuns(polled)).toBe(1);
 				const items = result.output('AceData Task Finished');
@@ -233,18 +220,11 @@ function defineQueueSuite(VERSION) {
 					[job('A heron for the trigger').taskId, job('A huge callback').taskId].sort(),
 				);
 				for (const item of items) expect(item.binary.data.id).toMatch(/^database:/);
-				expect(read(result).sort()).toEqual(
-					items
-						.map(
-							(item) =>
-								billed().find((entry) => entry.taskId === item.json.taskId).images[0].sha256,
-						)
-						.sort(),
-				);
+				const paid = (item) =>
+					billed().find((entry) => entry.taskId === item.json.taskId).images[0].sha256;
+				expect(extractedShas(result, sha).sort()).toEqual(items.map(paid).sort());
 				noToken(result);
-			} finally {
-				await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/deactivate', {});
-			}
+			});
 		});
 	});
 }

@@ -9,7 +9,13 @@ const { makePng } = require('../../scripts/simulator/images');
 const { createSimulator } = require('../../scripts/simulator/server');
 const { N8n, ended, parked } = require('../../scripts/lib/n8n');
 const { defineEditorTests } = require('./editor');
-const { annotatedTest, until } = require('./support');
+const {
+	annotatedTest,
+	extractedShas,
+	firstNewExecution,
+	until,
+	whileActive,
+} = require('./support');
 
 const TOKEN = 'sk-e2e-5b1f0c3a9d7e4f2b8a6c1d3e5f7a9b0c';
 const sha = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
@@ -789,8 +795,6 @@ function defineSuite(version) {
 			const HUGE = 17 * 1024 * 1024; // over n8n's default payload limit (16 MB)
 			simulator.config.callbackPadding = (task) =>
 				task.request?.prompt === 'A huge callback' ? HUGE : 0;
-			const runsOf = async (workflowId, before) =>
-				(await n8n.executionIds(workflowId)).filter((id) => !before.includes(id));
 			const before = await n8n.executionIds('e2eTrigCallback1');
 			const submitted = await n8n.run('e2eTrigSubmit001');
 			expect(submitted.code).toBe(0);
@@ -809,13 +813,7 @@ function defineSuite(version) {
 			// n8n refuses the body before any node sees it (its body parser: an error status, 500 in 1.x and 2.x).
 			expect([huge.status >= 400, huge.error]).toEqual([true, undefined]);
 
-			const [started] = await until(
-				async () => {
-					const runs = await runsOf('e2eTrigCallback1', before);
-					return runs.length ? runs : undefined;
-				},
-				{ what: 'the trigger to start its workflow' },
-			);
+			const started = await firstNewExecution(n8n, 'e2eTrigCallback1', before);
 			const run = n8n.result(await n8n.waitForExecution(started));
 			expect(run.code).toBe(0);
 			const [heron] = run.output('AceData Callback');
@@ -828,9 +826,7 @@ function defineSuite(version) {
 				job('A heron for the trigger').images[0].sha256,
 			);
 			// The next node reads the same file.
-			expect(
-				run.output('Extract From File').map((item) => sha(Buffer.from(item.json.base64, 'base64'))),
-			).toEqual([job('A heron for the trigger').images[0].sha256]);
+			expect(extractedShas(run, sha)).toEqual([job('A heron for the trigger').images[0].sha256]);
 			// AceData calls again (a retry, a replay), and someone forges a callback: neither starts anything.
 			const post = (body) =>
 				n8n.request(callbackOf('A heron for the trigger').url, {
@@ -845,23 +841,17 @@ function defineSuite(version) {
 				data: { data: [{ url: 'https://evil.example/x.png' }] },
 			});
 			expect(forged.status).toBe(404);
-			expect(await runsOf('e2eTrigCallback1', before)).toEqual([started]);
+			const runs = await n8n.executionIds('e2eTrigCallback1');
+			expect(runs.filter((id) => !before.includes(id))).toEqual([started]);
 
 			// The polling trigger, activated now (Look Back 10 minutes): its first poll emits both of this workflow's
 			// finished tasks, the huge one included, once.
 			const pollBefore = await n8n.executionIds('e2eTrigPoll00001');
-			const workflow = await n8n.session.call('GET', '/workflows/e2eTrigPoll00001');
-			await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/activate', {
-				versionId: workflow.versionId,
-			});
-			try {
-				const [polled] = await until(
-					async () => {
-						const runs = await runsOf('e2eTrigPoll00001', pollBefore);
-						return runs.length ? runs : undefined;
-					},
-					{ what: "the polling trigger's first poll (every minute)", timeoutMs: 150000 },
-				);
+			await whileActive(n8n, 'e2eTrigPoll00001', async () => {
+				const polled = await firstNewExecution(n8n, 'e2eTrigPoll00001', pollBefore, {
+					what: "the polling trigger's first poll (every minute)",
+					timeoutMs: 150000,
+				});
 				const result = n8n.result(await n8n.waitForExecution(polled));
 				const items = result.output('AceData Task Finished');
 				expect(items.map((item) => item.json.taskId).sort()).toEqual(
@@ -872,9 +862,7 @@ function defineSuite(version) {
 					job('A huge callback').images[0].sha256,
 				);
 				noToken({ stdout: JSON.stringify([run.data, result.data]), stderr: '' });
-			} finally {
-				await n8n.session.call('POST', '/workflows/e2eTrigPoll00001/deactivate', {});
-			}
+			});
 		});
 
 		test('edit from binaries made inside n8n: exact bytes, file names, types from the bytes, the mask part', async () => {

@@ -73,4 +73,40 @@ async function until(condition, { what, timeoutMs = 60000, intervalMs = 50 } = {
 	}
 }
 
-module.exports = { annotatedTest, appendToError, until };
+/** The first execution of a workflow that is not in `before` (ids from `n8n.executionIds`), once n8n has one. */
+async function firstNewExecution(n8n, workflowId, before, { what, timeoutMs } = {}) {
+	const [id] = await until(
+		async () => {
+			const runs = (await n8n.executionIds(workflowId)).filter((run) => !before.includes(run));
+			return runs.length ? runs : undefined;
+		},
+		{ what: what ?? `a new execution of ${workflowId}`, timeoutMs },
+	);
+	return id;
+}
+
+/** Runs `work` while a workflow is activated (over REST, as the editor's toggle does), then deactivates it. */
+async function whileActive(n8n, workflowId, work) {
+	const workflow = await n8n.session.call('GET', `/workflows/${workflowId}`);
+	await n8n.session.call('POST', `/workflows/${workflowId}/activate`, {
+		versionId: workflow.versionId,
+	});
+	try {
+		return await work();
+	} finally {
+		await n8n.session.call('POST', `/workflows/${workflowId}/deactivate`, {});
+	}
+}
+
+/** What the Extract From File node read of each file: the sha256 of its bytes. */
+const extractedShas = (result, sha) =>
+	result.output('Extract From File').map((item) => sha(Buffer.from(item.json.base64, 'base64')));
+
+module.exports = {
+	annotatedTest,
+	appendToError,
+	extractedShas,
+	firstNewExecution,
+	until,
+	whileActive,
+};

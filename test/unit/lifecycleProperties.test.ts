@@ -350,6 +350,29 @@ function parseMultipart(
 const transportError = (code: string, message: string) =>
 	Object.assign(new Error(message), { code });
 
+/** The refusals FakeAceData plays, as AceData words them. */
+interface Refusal {
+	status: number;
+	success?: false;
+	code: string;
+	text: string;
+	retryAfter?: string;
+	traced: boolean;
+}
+const REFUSALS: Record<string, Refusal> = {
+	refused: { status: 400, success: false, code: 'bad_request', text: 'bad request', traced: true },
+	usedUp: { status: 200, success: false, code: 'used_up', text: 'used up', traced: true },
+	forbidden: { status: 403, success: false, code: 'used_up', text: 'used up', traced: false },
+	rateLimited: {
+		status: 429,
+		code: 'too_many_requests',
+		text: 'slow down',
+		retryAfter: '1',
+		traced: false,
+	},
+	error500: { status: 500, code: 'api_error', text: 'upstream failed', traced: false },
+};
+
 class FakeAceData {
 	readonly jobs: Job[] = [];
 	private readonly billedSeen = [0, 0, 0];
@@ -397,47 +420,21 @@ class FakeAceData {
 		const fault: BilledFault = this.run.billed[promptIndex][this.billedSeen[promptIndex]++] ?? 'ok';
 		const message = (text: string) => `${text} (${PLANTED})`;
 		const traceId = String(body.trace_id ?? '');
+		// AceData's refusals: status, code and words (the planted marker proves they reach the user scrubbed, not lost).
+		const refusal = fault ? REFUSALS[fault] : undefined;
+		if (refusal)
+			return {
+				statusCode: refusal.status,
+				headers: refusal.retryAfter ? { 'retry-after': refusal.retryAfter } : {},
+				body: {
+					...(refusal.success === false ? { success: false } : {}),
+					error: { code: refusal.code, message: message(refusal.text) },
+					...(refusal.traced ? { trace_id: traceId } : {}),
+				},
+			};
 		switch (fault) {
-			case 'refused':
-				return {
-					statusCode: 400,
-					headers: {},
-					body: {
-						success: false,
-						error: { code: 'bad_request', message: message('bad request') },
-						trace_id: traceId,
-					},
-				};
-			case 'usedUp':
-				return {
-					statusCode: 200,
-					headers: {},
-					body: {
-						success: false,
-						error: { code: 'used_up', message: message('used up') },
-						trace_id: traceId,
-					},
-				};
-			case 'forbidden':
-				return {
-					statusCode: 403,
-					headers: {},
-					body: { success: false, error: { code: 'used_up', message: message('used up') } },
-				};
-			case 'rateLimited':
-				return {
-					statusCode: 429,
-					headers: { 'retry-after': '1' },
-					body: { error: { code: 'too_many_requests', message: message('slow down') } },
-				};
 			case 'unreachable':
 				throw transportError('ECONNREFUSED', 'connect ECONNREFUSED');
-			case 'error500':
-				return {
-					statusCode: 500,
-					headers: {},
-					body: { error: { code: 'api_error', message: message('upstream failed') } },
-				};
 			case 'timeoutUnsent':
 				jest.advanceTimersByTime(timeoutMs);
 				throw transportError('ETIMEDOUT', 'timeout of 5000ms exceeded');

@@ -49,18 +49,6 @@ export function lostInEarlierTry(client: AceDataClient, earlier: JournalEntry): 
 	});
 }
 
-/** A job found by trace ID that another item of the run already has: not this request's (a Trace ID set for several items). */
-export function sharedTraceJob(client: AceDataClient, wait: TaskWait, taskId: string): Failure {
-	return client.failure({
-		kind: 'wait',
-		code: 'trace_id_ambiguous',
-		text: words.sharedTraceJob(wait.lostBecause, wait.traceId, taskId),
-		traceId: wait.traceId,
-		billing: 'maybe',
-		saysWhatToDo: true,
-	});
-}
-
 /**
  * In a retried execution: the job another retry of the same failed execution already paid for this very request, found
  * by its derived trace ID (free; retries of one execution do not share their node contexts, only the trace IDs they

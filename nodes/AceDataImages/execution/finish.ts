@@ -7,7 +7,6 @@ import type { Delivery } from '../models/defaults';
 import type { AceDataClient } from '../transport/client';
 import { waitForTasks, type TaskWait } from '../transport/polling';
 import type { ImagesAnswer, TaskRecord } from '../transport/types';
-import { sharedTraceJob } from './earlierTry';
 import type { Journal } from './journal';
 import type { Ledger } from './ledger';
 import type { RunOutcomes } from './outcomes';
@@ -130,4 +129,16 @@ export function taskWaitFor(
 		maxWaitSeconds: wait.maxWaitSeconds,
 		until: run.rulesOf(request.delivery).doneWhen,
 	};
+}
+
+/** A job found by trace ID that another item of the run already has: not this request's (a Trace ID set for several items). */
+function sharedTraceJob(client: AceDataClient, wait: TaskWait, taskId: string): Failure {
+	return client.failure({
+		kind: 'wait',
+		code: 'trace_id_ambiguous',
+		text: words.sharedTraceJob(wait.lostBecause, wait.traceId, taskId),
+		traceId: wait.traceId,
+		billing: 'maybe',
+		saysWhatToDo: true,
+	});
 }

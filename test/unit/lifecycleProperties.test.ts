@@ -59,10 +59,9 @@ const PLANTED = 'planted-credential-abcdef0123';
 const NODE_NAME = 'AceData Cloud Images';
 const JOURNAL_KEY = 'aceDataImagesJournal';
 const INTERNAL_KEY = '__aceDataImages';
-const PNG = Buffer.from(
-	'89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
-	'hex',
-).toString('base64');
+/** A whole 1x1 PNG (header, pixels, end): what AceData's base64 answers hold. */
+const PNG =
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 /** Two input images for Edit (by binary): 1x1 and 2x1 PNGs. */
 const INPUT_IMAGES = [
 	PNG,
